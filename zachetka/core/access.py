@@ -1,0 +1,116 @@
+"""Who may see and do what: the one place every view and selector asks.
+
+Two questions, answered separately:
+- which rows a user may see (`*_scope` functions returning a Q for `visible_to()` querysets):
+  a row outside the scope does not exist for that user (404);
+- which actions a user may take (`require`): a role without the permission gets 403.
+
+Scopes refer to other apps' models by label (apps.get_model), so `core` imports no other app.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from zachetka.core import roles
+
+Actor = User | AnonymousUser
+_NOTHING = Q(pk__in=[])
+
+
+def role_names(user: Actor) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_zachetka_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._zachetka_roles = cached
+    return cached
+
+
+def has_role(user: Actor, role: str) -> bool:
+    return role in role_names(user)
+
+
+def sees_everything(user: Actor) -> bool:
+    """Administration and administrative staff keep the whole record (architecture: roles)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(role_names(user) & {roles.ADMINISTRATION, roles.STAFF})
+
+
+def is_staff_member(user: Actor) -> bool:
+    return sees_everything(user) or bool(role_names(user) & {roles.CURATOR, roles.TEACHER})
+
+
+def is_learner(user: Actor) -> bool:
+    return has_role(user, roles.LEARNER)
+
+
+def may(user: Actor, permission: str) -> bool:
+    return user.is_authenticated and user.has_perm(permission)
+
+
+def require(user: Actor, permission: str) -> None:
+    if not may(user, permission):
+        raise PermissionDenied("Недостаточно прав для этого действия.")
+
+
+def _taught_group_ids(user: Actor):
+    assignment = apps.get_model("programs", "TeachingAssignment")
+    return assignment.objects.filter(teacher=user).values("group_id")
+
+
+def _curated_group_ids(user: Actor):
+    group = apps.get_model("programs", "Group")
+    return group.objects.filter(Q(curator=user) | Q(program__curators=user)).values("pk")
+
+
+def group_scope(user: Actor, prefix: str = "") -> Q:
+    """Groups the user may see: all for the administration, curated ones, taught ones."""
+    if sees_everything(user):
+        return Q()
+    names = role_names(user)
+    scope = _NOTHING
+    if roles.CURATOR in names:
+        scope |= Q(**{f"{prefix}pk__in": _curated_group_ids(user)})
+    if roles.TEACHER in names:
+        scope |= Q(**{f"{prefix}pk__in": _taught_group_ids(user)})
+    return scope
+
+
+def program_scope(user: Actor, prefix: str = "") -> Q:
+    if sees_everything(user):
+        return Q()
+    group = apps.get_model("programs", "Group")
+    visible_groups = group.objects.filter(group_scope(user)).values("program_id")
+    scope = Q(**{f"{prefix}pk__in": visible_groups})
+    if has_role(user, roles.CURATOR):
+        scope |= Q(**{f"{prefix}curators": user})
+    return scope
+
+
+def enrollment_scope(user: Actor, prefix: str = "") -> Q:
+    if sees_everything(user):
+        return Q()
+    scope = _NOTHING
+    if is_staff_member(user):
+        scope |= group_scope(user, prefix=f"{prefix}group__")
+    if is_learner(user):
+        scope |= Q(**{f"{prefix}learner__user": user})
+    return scope
+
+
+def learner_scope(user: Actor, prefix: str = "") -> Q:
+    """Learners the user may see: staff see those enrolled in their groups, a learner themself."""
+    if sees_everything(user):
+        return Q()
+    scope = _NOTHING
+    if is_staff_member(user):
+        enrollment = apps.get_model("programs", "Enrollment")
+        in_my_groups = enrollment.objects.filter(group_scope(user, prefix="group__"))
+        scope |= Q(**{f"{prefix}pk__in": in_my_groups.values("learner_id")})
+    if is_learner(user):
+        scope |= Q(**{f"{prefix}user": user})
+    return scope

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from zachetka.core.models import AuditEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only through services: the admin may look, never change."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("seq", "at", "actor_repr", "action", "subject_repr", "reason")
+    list_filter = ("action",)
+    search_fields = ("actor_repr", "subject_repr", "subject_id")
+    date_hierarchy = "at"

@@ -1,0 +1,29 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from zachetka.core import access
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The menu a user sees: only the sections their role may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Главная", reverse("web:home"))]
+    if access.may(user, "people.view_learner") and access.is_staff_member(user):
+        items.append(("Слушатели", reverse("people:learner_list")))
+    if access.may(user, "programs.view_program"):
+        items.append(("Программы", reverse("programs:program_list")))
+    if access.may(user, "programs.view_group"):
+        items.append(("Группы", reverse("programs:group_list")))
+    if access.may(user, "programs.view_enrollment") and access.is_staff_member(user):
+        items.append(("Зачисления", reverse("programs:enrollment_list")))
+    if access.may(user, "people.import_learners"):
+        items.append(("Импорт", reverse("web:learner_import")))
+    if access.may(user, "core.view_auditevent"):
+        items.append(("Журнал аудита", reverse("core:audit_list")))
+    return {
+        "nav_items": items,
+        "user_roles": sorted(access.role_names(user)),
+        "is_admin_site_user": user.is_staff,
+    }

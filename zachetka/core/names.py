@@ -1,0 +1,41 @@
+"""Personal names as the organisation writes them: «Фамилия Имя Отчество»."""
+
+import re
+
+# Cyrillic letters, space, hyphen, dot, apostrophe and brackets (ФИС ФРДО name rule, domain.md § 1.5).
+_NAME_RE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё\s\-\.'()]*$")
+NAME_MAX_LENGTH = 50
+
+
+def clean_name_part(raw: str) -> str:
+    """Collapse inner whitespace and trim; keep the letters' case as typed."""
+    return " ".join((raw or "").split())
+
+
+def name_part_error(value: str) -> str | None:
+    """Return a Russian message when a name part breaks the rules, else None."""
+    if len(value) > NAME_MAX_LENGTH:
+        return f"не длиннее {NAME_MAX_LENGTH} символов"
+    if not _NAME_RE.match(value):
+        return "только русские буквы, пробел, дефис, точка, апостроф и скобки"
+    if value[-1] in " -":
+        return "не может заканчиваться пробелом или дефисом"
+    return None
+
+
+def full_name(last: str, first: str, middle: str = "") -> str:
+    return " ".join(part for part in (last, first, middle) if part)
+
+
+def short_name(last: str, first: str, middle: str = "") -> str:
+    """«Иванов И. И.»"""
+    initials = " ".join(f"{part[0]}." for part in (first, middle) if part)
+    return f"{last} {initials}".strip()
+
+
+def search_key(*parts: str) -> str:
+    """Fold text for case-insensitive search that also works on SQLite (its LIKE folds only ASCII).
+
+    Lower-casing in Python handles Cyrillic; «ё» is folded to «е» because people type either.
+    """
+    return " ".join(" ".join(p for p in parts if p).lower().replace("ё", "е").split())

@@ -1,0 +1,60 @@
+"""The five roles of the regulation (п. 4.2, 5.1) as Django groups, and what each may do.
+
+Permissions are Django model permissions ("app_label.codename"); rows a role may see are
+decided separately, by the scopes in `access.py`.
+"""
+
+ADMINISTRATION = "Администрация"
+STAFF = "Административный персонал"
+CURATOR = "Куратор программы"
+TEACHER = "Педагогический работник"
+LEARNER = "Обучающийся"
+
+ALL_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER, LEARNER)
+
+_REGISTRY_WORK = (
+    "people.view_learner",
+    "people.add_learner",
+    "people.change_learner",
+    "people.import_learners",
+    "programs.view_program",
+    "programs.add_program",
+    "programs.change_program",
+    "programs.view_module",
+    "programs.add_module",
+    "programs.change_module",
+    "programs.view_group",
+    "programs.add_group",
+    "programs.change_group",
+    "programs.view_teachingassignment",
+    "programs.add_teachingassignment",
+    "programs.delete_teachingassignment",
+    "programs.view_enrollment",
+    "programs.add_enrollment",
+    "programs.change_enrollment",
+)
+
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ADMINISTRATION: (*_REGISTRY_WORK, "core.view_auditevent"),
+    STAFF: _REGISTRY_WORK,
+    CURATOR: (
+        "people.view_learner",
+        "programs.view_program",
+        "programs.view_module",
+        "programs.view_group",
+        "programs.change_group",
+        "programs.view_teachingassignment",
+        "programs.add_teachingassignment",
+        "programs.delete_teachingassignment",
+        "programs.view_enrollment",
+    ),
+    TEACHER: (
+        "people.view_learner",
+        "programs.view_program",
+        "programs.view_module",
+        "programs.view_group",
+        "programs.view_teachingassignment",
+        "programs.view_enrollment",
+    ),
+    LEARNER: (),
+}

@@ -1,0 +1,48 @@
+"""Display filters shared by all templates: СНИЛС, dates, plurals, audit action labels."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from zachetka.core import audit, plural, snils
+
+register = template.Library()
+
+
+@register.filter
+def snils_display(value: str) -> str:
+    return snils.format_snils(value)
+
+
+@register.filter
+def ru_date(value: dt.date | dt.datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d.%m.%Y")
+
+
+@register.filter
+def ru_datetime(value: dt.datetime | None) -> str:
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+
+
+@register.filter
+def ru_plural(number: int, forms: str) -> str:
+    """{{ n|ru_plural:"слушатель,слушателя,слушателей" }} → «5 слушателей»."""
+    one, few, many = forms.split(",")
+    return plural.count_with(int(number), one, few, many)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return audit.ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def dict_get(mapping: dict | None, key: str) -> object:
+    return (mapping or {}).get(key)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from zachetka.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+]

@@ -1,0 +1,37 @@
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet
+
+from zachetka.core import access
+from zachetka.people.models import Learner
+
+
+def learner_list(
+    user: User | AnonymousUser,
+    *,
+    query: str = "",
+    group_id: int | None = None,
+    program_id: int | None = None,
+    status: str = "",
+    sex: str = "",
+) -> QuerySet[Learner]:
+    access.require(user, "people.view_learner")
+    learners = Learner.objects.visible_to(user)
+    if query:
+        learners = learners.search(query)
+    enrollment_filter = Q()
+    if group_id:
+        enrollment_filter &= Q(enrollments__group_id=group_id)
+    if program_id:
+        enrollment_filter &= Q(enrollments__group__program_id=program_id)
+    if status:
+        enrollment_filter &= Q(enrollments__status=status)
+    if enrollment_filter:
+        learners = learners.filter(pk__in=Learner.objects.filter(enrollment_filter).values("pk"))
+    if sex:
+        learners = learners.filter(sex=sex)
+    return learners.annotate(enrollment_count=Count("enrollments"))
+
+
+def learner_for(user: User | AnonymousUser, pk: int) -> Learner:
+    """The learner with this id if the user may see them; Learner.DoesNotExist otherwise."""
+    return Learner.objects.visible_to(user).get(pk=pk)

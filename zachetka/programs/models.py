@@ -1,0 +1,227 @@
+from typing import Self
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.urls import reverse
+
+from zachetka.core import access
+
+Actor = User | AnonymousUser
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user: Actor) -> Self:
+        return self.filter(access.program_scope(user))
+
+
+class Program(models.Model):
+    """An educational program the organisation runs (273-ФЗ art. 76)."""
+
+    class Kind(models.TextChoices):
+        QUALIFICATION_UPGRADE = "pk", "повышение квалификации"
+        RETRAINING = "pp", "профессиональная переподготовка"
+        VOCATIONAL = "po", "профессиональное обучение"
+        OTHER = "other", "дополнительное образование (краткосрочный курс)"
+
+    class StudyForm(models.TextChoices):
+        FULL_TIME = "full_time", "очная"
+        PART_TIME = "part_time", "очно-заочная"
+        EXTRAMURAL = "extramural", "заочная"
+
+    title = models.CharField("наименование", max_length=255)
+    kind = models.CharField("вид программы", max_length=10, choices=Kind)
+    hours = models.PositiveIntegerField("объём, часов")
+    study_form = models.CharField("форма обучения", max_length=12, choices=StudyForm, default=StudyForm.FULL_TIME)
+    uses_distance_learning = models.BooleanField("с применением дистанционных технологий", default=False)
+    qualification = models.CharField(
+        "присваиваемая квалификация", max_length=255, blank=True,
+        help_text="Обязательна для программы профессиональной переподготовки.",
+    )
+    field_of_activity = models.CharField("область профессиональной деятельности", max_length=255, blank=True)
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="curated_programs", verbose_name="кураторы программы"
+    )
+    is_active = models.BooleanField("набор открыт", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    AUDITED_FIELDS = (
+        "title", "kind", "hours", "study_form", "uses_distance_learning", "qualification",
+        "field_of_activity", "is_active",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "программа"
+        verbose_name_plural = "программы"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="program_hours_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="pp") | ~models.Q(qualification=""),
+                name="retraining_has_qualification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", args=[self.pk])
+
+
+class Module(models.Model):
+    """A part of a program with its own hours and form of intermediate attestation."""
+
+    class AttestationForm(models.TextChoices):
+        CREDIT = "credit", "зачёт"
+        GRADED_CREDIT = "graded_credit", "дифференцированный зачёт"
+        EXAM = "exam", "экзамен"
+        TEST = "test", "тестирование"
+
+    program = models.ForeignKey(Program, models.PROTECT, related_name="modules", verbose_name="программа")
+    order = models.PositiveSmallIntegerField("№ по порядку")
+    title = models.CharField("наименование", max_length=255)
+    hours = models.PositiveIntegerField("часов")
+    attestation_form = models.CharField(
+        "форма промежуточной аттестации", max_length=16, choices=AttestationForm, default=AttestationForm.CREDIT
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    AUDITED_FIELDS = ("order", "title", "hours", "attestation_form")
+
+    class Meta:
+        ordering = ["program", "order"]
+        verbose_name = "модуль"
+        verbose_name_plural = "модули"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="module_order_unique_in_program"),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="module_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class GroupQuerySet(models.QuerySet):
+    def visible_to(self, user: Actor) -> Self:
+        return self.filter(access.group_scope(user))
+
+
+class Group(models.Model):
+    """A cohort that studies one program between two dates."""
+
+    code = models.CharField("шифр группы", max_length=32, unique=True)
+    program = models.ForeignKey(Program, models.PROTECT, related_name="groups", verbose_name="программа")
+    starts_on = models.DateField("дата начала обучения")
+    ends_on = models.DateField("дата окончания обучения")
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+        related_name="curated_groups", verbose_name="куратор группы",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    AUDITED_FIELDS = ("code", "program", "starts_on", "ends_on", "curator")
+
+    class Meta:
+        ordering = ["-starts_on", "code"]
+        verbose_name = "группа"
+        verbose_name_plural = "группы"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="group_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:group_detail", args=[self.pk])
+
+
+class TeachingAssignment(models.Model):
+    """Who teaches which module in a group: the teacher's scope for grades and attestation."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="teaching_assignments", verbose_name="группа")
+    module = models.ForeignKey(Module, models.PROTECT, related_name="teaching_assignments", verbose_name="модуль")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="teaching_assignments", verbose_name="преподаватель"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["module__order", "teacher__last_name"]
+        verbose_name = "назначение преподавателя"
+        verbose_name_plural = "назначения преподавателей"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "module", "teacher"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.code}: {self.module.title} — {self.teacher.get_full_name()}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user: Actor) -> Self:
+        return self.filter(access.enrollment_scope(user))
+
+
+class Enrollment(models.Model):
+    """A learner's place in a group, from the admission order to completion or expulsion."""
+
+    class Status(models.TextChoices):
+        STUDYING = "studying", "обучается"
+        COMPLETED = "completed", "завершил обучение"
+        EXPELLED = "expelled", "отчислен"
+        ACADEMIC_LEAVE = "leave", "академический отпуск"
+
+    class Funding(models.TextChoices):
+        INDIVIDUAL = "individual", "за счёт средств физического лица"
+        EMPLOYER = "employer", "за счёт средств юридического лица"
+        BUDGET = "budget", "за счёт бюджетных ассигнований"
+
+    learner = models.ForeignKey("people.Learner", models.PROTECT, related_name="enrollments", verbose_name="слушатель")
+    group = models.ForeignKey(Group, models.PROTECT, related_name="enrollments", verbose_name="группа")
+    status = models.CharField("статус", max_length=10, choices=Status, default=Status.STUDYING)
+    funding = models.CharField("источник финансирования", max_length=10, choices=Funding, default=Funding.INDIVIDUAL)
+    admission_order_number = models.CharField("№ приказа о зачислении", max_length=50, blank=True)
+    admission_order_date = models.DateField("дата приказа о зачислении", null=True, blank=True)
+    expulsion_order_number = models.CharField("№ приказа об отчислении", max_length=50, blank=True)
+    expulsion_order_date = models.DateField("дата приказа об отчислении", null=True, blank=True)
+    expulsion_reason = models.CharField("основание отчисления", max_length=255, blank=True)
+    completed_on = models.DateField("дата завершения обучения", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    AUDITED_FIELDS = (
+        "status", "funding", "admission_order_number", "admission_order_date", "expulsion_order_number",
+        "expulsion_order_date", "expulsion_reason", "completed_on",
+    )
+
+    class Meta:
+        ordering = ["group", "learner__last_name", "learner__first_name"]
+        verbose_name = "зачисление"
+        verbose_name_plural = "зачисления"
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "group"], name="enrollment_unique_per_group"),
+            models.CheckConstraint(
+                condition=~models.Q(status="expelled")
+                | (~models.Q(expulsion_order_number="") & models.Q(expulsion_order_date__isnull=False)),
+                name="expulsion_has_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} — {self.group}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:enrollment_edit", args=[self.pk])

@@ -1,0 +1,204 @@
+"""Writes to programs, modules, groups, teaching assignments and enrolments (one transaction each, audited)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from zachetka.core import access, audit, roles
+from zachetka.core.writes import create_audited, update_audited
+from zachetka.people import services as people_services
+from zachetka.people.importing import PlannedRow
+from zachetka.people.models import Learner
+from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
+
+
+def create_program(*, by: User, curators: list[User] | None = None, **fields: Any) -> Program:
+    """Add an educational program."""
+    with transaction.atomic():
+        program = create_audited(by=by, instance=Program(**fields), action=audit.Action.PROGRAM_CREATED)
+        if curators:
+            set_program_curators(by=by, program=program, curators=curators)
+    return program
+
+
+def update_program(*, by: User, program: Program, expected_version: int, **changes: Any) -> Program:
+    """Change a program's attributes."""
+    return update_audited(
+        by=by, instance=program, changes=changes, expected_version=expected_version,
+        action=audit.Action.PROGRAM_UPDATED,
+    )
+
+
+@transaction.atomic
+def set_program_curators(*, by: User, program: Program, curators: list[User]) -> None:
+    """Name the curators of a program (they see all its groups)."""
+    for user in curators:
+        if not access.has_role(user, roles.CURATOR):
+            raise ValidationError({"curators": f"{user.get_full_name() or user} — не куратор программы."})
+    before = sorted(program.curators.values_list("pk", flat=True))
+    program.curators.set(curators)
+    after = sorted(user.pk for user in curators)
+    if before != after:
+        audit.record(
+            by=by, action=audit.Action.PROGRAM_UPDATED, subject=program,
+            before={"curators": before}, after={"curators": after},
+        )
+
+
+def create_module(*, by: User, program: Program, **fields: Any) -> Module:
+    """Add a module to a program."""
+    return create_audited(by=by, instance=Module(program=program, **fields), action=audit.Action.MODULE_CREATED)
+
+
+def update_module(*, by: User, module: Module, expected_version: int, **changes: Any) -> Module:
+    """Change a module's attributes."""
+    return update_audited(
+        by=by, instance=module, changes=changes, expected_version=expected_version,
+        action=audit.Action.MODULE_UPDATED,
+    )
+
+
+def _check_curator(group: Group) -> None:
+    if group.curator and not access.has_role(group.curator, roles.CURATOR):
+        raise ValidationError({"curator": "Куратором группы можно назначить только сотрудника с ролью «Куратор программы»."})
+
+
+def create_group(*, by: User, **fields: Any) -> Group:
+    """Open a new group (cohort) of a program."""
+    group = Group(**fields)
+    _check_curator(group)
+    return create_audited(by=by, instance=group, action=audit.Action.GROUP_CREATED)
+
+
+def update_group(*, by: User, group: Group, expected_version: int, **changes: Any) -> Group:
+    """Change a group's code, dates or curator."""
+    if "program" in changes and changes["program"] != group.program and group.teaching_assignments.exists():
+        raise ValidationError({"program": "У группы уже есть назначения преподавателей по модулям этой программы."})
+    return update_audited(
+        by=by, instance=group, changes=changes, expected_version=expected_version,
+        action=audit.Action.GROUP_UPDATED, prepare=_check_curator,
+    )
+
+
+@transaction.atomic
+def assign_teacher(*, by: User, group: Group, module: Module, teacher: User) -> TeachingAssignment:
+    """Let a teacher teach (and grade) a module in a group."""
+    if module.program_id != group.program_id:
+        raise ValidationError({"module": "Модуль не входит в программу группы."})
+    if not access.has_role(teacher, roles.TEACHER):
+        raise ValidationError({"teacher": "Назначить можно только сотрудника с ролью «Педагогический работник»."})
+    if TeachingAssignment.objects.filter(group=group, module=module, teacher=teacher).exists():
+        raise ValidationError({"teacher": "Этот преподаватель уже ведёт этот модуль в группе."})
+    assignment = TeachingAssignment.objects.create(group=group, module=module, teacher=teacher)
+    audit.record(
+        by=by, action=audit.Action.TEACHER_ASSIGNED, subject=group,
+        after={"module": module.pk, "teacher": teacher.pk, "teacher_name": teacher.get_full_name()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def unassign_teacher(*, by: User, assignment: TeachingAssignment) -> None:
+    """Withdraw a teacher from a module of a group."""
+    group = assignment.group
+    before = {"module": assignment.module_id, "teacher": assignment.teacher_id,
+              "teacher_name": assignment.teacher.get_full_name()}
+    assignment.delete()
+    audit.record(by=by, action=audit.Action.TEACHER_UNASSIGNED, subject=group, before=before)
+
+
+@transaction.atomic
+def enroll(*, by: User, learner: Learner, group: Group, **fields: Any) -> Enrollment:
+    """Admit a learner to a group."""
+    if Enrollment.objects.filter(learner=learner, group=group).exists():
+        raise ValidationError({"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."})
+    enrollment = Enrollment(learner=learner, group=group, **fields)
+    try:
+        with transaction.atomic():
+            return create_audited(by=by, instance=enrollment, action=audit.Action.ENROLLMENT_CREATED)
+    except IntegrityError as error:  # a concurrent enrolment of the same learner won the race
+        raise ValidationError({"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."}) from error
+
+
+# Statuses an enrolment may move to; leaving a final status (a correction) needs a reason.
+NEXT_STATUSES = {
+    Enrollment.Status.STUDYING: {Enrollment.Status.COMPLETED, Enrollment.Status.EXPELLED, Enrollment.Status.ACADEMIC_LEAVE},
+    Enrollment.Status.ACADEMIC_LEAVE: {Enrollment.Status.STUDYING, Enrollment.Status.EXPELLED},
+    Enrollment.Status.COMPLETED: {Enrollment.Status.STUDYING},
+    Enrollment.Status.EXPELLED: {Enrollment.Status.STUDYING},
+}
+FINAL_STATUSES = {Enrollment.Status.COMPLETED, Enrollment.Status.EXPELLED}
+
+
+def _check_enrollment(enrollment: Enrollment) -> None:
+    errors: dict[str, str] = {}
+    if enrollment.status == Enrollment.Status.EXPELLED:
+        if not enrollment.expulsion_order_number:
+            errors["expulsion_order_number"] = "Для отчисления укажите номер приказа."
+        if not enrollment.expulsion_order_date:
+            errors["expulsion_order_date"] = "Для отчисления укажите дату приказа."
+        elif enrollment.admission_order_date and enrollment.expulsion_order_date < enrollment.admission_order_date:
+            errors["expulsion_order_date"] = "Приказ об отчислении не может быть раньше приказа о зачислении."
+    if enrollment.status == Enrollment.Status.COMPLETED and not enrollment.completed_on:
+        errors["completed_on"] = "Укажите дату завершения обучения."
+    if errors:
+        raise ValidationError(errors)
+
+
+def update_enrollment(
+    *, by: User, enrollment: Enrollment, expected_version: int, reason: str = "", **changes: Any
+) -> Enrollment:
+    """Change an enrolment: orders, funding, or status (expulsion needs its order)."""
+    old_status = Enrollment.objects.values_list("status", flat=True).get(pk=enrollment.pk)
+    new_status = changes.get("status", old_status)
+    if new_status != old_status:
+        if new_status not in NEXT_STATUSES[old_status]:
+            raise ValidationError({"status": (
+                f"Нельзя перевести из статуса «{Enrollment.Status(old_status).label}» "
+                f"в «{Enrollment.Status(new_status).label}»."
+            )})
+        if old_status in FINAL_STATUSES and not reason.strip():
+            raise ValidationError({"reason": "Восстановление после завершения или отчисления — укажите основание."})
+    return update_audited(
+        by=by, instance=enrollment, changes=changes, expected_version=expected_version,
+        action=audit.Action.ENROLLMENT_UPDATED, reason=reason, prepare=_check_enrollment,
+    )
+
+
+@dataclass
+class GroupImportOutcome:
+    learners: people_services.ImportOutcome
+    enrolled: int
+    already_enrolled: int
+
+
+@transaction.atomic
+def import_learners(
+    *, by: User, planned: list[PlannedRow], source: str, group: Group | None = None
+) -> GroupImportOutcome:
+    """Import learners from a checked file and, if a group is given, enrol the new ones in it."""
+    outcome = people_services.import_learners(by=by, planned=planned, source=source)
+    if group is None:
+        return GroupImportOutcome(outcome, enrolled=0, already_enrolled=0)
+    learners = outcome.learners
+    enrolled_ids = set(
+        Enrollment.objects.filter(group=group, learner__in=[learner.pk for learner in learners]).values_list(
+            "learner_id", flat=True
+        )
+    )
+    new = [Enrollment(learner=learner, group=group) for learner in learners if learner.pk not in enrolled_ids]
+    Enrollment.objects.bulk_create(new, batch_size=500)
+    audit.record_many(
+        [
+            audit.Entry(
+                action=audit.Action.ENROLLMENT_CREATED, subject=enrollment,
+                after=audit.snapshot(enrollment, Enrollment.AUDITED_FIELDS), reason=f"Импорт из файла {source}",
+            )
+            for enrollment in new
+        ],
+        by=by,
+    )
+    return GroupImportOutcome(outcome, enrolled=len(new), already_enrolled=len(enrolled_ids))

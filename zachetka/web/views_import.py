@@ -1,0 +1,100 @@
+"""The learners import page: upload, preview every row's effect, then confirm."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zachetka.core import access, plural
+from zachetka.people import importing as learner_import
+from zachetka.people.forms import ImportUploadForm
+from zachetka.programs import services as program_services
+from zachetka.programs.models import Group
+from zachetka.web import importing as staging
+
+PREVIEW_ROWS = 200
+
+
+def _groups(user):
+    return Group.objects.visible_to(user).select_related("program").order_by("-starts_on", "code")
+
+
+def _check(filename: str, content: bytes):
+    """Parse and plan; return (planned rows, errors, file-level error)."""
+    try:
+        parsed = learner_import.parse_learners_file(filename, content)
+    except learner_import.ImportFileError as error:
+        return None, [], str(error), []
+    if parsed.errors:
+        return None, parsed.errors, None, parsed.ignored_columns
+    return learner_import.plan_import(parsed), [], None, parsed.ignored_columns
+
+
+def learner_import(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "people.import_learners")
+    groups = _groups(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, groups=groups)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "web/learner_import.html", {"form": form})
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        form.add_error("file", f"Файл больше {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} МБ.")
+        return render(request, "web/learner_import.html", {"form": form})
+    content = upload.read()
+    group = form.cleaned_data["group"]
+    planned, errors, file_error, ignored = _check(upload.name, content)
+    context = {"form": form, "filename": upload.name, "group": group, "ignored_columns": ignored}
+    if file_error or errors:
+        context.update(file_error=file_error, errors=errors, error_summary=_error_summary(errors))
+        return render(request, "web/learner_import_preview.html", context, status=422)
+    staged = staging.stage(content, upload.name, group.pk if group else None)
+    request.session[staging.SESSION_KEY] = staging.to_session(staged)
+    new = [row for row in planned if row.is_new]
+    changed = [row for row in planned if not row.is_new and row.changes]
+    same = len(planned) - len(new) - len(changed)
+    context.update(
+        token=staged.token, total=len(planned), new_count=len(new), changed_count=len(changed),
+        unchanged_count=same, new_rows=new[:PREVIEW_ROWS], changed_rows=changed[:PREVIEW_ROWS],
+        preview_limit=PREVIEW_ROWS, column_titles=learner_import.COLUMN_TITLES,
+    )
+    return render(request, "web/learner_import_preview.html", context)
+
+
+def _error_summary(errors: list) -> str:
+    rows = len({error.row for error in errors})
+    return (
+        f"Найдено {plural.count_with(len(errors), 'ошибка', 'ошибки', 'ошибок')} "
+        f"в {plural.count_with(rows, 'строке', 'строках', 'строках')}. Файл не загружен: исправьте и загрузите снова."
+    )
+
+
+@require_POST
+def learner_import_confirm(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "people.import_learners")
+    staged = staging.from_session(request.session.get(staging.SESSION_KEY), request.POST.get("token", ""))
+    if staged is None:
+        messages.error(request, "Предпросмотр устарел или уже применён. Загрузите файл ещё раз.")
+        return redirect("web:learner_import")
+    group = _groups(request.user).filter(pk=staged.group_id).first() if staged.group_id else None
+    # Check again: the record may have changed since the preview.
+    planned, errors, file_error, _ = _check(staged.filename, staged.read())
+    if file_error or errors:
+        messages.error(request, file_error or _error_summary(errors))
+        return redirect("web:learner_import")
+    try:
+        outcome = program_services.import_learners(by=request.user, planned=planned, source=staged.filename, group=group)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("web:learner_import")
+    staged.discard()
+    request.session.pop(staging.SESSION_KEY, None)
+    summary = (
+        f"Импорт завершён: добавлено {plural.count_with(len(outcome.learners.created), 'слушатель', 'слушателя', 'слушателей')}, "
+        f"обновлено — {len(outcome.learners.updated)}, без изменений — {len(outcome.learners.unchanged)}."
+    )
+    if group:
+        summary += f" Зачислено в группу {group.code}: {outcome.enrolled}."
+    messages.success(request, summary)
+    return redirect("people:learner_list")
