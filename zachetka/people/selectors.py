@@ -29,7 +29,9 @@ def learner_list(
         learners = learners.filter(pk__in=Learner.objects.filter(enrollment_filter).values("pk"))
     if sex:
         learners = learners.filter(sex=sex)
-    return learners.annotate(enrollment_count=Count("enrollments"))
+    return learners.annotate(enrollment_count=Count("enrollments")).order_by(
+        "last_name", "first_name", "middle_name", "pk"
+    )
 
 
 def learner_for(user: User | AnonymousUser, pk: int) -> Learner:

@@ -18,7 +18,7 @@ def program_list(user: Actor, *, query: str = "", kind: str = "", active: str = 
         programs = programs.filter(kind=kind)
     if active in ("1", "0"):
         programs = programs.filter(is_active=active == "1")
-    return programs
+    return programs.order_by("title", "pk")
 
 
 def group_list(
@@ -38,7 +38,7 @@ def group_list(
         groups = groups.filter(starts_on__year__lte=year, ends_on__year__gte=year)
     if curator_id:
         groups = groups.filter(curator_id=curator_id)
-    return groups
+    return groups.order_by("-starts_on", "code")
 
 
 def enrollment_list(

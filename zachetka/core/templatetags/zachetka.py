@@ -46,3 +46,10 @@ def action_label(action: str) -> str:
 @register.filter
 def dict_get(mapping: dict | None, key: str) -> object:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def ru_plural_word(number: int, forms: str) -> str:
+    """{{ n|ru_plural_word:"группа,группы,групп" }} → «групп» (the word alone)."""
+    one, few, many = forms.split(",")
+    return plural.plural_form(int(number), one, few, many)

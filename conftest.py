@@ -1,0 +1,154 @@
+"""Personas and factories shared by the whole suite (no JSON fixtures)."""
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group as RoleGroup
+from django.contrib.auth.models import User
+
+from zachetka.core import roles, snils
+from zachetka.people.models import Learner
+from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
+
+_counter = itertools.count(1)
+
+
+def _snils_from(n: int) -> str:
+    return snils.with_checksum(f"{100_000_000 + n * 7919:09d}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Real hashing costs ~0.3 s a user; tests check access rules, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(username: str | None = None, *, role: str | None = None, **fields: object) -> User:
+        n = next(_counter)
+        user = User.objects.create_user(
+            username=username or f"user{n}",
+            password="pass-for-tests-1",
+            first_name=fields.pop("first_name", "Тест"),
+            last_name=fields.pop("last_name", f"Пользователь{n}"),
+            **fields,
+        )
+        if role:
+            user.groups.add(RoleGroup.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def director(make_user) -> User:
+    return make_user("director", role=roles.ADMINISTRATION, first_name="Ольга", last_name="Директорова")
+
+
+@pytest.fixture
+def registrar(make_user) -> User:
+    return make_user("registrar", role=roles.STAFF, first_name="Марина", last_name="Учётова")
+
+
+@pytest.fixture
+def curator(make_user) -> User:
+    return make_user("curator", role=roles.CURATOR, first_name="Павел", last_name="Кураторов")
+
+
+@pytest.fixture
+def teacher(make_user) -> User:
+    return make_user("teacher", role=roles.TEACHER, first_name="Ирина", last_name="Преподавательская")
+
+
+@pytest.fixture
+def learner_user(make_user) -> User:
+    return make_user("learner", role=roles.LEARNER, first_name="Анна", last_name="Смирнова")
+
+
+@pytest.fixture
+def make_learner(db) -> Callable[..., Learner]:
+    def make(**fields: object) -> Learner:
+        n = next(_counter)
+        values = {
+            "last_name": "Иванов",
+            "first_name": "Иван",
+            "middle_name": "Иванович",
+            "birth_date": dt.date(1990, 1, 1) + dt.timedelta(days=n),
+            "sex": Learner.Sex.MALE,
+            "snils": _snils_from(n),
+        }
+        values.update(fields)
+        learner = Learner(**values)
+        learner.refresh_search_key()
+        learner.save()
+        return learner
+
+    return make
+
+
+@pytest.fixture
+def make_program(db) -> Callable[..., Program]:
+    def make(**fields: object) -> Program:
+        values = {"title": "Цифровые инструменты педагога", "kind": Program.Kind.QUALIFICATION_UPGRADE, "hours": 72}
+        values.update(fields)
+        program = Program.objects.create(**values)
+        Module.objects.create(program=program, order=1, title="Введение", hours=36)
+        Module.objects.create(program=program, order=2, title="Практикум", hours=36)
+        return program
+
+    return make
+
+
+@pytest.fixture
+def make_group(db, make_program) -> Callable[..., Group]:
+    def make(**fields: object) -> Group:
+        n = next(_counter)
+        values = {
+            "code": f"ПК-2026-{n:02d}",
+            "starts_on": dt.date(2026, 9, 1),
+            "ends_on": dt.date(2026, 12, 20),
+        }
+        values.update(fields)
+        if "program" not in values:
+            values["program"] = make_program()
+        return Group.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_enrollment(db) -> Callable[..., Enrollment]:
+    def make(learner: Learner, group: Group, **fields: object) -> Enrollment:
+        return Enrollment.objects.create(learner=learner, group=group, **fields)
+
+    return make
+
+
+@pytest.fixture
+def world(director, registrar, curator, teacher, learner_user, make_group, make_learner, make_enrollment, make_user):
+    """A small organisation: two groups, one curated and taught by the personas, one foreign.
+
+    `mine` is curated by `curator` and taught by `teacher`; `other` belongs to other staff.
+    The `learner` persona is enrolled in `mine`.
+    """
+    mine = make_group(curator=curator)
+    other_curator = make_user("curator_other", role=roles.CURATOR)
+    other_teacher = make_user("teacher_other", role=roles.TEACHER)
+    other = make_group(curator=other_curator)
+    TeachingAssignment.objects.create(group=mine, module=mine.program.modules.first(), teacher=teacher)
+    TeachingAssignment.objects.create(group=other, module=other.program.modules.first(), teacher=other_teacher)
+    own = make_learner(last_name="Смирнова", first_name="Анна", middle_name="Сергеевна", sex="F", user=learner_user)
+    classmate = make_learner(last_name="Петров", first_name="Пётр", middle_name="Петрович")
+    stranger = make_learner(last_name="Сидорова", first_name="Мария", middle_name="", sex="F")
+    enrollments = {
+        "own": make_enrollment(own, mine),
+        "classmate": make_enrollment(classmate, mine),
+        "stranger": make_enrollment(stranger, other),
+    }
+    return {
+        "mine": mine, "other": other, "own": own, "classmate": classmate, "stranger": stranger,
+        "enrollments": enrollments, "other_teacher": other_teacher, "other_curator": other_curator,
+    }

@@ -1,0 +1,128 @@
+"""Every URL of the site, requested as every role: the answer each one must get.
+
+`mine` objects belong to the group the curator and teacher personas work with; `other`
+objects to a group of other staff. A URL added to the site without a row here fails
+`test_every_url_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "director", "registrar", "curator", "teacher", "learner")
+
+# status per role, in the order of ROLES; "login" means a redirect to the log-in page.
+ALL_STAFF = ("login", 200, 200, 200, 200, 403)
+REGISTRY_ONLY = ("login", 200, 200, 403, 403, 403)
+FOREIGN_VIEW = ("login", 200, 200, 404, 404, 403)
+FOREIGN_ACTION = ("login", 302, 302, 404, 404, 403)
+
+MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
+    # (url name, object key) -> (method, statuses)
+    ("web:home", ""): ("get", ("login", 200, 200, 200, 200, 200)),
+    ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
+    ("people:learner_list", ""): ("get", ALL_STAFF),
+    ("people:learner_create", ""): ("get", REGISTRY_ONLY),
+    ("people:learner_detail", "classmate"): ("get", ALL_STAFF),
+    ("people:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
+    ("people:learner_edit", "classmate"): ("get", REGISTRY_ONLY),
+    ("people:learner_edit", "stranger"): ("get", FOREIGN_VIEW),
+    ("programs:program_list", ""): ("get", ALL_STAFF),
+    ("programs:program_create", ""): ("get", REGISTRY_ONLY),
+    ("programs:program_detail", "mine_program"): ("get", ALL_STAFF),
+    ("programs:program_detail", "other_program"): ("get", FOREIGN_VIEW),
+    ("programs:program_edit", "mine_program"): ("get", REGISTRY_ONLY),
+    ("programs:program_edit", "other_program"): ("get", FOREIGN_VIEW),
+    ("programs:module_create", "mine_program"): ("get", REGISTRY_ONLY),
+    ("programs:module_create", "other_program"): ("get", FOREIGN_VIEW),
+    ("programs:module_edit", "mine_module"): ("get", REGISTRY_ONLY),
+    ("programs:module_edit", "other_module"): ("get", FOREIGN_VIEW),
+    ("programs:group_list", ""): ("get", ALL_STAFF),
+    ("programs:group_create", ""): ("get", REGISTRY_ONLY),
+    ("programs:group_detail", "mine"): ("get", ALL_STAFF),
+    ("programs:group_detail", "other"): ("get", FOREIGN_VIEW),
+    ("programs:group_edit", "mine"): ("get", ("login", 200, 200, 200, 403, 403)),
+    ("programs:group_edit", "other"): ("get", FOREIGN_VIEW),
+    ("programs:assignment_create", "mine"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("programs:assignment_create", "other"): ("post", FOREIGN_ACTION),
+    ("programs:assignment_delete", "mine_assignment"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("programs:assignment_delete", "other_assignment"): ("post", FOREIGN_ACTION),
+    ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
+    ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
+    ("programs:enrollment_list", ""): ("get", ALL_STAFF),
+    ("programs:enrollment_edit", "own_enrollment"): ("get", REGISTRY_ONLY),
+    ("programs:enrollment_edit", "stranger_enrollment"): ("get", FOREIGN_VIEW),
+    ("web:learner_import", ""): ("get", REGISTRY_ONLY),
+    ("web:learner_import_confirm", ""): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+}
+
+
+def _objects(world: dict) -> dict:
+    mine, other = world["mine"], world["other"]
+    return {
+        "classmate": world["classmate"],
+        "stranger": world["stranger"],
+        "mine": mine,
+        "other": other,
+        "mine_program": mine.program,
+        "other_program": other.program,
+        "mine_module": mine.program.modules.first(),
+        "other_module": other.program.modules.first(),
+        "mine_assignment": mine.teaching_assignments.first(),
+        "other_assignment": other.teaching_assignments.first(),
+        "own_enrollment": world["enrollments"]["own"],
+        "stranger_enrollment": world["enrollments"]["stranger"],
+    }
+
+
+def _site_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    covered = {name for name, _ in MATRIX}
+    assert _site_url_names() - covered == set()
+
+
+CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("url_name", "object_key", "role"), CASES)
+def test_access(client, world, director, registrar, curator, teacher, learner_user, url_name, object_key, role):
+    method, statuses = MATRIX[(url_name, object_key)]
+    expected = statuses[ROLES.index(role)]
+    users = {"director": director, "registrar": registrar, "curator": curator, "teacher": teacher, "learner": learner_user}
+    if role != "anonymous":
+        client.force_login(users[role])
+    args = [_objects(world)[object_key].pk] if object_key else []
+    url = reverse(url_name, args=args)
+    response = getattr(client, method)(url)
+    if expected == "login":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, f"{role} {method.upper()} {url}"
+
+
+def test_admin_site_only_for_the_administration(client, director, registrar):
+    director.is_staff = True
+    director.save()
+    client.force_login(director)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:people_learner_changelist")).status_code == 200
+    client.force_login(registrar)
+    assert client.get(reverse("admin:index")).status_code == 302
