@@ -25,6 +25,11 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _staging_in_tmp(settings, tmp_path) -> None:
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+
+
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
     def make(username: str | None = None, *, role: str | None = None, **fields: object) -> User:

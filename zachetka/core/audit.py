@@ -204,5 +204,12 @@ def verify_chain(chunk_size: int = 5000) -> Iterator[ChainProblem]:
             last_pk = event.seq
     head = AuditChainHead.objects.filter(id=1).first()
     last_seq = head.last_seq if head else 0
-    if last_pk != last_seq or (head and head.last_hash != prev_hash and last_seq):
-        yield ChainProblem(last_pk + 1, f"последние события удалены: журнал заканчивается на №{last_pk}, а должен на №{last_seq}")
+    if last_pk > last_seq:
+        yield ChainProblem(last_seq + 1, f"событие №{last_seq + 1} добавлено в обход приложения")
+    elif last_pk < last_seq:
+        yield ChainProblem(
+            last_pk + 1,
+            f"последние события удалены: журнал заканчивается на №{last_pk}, а должен на №{last_seq}",
+        )
+    elif head and last_seq and head.last_hash != prev_hash:
+        yield ChainProblem(last_seq, f"событие №{last_seq} не совпадает с последним записанным")

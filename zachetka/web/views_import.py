@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zachetka.core import access, plural
-from zachetka.people import importing as learner_import
+from zachetka.people import importing as learner_file
 from zachetka.people.forms import ImportUploadForm
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Group
@@ -24,12 +24,12 @@ def _groups(user):
 def _check(filename: str, content: bytes):
     """Parse and plan; return (planned rows, errors, file-level error)."""
     try:
-        parsed = learner_import.parse_learners_file(filename, content)
-    except learner_import.ImportFileError as error:
+        parsed = learner_file.parse_learners_file(filename, content)
+    except learner_file.ImportFileError as error:
         return None, [], str(error), []
     if parsed.errors:
         return None, parsed.errors, None, parsed.ignored_columns
-    return learner_import.plan_import(parsed), [], None, parsed.ignored_columns
+    return learner_file.plan_import(parsed), [], None, parsed.ignored_columns
 
 
 def learner_import(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,7 @@ def learner_import(request: HttpRequest) -> HttpResponse:
     context.update(
         token=staged.token, total=len(planned), new_count=len(new), changed_count=len(changed),
         unchanged_count=same, new_rows=new[:PREVIEW_ROWS], changed_rows=changed[:PREVIEW_ROWS],
-        preview_limit=PREVIEW_ROWS, column_titles=learner_import.COLUMN_TITLES,
+        preview_limit=PREVIEW_ROWS, column_titles=learner_file.COLUMN_TITLES,
     )
     return render(request, "web/learner_import_preview.html", context)
 
