@@ -53,3 +53,10 @@ def ru_plural_word(number: int, forms: str) -> str:
     """{{ n|ru_plural_word:"группа,группы,групп" }} → «групп» (the word alone)."""
     one, few, many = forms.split(",")
     return plural.plural_form(int(number), one, few, many)
+
+
+@register.filter
+def ru_minutes(value: dt.timedelta | None) -> str:
+    """A lockout period as «15 минут»."""
+    minutes = max(1, round(value.total_seconds() / 60)) if value else 1
+    return plural.count_with(minutes, "минуту", "минуты", "минут")

@@ -36,6 +36,7 @@ def test_repeated_failures_lock_the_account(login_page, registrar, settings):
     locked = login_page("registrar", "pass-for-tests-1")  # even the right password is refused now
     assert locked.status_code == 429
     assert "Вход временно заблокирован" in locked.content.decode()
+    assert "через 15 минут" in locked.content.decode()
     assert not AuditEvent.objects.filter(action=audit.Action.LOGIN).exists()
 
 
