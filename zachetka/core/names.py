@@ -39,3 +39,11 @@ def search_key(*parts: str) -> str:
     Lower-casing in Python handles Cyrillic; «ё» is folded to «е» because people type either.
     """
     return " ".join(" ".join(p for p in parts if p).lower().replace("ё", "е").split())
+
+
+def user_full_name(user: object) -> str:
+    """An account's person as «Фамилия Имя Отчество» (first_name holds name and patronymic)."""
+    if user is None:
+        return ""
+    full = " ".join(part for part in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if part)
+    return full or getattr(user, "username", "")

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.models import User
 
+from zachetka.core import names
 from zachetka.core.forms import RussianDateInput
 from zachetka.programs import selectors
 from zachetka.programs.models import Enrollment, Group, Module, Program
@@ -15,12 +16,12 @@ class _NoModelValidation:
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return names.user_full_name(obj)
 
 
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return names.user_full_name(obj)
 
 
 class ProgramForm(_NoModelValidation, forms.ModelForm):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access
+from zachetka.core import access, names
 
 Actor = User | AnonymousUser
 
@@ -164,7 +164,7 @@ class TeachingAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group.code}: {self.module.title} — {self.teacher.get_full_name()}"
+        return f"{self.group.code}: {self.module.title} — {names.user_full_name(self.teacher)}"
 
 
 class EnrollmentQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from zachetka.core import audit, plural, snils
+from zachetka.core import audit, names, plural, snils
 
 register = template.Library()
 
@@ -60,3 +60,9 @@ def ru_minutes(value: dt.timedelta | None) -> str:
     """A lockout period as «15 минут»."""
     minutes = max(1, round(value.total_seconds() / 60)) if value else 1
     return plural.count_with(minutes, "минуту", "минуты", "минут")
+
+
+@register.filter
+def staff_name(user: object) -> str:
+    """A staff member as «Фамилия Имя Отчество» (first_name holds name and patronymic)."""
+    return names.user_full_name(user)
