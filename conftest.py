@@ -1,6 +1,7 @@
 """Personas and factories shared by the whole suite (no JSON fixtures)."""
 
 import datetime as dt
+import os
 import itertools
 from collections.abc import Callable
 
@@ -157,3 +158,46 @@ def world(director, registrar, curator, teacher, learner_user, make_group, make_
         "mine": mine, "other": other, "own": own, "classmate": classmate, "stranger": stranger,
         "enrollments": enrollments, "other_teacher": other_teacher, "other_curator": other_curator,
     }
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's headless Chromium driven by Playwright; skipped when the package is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Браузерный тест пропущен: установите Chromium (apt-get install chromium chromium-driver).")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # are still synchronous, so Django's async-safety guard is lifted for browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            # Playwright gives every launch a fresh, empty profile directory of its own.
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log a page in through the real log-in form."""
+
+    def go(page, username: str, password: str = "pass-for-tests-1") -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+
+    return go
