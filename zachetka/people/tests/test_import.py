@@ -73,7 +73,8 @@ def test_csv_as_russian_offices_save_it(import_file, run_import, delimiter, enco
 
 
 def test_xlsx_with_real_date_cells_and_snils_as_number(import_file, run_import):
-    rows = [["Петрова", "Анна", "Игоревна", dt.datetime(1992, 5, 4)  # noqa: DTZ001 - a spreadsheet date cell is naive, "Ж", 11223344595, "", 79123456789, 643]]
+    date_cell = dt.datetime(1992, 5, 4)  # noqa: DTZ001 - spreadsheet date cells are naive
+    rows = [["Петрова", "Анна", "Игоревна", date_cell, "Ж", 11223344595, "", 79123456789, 643]]
     run_import(import_file(xlsx_bytes(rows), "learners.xlsx"))
     learner = Learner.objects.get()
     assert learner.birth_date == dt.date(1992, 5, 4)
