@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zachetka.core",
     "zachetka.people",
     "zachetka.programs",
+    "zachetka.gradebook",
     "zachetka.web",
 ]
 
@@ -207,6 +208,9 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+
+# Days after an assessment's date within which its grades are to be entered (п. 7.1).
+GRADE_ENTRY_DEADLINE_DAYS = env_int("ZACHETKA_GRADE_ENTRY_DEADLINE_DAYS", 3)
 
 # axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
 # no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("zachetka.people.urls")),
     path("", include("zachetka.programs.urls")),
     path("", include("zachetka.core.urls")),
+    path("", include("zachetka.gradebook.urls")),
 ]
 
 handler403 = "zachetka.web.views.forbidden"

@@ -114,3 +114,27 @@ def learner_scope(user: Actor, prefix: str = "") -> Q:
     if is_learner(user):
         scope |= Q(**{f"{prefix}user": user})
     return scope
+
+
+def is_administration(user: Actor) -> bool:
+    """The organisation's administration (director, deputy): the last word on corrections."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, roles.ADMINISTRATION))
+
+
+def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
+    """Enter current grades in a group's module: its teachers, the group's curators, registry staff."""
+    if not may(user, "gradebook.add_grade"):
+        return False
+    if sees_everything(user):
+        return True
+    names = role_names(user)
+    if roles.CURATOR in names:
+        group = apps.get_model("programs", "Group")
+        if group.objects.filter(pk=group_id).filter(group_scope(user)).filter(
+            Q(curator=user) | Q(program__curators=user)
+        ).exists():
+            return True
+    if roles.TEACHER in names:
+        assignment = apps.get_model("programs", "TeachingAssignment")
+        return assignment.objects.filter(group_id=group_id, module_id=module_id, teacher=user).exists()
+    return False

@@ -18,6 +18,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Группы", reverse("programs:group_list")))
     if access.may(user, "programs.view_enrollment") and access.is_staff_member(user):
         items.append(("Зачисления", reverse("programs:enrollment_list")))
+    if access.may(user, "gradebook.view_grade") and access.is_staff_member(user):
+        items.append(("Просроченные оценки", reverse("gradebook:overdue")))
+    if access.is_learner(user):
+        items.append(("Мои оценки", reverse("gradebook:my_grades")))
     if access.may(user, "people.import_learners"):
         items.append(("Импорт", reverse("web:learner_import")))
     if access.may(user, "core.view_auditevent"):

@@ -12,6 +12,17 @@ LEARNER = "Обучающийся"
 
 ALL_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER, LEARNER)
 
+# Current grades and assessments (the gradebook); rows are limited by access.may_grade.
+_GRADING = (
+    "gradebook.view_grade",
+    "gradebook.add_grade",
+    "gradebook.change_grade",
+    "gradebook.view_assessment",
+    "gradebook.add_assessment",
+    "gradebook.change_assessment",
+    "gradebook.delete_assessment",
+)
+
 _REGISTRY_WORK = (
     "people.view_learner",
     "people.add_learner",
@@ -32,10 +43,16 @@ _REGISTRY_WORK = (
     "programs.view_enrollment",
     "programs.add_enrollment",
     "programs.change_enrollment",
+    *_GRADING,
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
-    ADMINISTRATION: (*_REGISTRY_WORK, "core.view_auditevent"),
+    ADMINISTRATION: (
+        *_REGISTRY_WORK,
+        "core.view_auditevent",
+        "gradebook.add_gradebooklock",
+        "gradebook.delete_gradebooklock",
+    ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (
         "people.view_learner",
@@ -47,6 +64,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "programs.add_teachingassignment",
         "programs.delete_teachingassignment",
         "programs.view_enrollment",
+        *_GRADING,
     ),
     TEACHER: (
         "people.view_learner",
@@ -55,6 +73,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "programs.view_group",
         "programs.view_teachingassignment",
         "programs.view_enrollment",
+        *_GRADING,
     ),
     LEARNER: (),
 }

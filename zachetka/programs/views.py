@@ -183,12 +183,19 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         enrollments = enrollments.filter(status=status)
     counts = dict(group.enrollments.values_list("status").annotate(n=Count("pk")))
     may_assign = access.may(request.user, "programs.add_teachingassignment")
+    # The gradebook's state per module, read through reverse relations (programs sits below it).
+    modules = group.program.modules.annotate(
+        assessment_count=Count("assessments", filter=Q(assessments__group=group), distinct=True),
+        is_locked=Count("gradebook_locks", filter=Q(gradebook_locks__group=group), distinct=True),
+    ).order_by("order")
     return render(request, "programs/group_detail.html", {
         "group": group,
         "enrollments": enrollments.order_by("learner__last_name", "learner__first_name", "learner__middle_name"),
         "status": status,
         "status_counts": [(value, label, counts.get(value, 0)) for value, label in Enrollment.Status.choices],
         "assignments": selectors.assignments_of(group),
+        "modules": modules,
+        "may_view_grades": access.may(request.user, "gradebook.view_grade"),
         "assignment_form": AssignmentForm(group=group) if may_assign else None,
         "may_change": access.may(request.user, "programs.change_group"),
         "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),

@@ -1,0 +1,100 @@
+"""A group's gradebook as an XLSX workbook laid out for printing: one sheet per module."""
+
+import io
+import re
+from urllib.parse import quote
+
+from django.contrib.auth.models import User
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zachetka.core import dates
+from zachetka.gradebook import selectors
+from zachetka.programs.models import Group
+
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="EEF1F7")
+_FAIL_FONT = Font(color="B3261E")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+HEADER_ROW = 4
+
+
+def filename(group: Group) -> str:
+    return quote(f"Журнал {group.code}.xlsx")
+
+
+def _sheet_title(order: int, title: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub(" ", f"{order}. {title}")[:31].strip()
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
+    group, module = grid.group, grid.module
+    columns = grid.columns
+    last_col = 3 + len(columns)
+    sheet["A1"] = f"Журнал успеваемости группы {group.code} — {group.program.title}"
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet["A2"] = (
+        f"Модуль {module.order}. {module.title} ({module.hours} ч, {module.get_attestation_form_display()}); "
+        f"обучение {dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}"
+    )
+    headers = ["№", "Фамилия Имя Отчество"]
+    headers += [f"{dates.format_date(c.assessment.held_on)}\n{c.assessment.title}" for c in columns]
+    headers.append("Итог, %")
+    for index, title in enumerate(headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.border = _BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center",
+                                   text_rotation=90 if 2 < index < last_col else 0)
+    for number, row in enumerate(grid.rows, start=1):
+        excel_row = HEADER_ROW + number
+        name = row.enrollment.learner.full_name
+        if not row.is_gradable:
+            name += f" ({row.enrollment.get_status_display()})"
+        values = [number, name, *[(c.value if c else "") for c in row.cells], row.result]
+        for index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=excel_row, column=index, value=value)
+            cell.border = _BOX
+            if 2 < index < last_col:
+                cell.alignment = Alignment(horizontal="center")
+                grade = row.cells[index - 3]
+                if grade is not None and grade.value and not grade.is_passing:
+                    cell.font = _FAIL_FONT
+    sheet.column_dimensions["A"].width = 5
+    sheet.column_dimensions["B"].width = 36
+    for index in range(3, last_col):
+        sheet.column_dimensions[get_column_letter(index)].width = 6
+    sheet.column_dimensions[get_column_letter(last_col)].width = 9
+    sheet.row_dimensions[HEADER_ROW].height = 120
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.oddFooter.center.text = "Стр. &P из &N"
+    sheet.oddFooter.right.text = "Подпись преподавателя ______________"
+
+
+def group_workbook(user: User, group: Group) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for module in group.program.modules.all():
+        grid = selectors.grid(user, group, module)
+        _write_module(workbook.create_sheet(_sheet_title(module.order, module.title, used)), grid)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,237 @@
+"""Reads of the gradebook, scoped by the acting user, in a constant number of queries."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from zachetka.core import access, names
+from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradebookLock, ScaleValue
+from zachetka.gradebook.services import GRADABLE_STATUSES
+from zachetka.programs.models import Enrollment, Group, Module, TeachingAssignment
+
+Actor = User | AnonymousUser
+
+
+@dataclass
+class Column:
+    assessment: Assessment
+    values: list[ScaleValue]
+    is_past_deadline: bool
+
+    @property
+    def hint(self) -> str:
+        return self.assessment.scale.allowed_hint(self.values)
+
+
+@dataclass
+class Cell:
+    """A cell as the grid shows it (a plain tuple from the database, no model instance)."""
+
+    value: str
+    is_passing: bool
+    is_absent: bool
+    points: Decimal | None
+    entered_by_id: int
+    entered_at: dt.datetime
+    version: int
+
+
+@dataclass
+class Row:
+    enrollment: Enrollment
+    cells: list[Cell | None]
+    result: Decimal | None = None
+    is_gradable: bool = True
+
+
+@dataclass
+class Grid:
+    group: Group
+    module: Module
+    columns: list[Column]
+    rows: list[Row]
+    authors: dict[int, str] = field(default_factory=dict)
+    lock: GradebookLock | None = None
+    may_edit: bool = False
+    may_correct_locked: bool = False
+
+    @property
+    def is_read_only(self) -> bool:
+        return not self.may_edit or (self.lock is not None and not self.may_correct_locked)
+
+
+def weighted_result(weights: list[Decimal], points: list[Decimal | None]) -> Decimal | None:
+    """Weighted mean of the entered values on 0..100; «н/я» counts as 0, empty cells are skipped."""
+    total = weight_sum = Decimal(0)
+    for weight, value in zip(weights, points, strict=True):
+        if value is None:
+            continue
+        total += weight * value
+        weight_sum += weight
+    if not weight_sum:
+        return None
+    return (total / weight_sum).quantize(Decimal("1"))
+
+
+def _points(cell: Cell | None) -> Decimal | None:
+    return cell.points if cell is not None and cell.value != "" else None
+
+
+def row_result(group_id: int, module_id: int, enrollment_id: int) -> Decimal | None:
+    """One learner's weighted result in a module (after a cell is saved)."""
+    columns = list(
+        Assessment.objects.filter(group_id=group_id, module_id=module_id).order_by("held_on", "pk")
+        .values_list("pk", "weight")
+    )
+    points = dict(
+        Grade.objects.filter(enrollment_id=enrollment_id, assessment__in=[pk for pk, _ in columns])
+        .exclude(value="").values_list("assessment_id", "points")
+    )
+    return weighted_result([weight for _, weight in columns], [points.get(pk) for pk, _ in columns])
+
+
+def module_for_group(user: Actor, group_pk: int, module_pk: int) -> tuple[Group, Module]:
+    """The group (if visible) and one of its program's modules; DoesNotExist otherwise."""
+    group = Group.objects.visible_to(user).select_related("program").get(pk=group_pk)
+    module = Module.objects.get(pk=module_pk, program_id=group.program_id)
+    return group, module
+
+
+def grid(user: Actor, group: Group, module: Module) -> Grid:
+    assessments = list(
+        Assessment.objects.filter(group=group, module=module).select_related("scale").order_by("held_on", "pk")
+    )
+    scale_values: dict[int, list[ScaleValue]] = defaultdict(list)
+    for value in ScaleValue.objects.filter(scale_id__in={a.scale_id for a in assessments}).order_by("order"):
+        scale_values[value.scale_id].append(value)
+    today = timezone.localdate()
+    columns = [Column(a, scale_values[a.scale_id], today > a.due_on) for a in assessments]
+    enrollments = list(
+        Enrollment.objects.filter(group=group).select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
+    )
+    position = {a.pk: i for i, a in enumerate(assessments)}
+    cells_by_enrollment: dict[int, list[Cell | None]] = {e.pk: [None] * len(assessments) for e in enrollments}
+    author_ids: set[int] = set()
+    grade_rows = Grade.objects.filter(assessment__group=group, assessment__module=module).values_list(
+        "enrollment_id", "assessment_id", "value", "is_passing", "is_absent", "points",
+        "entered_by_id", "entered_at", "version",
+    )
+    for enrollment_id, assessment_id, *cell in grade_rows:
+        cells_by_enrollment[enrollment_id][position[assessment_id]] = Cell(*cell)
+        author_ids.add(cell[4])
+    weights = [a.weight for a in assessments]
+    rows = [
+        Row(
+            enrollment=e,
+            cells=cells_by_enrollment[e.pk],
+            result=weighted_result(weights, [_points(cell) for cell in cells_by_enrollment[e.pk]]),
+            is_gradable=e.status in GRADABLE_STATUSES,
+        )
+        for e in enrollments
+    ]
+    authors = {
+        u.pk: names.short_name(u.last_name, *(u.first_name.split(" ", 1) + [""])[:2]) or u.username
+        for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
+    }
+    return Grid(
+        group=group, module=module, columns=columns, rows=rows, authors=authors,
+        lock=GradebookLock.objects.filter(group=group, module=module).select_related("locked_by").first(),
+        may_edit=access.may_grade(user, group.pk, module.pk),
+        may_correct_locked=access.is_administration(user),
+    )
+
+
+def cell_history(user: Actor, assessment_pk: int, enrollment_pk: int) -> list[GradeChange]:
+    assessment = Assessment.objects.visible_to(user).get(pk=assessment_pk)
+    return list(
+        GradeChange.objects.filter(grade__assessment=assessment, grade__enrollment_id=enrollment_pk)
+        .select_related("changed_by").order_by("-changed_at", "-pk")
+    )
+
+
+def group_modules(user: Actor, group: Group) -> list[dict]:
+    """The modules of a group with their gradebook state, for the group page."""
+    modules = list(group.program.modules.all())
+    counts = dict(
+        Assessment.objects.filter(group=group).values("module_id").annotate(n=Count("pk")).values_list("module_id", "n")
+    )
+    locked = set(GradebookLock.objects.filter(group=group).values_list("module_id", flat=True))
+    return [{"module": m, "assessments": counts.get(m.pk, 0), "is_locked": m.pk in locked} for m in modules]
+
+
+@dataclass
+class OverdueLine:
+    teachers: str
+    group: Group
+    module: Module
+    assessments: int
+    empty_cells: int
+    oldest_due_on: dt.date
+
+
+def overdue(user: Actor) -> list[OverdueLine]:
+    """Per group and module: columns past their deadline with empty cells (п. 7.1, своевременность)."""
+    today = timezone.localdate()
+    gradable = Enrollment.objects.filter(group=OuterRef("group"), status__in=GRADABLE_STATUSES)
+    expected = Subquery(gradable.values("group").annotate(n=Count("pk")).values("n")[:1])
+    late = (
+        Assessment.objects.visible_to(user)
+        .filter(due_on__lt=today)
+        .annotate(
+            expected=expected,
+            filled=Count("grades", filter=~Q(grades__value="") & Q(grades__enrollment__status__in=GRADABLE_STATUSES),
+                         distinct=True),
+        )
+        .values("pk", "group_id", "module_id", "due_on", "expected", "filled")
+    )
+    buckets: dict[tuple[int, int], dict] = {}
+    for row in late:
+        empty = (row["expected"] or 0) - row["filled"]
+        if empty <= 0:
+            continue
+        bucket = buckets.setdefault((row["group_id"], row["module_id"]), {"assessments": 0, "empty": 0, "oldest": row["due_on"]})
+        bucket["assessments"] += 1
+        bucket["empty"] += empty
+        bucket["oldest"] = min(bucket["oldest"], row["due_on"])
+    if not buckets:
+        return []
+    groups = Group.objects.in_bulk({g for g, _ in buckets})
+    modules = Module.objects.in_bulk({m for _, m in buckets})
+    teachers: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for assignment in TeachingAssignment.objects.filter(group_id__in=groups).select_related("teacher"):
+        teachers[(assignment.group_id, assignment.module_id)].append(names.user_full_name(assignment.teacher))
+    lines = [
+        OverdueLine(
+            teachers=", ".join(sorted(teachers[key])) or "преподаватель не назначен",
+            group=groups[key[0]], module=modules[key[1]], assessments=b["assessments"],
+            empty_cells=b["empty"], oldest_due_on=b["oldest"],
+        )
+        for key, b in buckets.items()
+    ]
+    return sorted(lines, key=lambda line: (line.teachers, line.group.code, line.module.order))
+
+
+def learner_grades(user: Actor) -> list[dict]:
+    """A learner's own current grades, per enrolment and module (read-only)."""
+    enrollments = list(
+        Enrollment.objects.visible_to(user).filter(learner__user=user).select_related("group__program")
+        .order_by("-group__starts_on")
+    )
+    grades = (
+        Grade.objects.filter(enrollment__in=enrollments).exclude(value="")
+        .select_related("assessment__module", "assessment__scale")
+        .order_by("assessment__module__order", "assessment__held_on", "assessment__pk")
+    )
+    by_enrollment: dict[int, dict[int, dict]] = defaultdict(dict)
+    for grade in grades:
+        module = grade.assessment.module
+        entry = by_enrollment[grade.enrollment_id].setdefault(module.pk, {"module": module, "grades": []})
+        entry["grades"].append(grade)
+    return [{"enrollment": e, "modules": list(by_enrollment[e.pk].values())} for e in enrollments]
+
