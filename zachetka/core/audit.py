@@ -36,6 +36,15 @@ class Action:
     TEACHER_UNASSIGNED = "group.teacher_unassigned"
     ENROLLMENT_CREATED = "enrollment.created"
     ENROLLMENT_UPDATED = "enrollment.updated"
+    ASSESSMENT_CREATED = "assessment.created"
+    ASSESSMENT_UPDATED = "assessment.updated"
+    ASSESSMENT_DELETED = "assessment.deleted"
+    GRADE_ENTERED = "grade.entered"
+    GRADE_CORRECTED = "grade.corrected"
+    GRADES_FILLED = "grade.column_filled"
+    GRADEBOOK_LOCKED = "gradebook.locked"
+    GRADEBOOK_UNLOCKED = "gradebook.unlocked"
+    SCALE_CHANGED = "scale.changed"
 
 
 ACTION_LABELS = {
@@ -55,6 +64,15 @@ ACTION_LABELS = {
     Action.TEACHER_UNASSIGNED: "Назначение преподавателя снято",
     Action.ENROLLMENT_CREATED: "Зачисление",
     Action.ENROLLMENT_UPDATED: "Изменение зачисления",
+    Action.ASSESSMENT_CREATED: "Контрольное мероприятие добавлено",
+    Action.ASSESSMENT_UPDATED: "Контрольное мероприятие изменено",
+    Action.ASSESSMENT_DELETED: "Контрольное мероприятие удалено",
+    Action.GRADE_ENTERED: "Оценка выставлена",
+    Action.GRADE_CORRECTED: "Оценка исправлена",
+    Action.GRADES_FILLED: "Столбец оценок заполнен",
+    Action.GRADEBOOK_LOCKED: "Журнал модуля закрыт",
+    Action.GRADEBOOK_UNLOCKED: "Журнал модуля открыт",
+    Action.SCALE_CHANGED: "Шкала оценивания изменена",
 }
 
 
