@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group as RoleGroup
 from django.contrib.auth.models import User
 
 from zachetka.core import roles, snils
+from zachetka.gradebook.models import Assessment, GradingScale
 from zachetka.people.models import Learner
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
@@ -154,7 +155,16 @@ def world(director, registrar, curator, teacher, learner_user, make_group, make_
         "classmate": make_enrollment(classmate, mine),
         "stranger": make_enrollment(stranger, other),
     }
+    five_point = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
+    assessments = {
+        key: Assessment.objects.create(
+            group=group, module=group.program.modules.first(), held_on=dt.date(2026, 9, 10), title="Тест 1",
+            scale=five_point, due_on=dt.date(2026, 9, 13), created_by=director,
+        )
+        for key, group in (("mine", mine), ("other", other))
+    }
     return {
+        "assessments": assessments,
         "mine": mine, "other": other, "own": own, "classmate": classmate, "stranger": stranger,
         "enrollments": enrollments, "other_teacher": other_teacher, "other_curator": other_curator,
     }

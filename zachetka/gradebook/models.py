@@ -126,6 +126,13 @@ class ScaleValue(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.label})" if self.label else self.code
 
+    def clean(self) -> None:
+        taken = ({self.code.strip().lower()} | self.alias_set) & ABSENT_ALIASES
+        if taken:
+            raise ValidationError(
+                f"«{', '.join(sorted(taken))}» означает неявку («{ABSENT_MARK}»): выберите другое написание."
+            )
+
     @property
     def alias_set(self) -> frozenset[str]:
         return frozenset(a.strip().lower().replace("ё", "е") for a in self.aliases.split(",") if a.strip())

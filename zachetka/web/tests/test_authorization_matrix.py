@@ -55,6 +55,28 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("web:learner_import", ""): ("get", REGISTRY_ONLY),
     ("web:learner_import_confirm", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+    ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
+    ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
+    ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
+    ("gradebook:grid_print", "other_gm"): ("get", FOREIGN_VIEW),
+    ("gradebook:lock", "mine_gm"): ("post", ("login", 302, 403, 403, 403, 403)),
+    ("gradebook:lock", "other_gm"): ("post", ("login", 302, 403, 404, 404, 403)),
+    ("gradebook:unlock", "mine_gm"): ("post", ("login", 302, 403, 403, 403, 403)),
+    ("gradebook:unlock", "other_gm"): ("post", ("login", 302, 403, 404, 404, 403)),
+    ("gradebook:assessment_create", "mine_gm"): ("get", ALL_STAFF),
+    ("gradebook:assessment_create", "other_gm"): ("get", FOREIGN_VIEW),
+    ("gradebook:group_export", "mine"): ("get", ALL_STAFF),
+    ("gradebook:group_export", "other"): ("get", FOREIGN_VIEW),
+    ("gradebook:assessment_edit", "mine_assessment"): ("get", ALL_STAFF),
+    ("gradebook:assessment_edit", "other_assessment"): ("get", FOREIGN_VIEW),
+    ("gradebook:assessment_delete", "mine_assessment"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("gradebook:assessment_delete", "other_assessment"): ("post", FOREIGN_ACTION),
+    ("gradebook:column_fill", "mine_assessment"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("gradebook:column_fill", "other_assessment"): ("post", FOREIGN_ACTION),
+    ("gradebook:cell_save", ""): ("post", ("login", 400, 400, 400, 400, 403)),
+    ("gradebook:cell_history", ""): ("get", ("login", 404, 404, 404, 404, 403)),
+    ("gradebook:overdue", ""): ("get", ALL_STAFF),
+    ("gradebook:my_grades", ""): ("get", ("login", 403, 403, 403, 403, 200)),
 }
 
 
@@ -73,6 +95,10 @@ def _objects(world: dict) -> dict:
         "other_assignment": other.teaching_assignments.first(),
         "own_enrollment": world["enrollments"]["own"],
         "stranger_enrollment": world["enrollments"]["stranger"],
+        "mine_gm": [mine.pk, mine.program.modules.first().pk],
+        "other_gm": [other.pk, other.program.modules.first().pk],
+        "mine_assessment": world["assessments"]["mine"],
+        "other_assessment": world["assessments"]["other"],
     }
 
 
@@ -108,7 +134,8 @@ def test_access(client, world, director, registrar, curator, teacher, learner_us
     users = {"director": director, "registrar": registrar, "curator": curator, "teacher": teacher, "learner": learner_user}
     if role != "anonymous":
         client.force_login(users[role])
-    args = [_objects(world)[object_key].pk] if object_key else []
+    target = _objects(world)[object_key] if object_key else None
+    args = target if isinstance(target, list) else [target.pk] if target is not None else []
     url = reverse(url_name, args=args)
     response = getattr(client, method)(url)
     if expected == "login":
