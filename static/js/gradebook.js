@@ -171,6 +171,7 @@
   }
 
   if (!editable) { return; }
+  var saving = Promise.resolve();
 
   Array.prototype.forEach.call(table.querySelectorAll("tbody input"), function (input) {
     input.dataset.original = input.value;
@@ -189,8 +190,9 @@
     var input = event.target;
     if (input.tagName !== "INPUT" || !input.closest("tbody")) { return; }
     var td = input.parentElement;
-    // Saves of one cell run one after another, each with the version the previous one returned.
-    td.pending = (td.pending || Promise.resolve()).then(function () { return save(td); });
+    // Saves run one after another, in the order typed: a cell's next save carries the version
+    // its previous save returned, and the server never sees two writes of one page at once.
+    saving = saving.then(function () { return save(td); });
   });
 
   table.addEventListener("keydown", function (event) {

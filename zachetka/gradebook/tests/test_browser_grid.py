@@ -1,0 +1,58 @@
+"""A teacher types grades across a row with the keyboard, reloads, and finds them saved."""
+
+import pytest
+from django.utils import timezone
+
+from zachetka.gradebook import services
+from zachetka.gradebook.models import Grade, GradingScale
+from zachetka.programs.models import TeachingAssignment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, teacher, world):
+    group = world["mine"]
+    module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
+    five, pass_fail = (GradingScale.objects.get(kind=k) for k in ("five_point", "pass_fail"))
+    today = timezone.localdate()
+    columns = [
+        services.create_assessment(by=teacher, group=group, module=module, held_on=today, title=title, scale=scale)
+        for title, scale in (("Практика 1", five), ("Практика 2", five), ("Зачёт по теме", pass_fail))
+    ]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, "teacher")
+    url = f"{live_server.url}/groups/{group.pk}/modules/{module.pk}/gradebook/"
+    page.goto(url)
+    # Columns: the world's «Тест 1» of September, then the three above. Rows are sorted by
+    # surname: Петров Пётр Петрович, then Смирнова Анна Сергеевна.
+    first_cell = page.locator("#grid tbody tr").nth(0).locator("td input").first
+    first_cell.click()
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    page.keyboard.type("отл")  # an alias of 5
+    page.keyboard.press("Tab")
+    page.keyboard.type("4")
+    page.keyboard.press("Tab")
+    page.keyboard.type("зач")
+    page.keyboard.press("Enter")  # saves and moves down to Смирнова's «Зачёт по теме»
+    page.keyboard.type("7")  # not on the scale
+    page.keyboard.press("Tab")
+    page.wait_for_selector("#grid tbody tr:nth-child(2) td.invalid")  # refused in place
+    assert "не оценка по шкале" in page.locator("#cell-status").inner_text()
+    page.wait_for_function("document.querySelectorAll('#grid td.saving').length === 0")
+    page.wait_for_function("document.querySelectorAll('#grid tbody tr:first-child td.saved').length === 4")
+    assert page.locator("#grid tbody tr").nth(0).locator("td.result").inner_text() == "95"
+
+    page.reload()
+    row = page.locator("#grid tbody tr").nth(0)
+    assert [row.locator("td input").nth(i).input_value() for i in range(4)] == ["5", "5", "4", "зачтено"]
+    assert page.locator("#grid tbody tr").nth(1).locator("td input").nth(3).input_value() == ""
+    values = {g.assessment_id: g.value for g in Grade.objects.filter(enrollment=world["enrollments"]["classmate"])}
+    september = world["assessments"]["mine"].pk
+    assert values == {september: "5", columns[0].pk: "5", columns[1].pk: "4", columns[2].pk: "зачтено"}
+
+    # Opening a cell shows who entered it and its history.
+    row.locator("td input").first.focus()
+    page.wait_for_selector("#cell-history:not([hidden]) li")
+    assert "Преподавательская Ирина" in page.locator("#cell-history-list").inner_text()
+    assert "Выставил(а)" in page.locator("#cell-status").inner_text()

@@ -1,0 +1,69 @@
+import datetime as dt
+import io
+
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zachetka.gradebook import services
+
+
+@time_machine.travel(dt.datetime(2026, 11, 11, 12, 0, tzinfo=dt.UTC))
+def test_group_workbook_has_a_sheet_per_module_with_grades(client, teacher, journal):
+    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
+                          expected_version=0)
+    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["classmate"], text="2",
+                          expected_version=0)
+    client.force_login(teacher)
+    response = client.get(reverse("gradebook:group_export", args=[journal["group"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["1. Введение", "2. Практикум"]
+    sheet = workbook["1. Введение"]
+    assert journal["group"].code in sheet["A1"].value
+    assert sheet["C4"].value == "10.09.2026\nТест 1"  # columns in date order
+    assert sheet["D4"].value == "10.11.2026\nПрактическая работа 1"
+    rows = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value for r in range(5, 7)}
+    assert rows == {"Петров Пётр Петрович": "2", "Смирнова Анна Сергеевна": "5"}
+    assert sheet.cell(row=5, column=4).font.color.rgb.endswith("B3261E")  # the failing mark stands out
+    assert sheet.cell(row=6, column=5).value == 100  # weighted result
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$4:$4"
+    assert workbook["2. Практикум"].max_row == 6  # header block and two learners, no assessments
+
+
+def test_print_view_shows_the_grid_without_inputs(client, teacher, journal):
+    client.force_login(teacher)
+    response = client.get(reverse("gradebook:grid_print", args=[journal["group"].pk, journal["module"].pk]))
+    page = response.content.decode()
+    assert "Смирнова Анна Сергеевна" in page and "Практическая работа 1" in page
+    assert "<input" not in page
+    assert "Преподаватель ____" in page
+
+
+def test_overdue_page_lists_empty_cells_past_deadline(client, curator, teacher, journal):
+    client.force_login(curator)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
+        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
+                              expected_version=0)
+        response = client.get(reverse("gradebook:overdue"))
+    lines = response.context["lines"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert (line.group, line.module, line.assessments, line.empty_cells) == (
+        journal["group"], journal["module"], 2, 3  # and the world's «Тест 1» of September, untouched
+    )
+    assert "Преподавательская Ирина" in line.teachers
+    with time_machine.travel(dt.datetime(2026, 11, 12, 12, 0, tzinfo=dt.UTC)):
+        (line,) = client.get(reverse("gradebook:overdue")).context["lines"]
+        assert line.assessments == 1  # the November work is not due yet
+
+
+def test_overdue_page_is_scoped(client, make_user, journal):
+    from zachetka.core import roles
+
+    client.force_login(make_user(role=roles.CURATOR))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
+        assert client.get(reverse("gradebook:overdue")).context["lines"] == []
