@@ -23,7 +23,7 @@ class Mark:
     """A typed value understood on a scale."""
 
     value: str  # canonical text stored in the cell ("5", "зачтено", "87", "н/я"; "" = empty)
-    points: Decimal | None  # position on 0..100 for weighted results; None when empty
+    points: int | None  # position on 0..100 for weighted results; None when empty
     is_passing: bool
     is_absent: bool = False
     label: str = ""
@@ -34,7 +34,7 @@ class Mark:
 
 
 EMPTY_MARK = Mark(value="", points=None, is_passing=False)
-ABSENT = Mark(value=ABSENT_MARK, points=Decimal(0), is_passing=False, is_absent=True, label="не явился")
+ABSENT = Mark(value=ABSENT_MARK, points=0, is_passing=False, is_absent=True, label="не явился")
 
 
 class GradingScale(models.Model):
@@ -89,7 +89,7 @@ class GradingScale(models.Model):
                 raise ValidationError(f"«{text}» — не оценка по шкале «{self.title}»: {self.allowed_hint(values)}.")
             for band in values:
                 if band.min_score is not None and band.min_score <= score <= (band.max_score or 100):
-                    return Mark(str(int(score)), score, band.is_passing, label=band.label)
+                    return Mark(str(int(score)), int(score), band.is_passing, label=band.label)
             raise ValidationError(f"Для {int(score)} баллов на шкале «{self.title}» не задан диапазон.")
         for value in values:
             if typed == value.code.lower().replace("ё", "е") or typed in value.alias_set:
@@ -107,7 +107,7 @@ class ScaleValue(models.Model):
     aliases = models.CharField(
         "другие написания", max_length=100, blank=True, help_text="Через запятую, например: зач, з, +"
     )
-    points = models.DecimalField("баллы (0–100) для итога", max_digits=5, decimal_places=2, default=0)
+    points = models.PositiveSmallIntegerField("баллы (0–100) для итога", default=0)
     is_passing = models.BooleanField("положительная", default=True)
     min_score = models.PositiveSmallIntegerField("от (баллов)", null=True, blank=True)
     max_score = models.PositiveSmallIntegerField("до (баллов)", null=True, blank=True)
@@ -194,7 +194,8 @@ class Grade(models.Model):
         "programs.Enrollment", models.PROTECT, related_name="grades", verbose_name="зачисление"
     )
     value = models.CharField("оценка", max_length=20, blank=True)
-    points = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # 0..100, the cell's weight in the weighted result (an integer: cheap to read by the 60,000).
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
     is_passing = models.BooleanField(default=False)
     is_absent = models.BooleanField(default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")

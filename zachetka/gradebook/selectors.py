@@ -3,9 +3,10 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -28,16 +29,14 @@ class Column:
         return self.assessment.scale.allowed_hint(self.values)
 
 
-@dataclass
-class Cell:
-    """A cell as the grid shows it (a plain tuple from the database, no model instance)."""
+class Cell(NamedTuple):
+    """A cell as the grid shows it: a plain row from the database, no model instance."""
 
     value: str
     is_passing: bool
     is_absent: bool
-    points: Decimal | None
+    points: int | None
     entered_by_id: int
-    entered_at: dt.datetime
     version: int
 
 
@@ -45,8 +44,13 @@ class Cell:
 class Row:
     enrollment: Enrollment
     cells: list[Cell | None]
-    result: Decimal | None = None
+    result: int | None = None
     is_gradable: bool = True
+
+    @property
+    def owes_grades(self) -> bool:
+        """An empty cell past its deadline is overdue only for a learner who is studying."""
+        return self.enrollment.status == Enrollment.Status.STUDYING
 
 
 @dataclass
@@ -65,24 +69,21 @@ class Grid:
         return not self.may_edit or (self.lock is not None and not self.may_correct_locked)
 
 
-def weighted_result(weights: list[Decimal], points: list[Decimal | None]) -> Decimal | None:
+def weighted_result(weights: list[float], points: list[int | None]) -> int | None:
     """Weighted mean of the entered values on 0..100; «н/я» counts as 0, empty cells are skipped."""
-    total = weight_sum = Decimal(0)
+    total = weight_sum = 0.0
     for weight, value in zip(weights, points, strict=True):
-        if value is None:
-            continue
-        total += weight * value
-        weight_sum += weight
-    if not weight_sum:
-        return None
-    return (total / weight_sum).quantize(Decimal("1"))
+        if value is not None:
+            total += weight * value
+            weight_sum += weight
+    return round(total / weight_sum) if weight_sum else None
 
 
-def _points(cell: Cell | None) -> Decimal | None:
+def _points(cell: Cell | None) -> int | None:
     return cell.points if cell is not None and cell.value != "" else None
 
 
-def row_result(group_id: int, module_id: int, enrollment_id: int) -> Decimal | None:
+def row_result(group_id: int, module_id: int, enrollment_id: int) -> int | None:
     """One learner's weighted result in a module (after a cell is saved)."""
     columns = list(
         Assessment.objects.filter(group_id=group_id, module_id=module_id).order_by("held_on", "pk")
@@ -92,7 +93,24 @@ def row_result(group_id: int, module_id: int, enrollment_id: int) -> Decimal | N
         Grade.objects.filter(enrollment_id=enrollment_id, assessment__in=[pk for pk, _ in columns])
         .exclude(value="").values_list("assessment_id", "points")
     )
-    return weighted_result([weight for _, weight in columns], [points.get(pk) for pk, _ in columns])
+    return weighted_result([float(weight) for _, weight in columns], [points.get(pk) for pk, _ in columns])
+
+
+def _grade_rows(assessment_ids: list[int]) -> list[tuple]:
+    """All cells of these columns as plain tuples, read with the cursor directly.
+
+    Django's per-value converters cost more than the query itself at 60,000 rows; the columns
+    read here need none (SQLite returns booleans as 0/1, which the grid only tests for truth).
+    """
+    if not assessment_ids:
+        return []
+    query = Grade.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "enrollment_id", "assessment_id", "value", "is_passing", "is_absent", "points", "entered_by_id", "version"
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def module_for_group(user: Actor, group_pk: int, module_pk: int) -> tuple[Group, Module]:
@@ -118,14 +136,10 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
     position = {a.pk: i for i, a in enumerate(assessments)}
     cells_by_enrollment: dict[int, list[Cell | None]] = {e.pk: [None] * len(assessments) for e in enrollments}
     author_ids: set[int] = set()
-    grade_rows = Grade.objects.filter(assessment__group=group, assessment__module=module).values_list(
-        "enrollment_id", "assessment_id", "value", "is_passing", "is_absent", "points",
-        "entered_by_id", "entered_at", "version",
-    )
-    for enrollment_id, assessment_id, *cell in grade_rows:
+    for enrollment_id, assessment_id, *cell in _grade_rows([a.pk for a in assessments]):
         cells_by_enrollment[enrollment_id][position[assessment_id]] = Cell(*cell)
         author_ids.add(cell[4])
-    weights = [a.weight for a in assessments]
+    weights = [float(a.weight) for a in assessments]
     rows = [
         Row(
             enrollment=e,
@@ -178,15 +192,19 @@ class OverdueLine:
 def overdue(user: Actor) -> list[OverdueLine]:
     """Per group and module: columns past their deadline with empty cells (п. 7.1, своевременность)."""
     today = timezone.localdate()
-    gradable = Enrollment.objects.filter(group=OuterRef("group"), status__in=GRADABLE_STATUSES)
+    # Only learners who are studying owe grades; one on academic leave is not behind.
+    gradable = Enrollment.objects.filter(group=OuterRef("group"), status=Enrollment.Status.STUDYING)
     expected = Subquery(gradable.values("group").annotate(n=Count("pk")).values("n")[:1])
     late = (
         Assessment.objects.visible_to(user)
         .filter(due_on__lt=today)
         .annotate(
             expected=expected,
-            filled=Count("grades", filter=~Q(grades__value="") & Q(grades__enrollment__status__in=GRADABLE_STATUSES),
-                         distinct=True),
+            filled=Count(
+                "grades",
+                filter=~Q(grades__value="") & Q(grades__enrollment__status=Enrollment.Status.STUDYING),
+                distinct=True,
+            ),
         )
         .values("pk", "group_id", "module_id", "due_on", "expected", "filled")
     )

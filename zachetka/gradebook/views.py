@@ -1,8 +1,7 @@
 import json
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +35,9 @@ def grid(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
         "grid": data,
         "group": group,
         "module": module,
+        "head": grid_html.render_head(data, editable=editable),
         "body": grid_html.render_body(data, editable=editable),
+        "foot": grid_html.render_foot(data, csrf_token=get_token(request)) if editable and not data.lock else "",
         "editable": editable,
         "authors": {str(pk): name for pk, name in data.authors.items()},
         "modules": group.program.modules.all(),
@@ -49,11 +50,13 @@ def grid_print(request: HttpRequest, group_pk: int, module_pk: int) -> HttpRespo
     group, module = _group_module(request, group_pk, module_pk)
     data = selectors.grid(request.user, group, module)
     return render(request, "gradebook/grid_print.html", {
-        "grid": data, "group": group, "module": module, "body": grid_html.render_body(data, editable=False),
+        "grid": data, "group": group, "module": module,
+        "head": grid_html.render_head(data, editable=False),
+        "body": grid_html.render_body(data, editable=False),
     })
 
 
-def _cell_json(grade: Grade | None, result: Decimal | None) -> dict:
+def _cell_json(grade: Grade | None, result: int | None) -> dict:
     if grade is None:
         return {"value": "", "version": 0, "by": "", "at": "", "result": "" if result is None else str(result),
                 "passing": False, "absent": False}

@@ -1,11 +1,13 @@
 """`load_demo`: fill an empty database with a realistic, reproducible demo of a ДПО record.
 
-Every domain write goes through the services with the director as the actor, so the demo's
-audit trail looks like the one a real office would leave. The same seed always gives the same
-people, programs, groups and enrolments.
+Every domain write goes through the services — the director's for the record, the teachers'
+for the gradebook — so the demo's audit trail looks like the one a real office would leave. The
+same seed always gives the same people, programs, groups and enrolments; the gradebook is filled
+up to the day the command runs (assessments held by then, deadlines counted from then).
 """
 
 import datetime as dt
+import itertools
 import random
 from collections import Counter
 
@@ -14,13 +16,16 @@ from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from zachetka.core import roles, snils
 from zachetka.core.models import AuditChainHead
+from zachetka.gradebook import services as gradebook
+from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradingScale
 from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
-from zachetka.programs.models import Enrollment, Group, Module, Program
+from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
 SEED = 2025
 PASSWORD = "zachetka-demo"  # noqa: S105 - the documented demo password
@@ -129,6 +134,24 @@ EXPULSIONS = (
     ("ПК-2025-01", "27-к", "2025-03-24"),
 )
 RUNNING_SINCE = dt.date(2026, 1, 1)  # groups starting from here are still in progress
+LEAVE_FROM = dt.date(2026, 10, 12)  # the ПП-2026-01 learner on academic leave applied that day
+
+# --- gradebook ---
+Kind = Assessment.Kind
+Scale = GradingScale.Kind
+SUNDAY = 6
+# Finished groups get a light gradebook: this many assessments per module.
+FINISHED_ASSESSMENTS = {"ПП-2025-01": 1, "ПК-2025-01": 2, "КК-2025-01": 1}
+RUNNING_ASSESSMENTS = (2, 5)  # a running group's started module gets between these many
+ONLINE_TESTERS = ("teacher", "teacher3")  # their tests in running groups are scored out of 100
+OVERDUE_TEACHER = "teacher"  # who has fallen behind on one column (the «Просроченные» page)
+ABSENCE_RATE = 0.02
+# The retake behind the demo's one correction after the deadline: genitive, what changed.
+RETAKE = {
+    Kind.PRACTICAL: ("практической работы", "работа доработана"),
+    Kind.CONTROL: ("контрольной работы", "работа переписана"),
+    Kind.TEST: ("теста", "тест пройден повторно"),
+}
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -200,6 +223,8 @@ class DemoLoader:
         self.used_snils: set[str] = set()
         self.used_emails: set[str] = set()
         self.used_names: set[tuple[str, str, str]] = set()
+        self.today = timezone.localdate()
+        self.abilities: dict[int, float] = {}  # learner pk → how well they usually do (2.9–5)
 
     @property
     def director(self) -> User:
@@ -211,6 +236,7 @@ class DemoLoader:
         self.create_groups()
         learners = self.create_learners()
         self.enroll_all(learners)
+        self.fill_gradebook()
 
     # --- people -------------------------------------------------------------------------------
 
@@ -435,7 +461,7 @@ class DemoLoader:
                     enrollment=on_leave,
                     expected_version=on_leave.version,
                     status=Status.ACADEMIC_LEAVE,
-                    reason="Заявление слушателя от 12.10.2026 (медицинские показания)",
+                    reason=f"Заявление слушателя от {LEAVE_FROM:%d.%m.%Y} (медицинские показания)",
                 )
 
     def finish(
@@ -463,12 +489,236 @@ class DemoLoader:
                     completed_on=ends_on,
                 )
 
+    # --- gradebook ----------------------------------------------------------------------------
+
+    def fill_gradebook(self) -> None:
+        """Assessments and grades up to today, entered by the modules' teachers.
+
+        Everything is entered "now", so columns past their deadline take first values as late
+        ones; a few cells stay empty (overdue), one grade is corrected with a reason.
+        """
+        kinds = (Scale.PASS_FAIL, Scale.FIVE_POINT, Scale.HUNDRED_POINT)
+        scales = {kind: GradingScale.objects.get(kind=kind) for kind in kinds}
+        columns: list[tuple[Assessment, User]] = []
+        for code, key, *_ in GROUPS:
+            group = self.groups[code]
+            if group.starts_on > self.today:
+                continue
+            modules = self.modules[key]
+            spans = dict(zip((m.pk for m in modules), module_spans(group, modules), strict=True))
+            online_tests = group.starts_on >= RUNNING_SINCE
+            assignments = TeachingAssignment.objects.filter(group=group).select_related("module")
+            for assignment in assignments.order_by("module__order", "pk"):
+                module, teacher = assignment.module, self.users[assignment.teacher.username]
+                first, last = spans[module.pk]
+                if first > self.today:
+                    continue
+                count = FINISHED_ASSESSMENTS.get(code) or self.rng.randint(*RUNNING_ASSESSMENTS)
+                finished = last <= self.today
+                held = self.session_days(first, min(last, self.today), count, finished=finished)
+                plan = self.assessment_plan(module, len(held), finished=finished)
+                for held_on, (title, kind, weight, scale) in zip(held, plan, strict=True):
+                    if kind == Kind.TEST and online_tests and teacher.username in ONLINE_TESTERS:
+                        scale = Scale.HUNDRED_POINT
+                    assessment = gradebook.create_assessment(
+                        by=teacher,
+                        group=group,
+                        module=module,
+                        held_on=held_on,
+                        title=title,
+                        kind=kind,
+                        weight=weight,
+                        scale=scales[scale],
+                    )
+                    columns.append((assessment, teacher))
+        self.enter_grades(columns)
+
+    def session_days(
+        self, first: dt.date, last: dt.date, count: int, *, finished: bool
+    ) -> list[dt.date]:
+        """Up to `count` dates spread over first..last, no Sundays; a finished module's last."""
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        days = [d for d in days if d.weekday() != SUNDAY]
+        count = min(count, len(days))
+        bounds = [len(days) * n // count for n in range(count + 1)] if count else [0]
+        picked = [days[self.rng.randrange(lo, hi)] for lo, hi in itertools.pairwise(bounds)]
+        if picked and finished:
+            picked[-1] = days[-1]  # the final assessment on the module's last day
+        return picked
+
+    def assessment_plan(
+        self, module: Module, count: int, *, finished: bool
+    ) -> list[tuple[str, str, int, str]]:
+        """Titles, kinds, weights and scales: practical works and tests, a final one if ended.
+
+        A lone column of a credit module stays a (pass/fail) practical work.
+        """
+        plan: list[tuple[str, str, int, str]] = []
+        practical = 0
+        form = module.attestation_form
+        tests_scale = Scale.HUNDRED_POINT if form == Form.TEST else Scale.FIVE_POINT
+        for number in range(1, count + 1):
+            if finished and number == count and (count > 1 or form != Form.CREDIT):
+                if form == Form.TEST:
+                    plan.append(("Итоговый тест", Kind.TEST, 2, Scale.HUNDRED_POINT))
+                else:
+                    plan.append(("Контрольная работа", Kind.CONTROL, 2, Scale.FIVE_POINT))
+            elif number == 2:
+                plan.append(("Тест по теме 2", Kind.TEST, 1, tests_scale))
+            elif number == 1 or self.rng.random() < 0.45:
+                practical += 1
+                # A credit module's first practical work is simply passed or not.
+                credit = number == 1 and form == Form.CREDIT
+                scale = Scale.PASS_FAIL if credit else Scale.FIVE_POINT
+                plan.append((f"Практическая работа {practical}", Kind.PRACTICAL, 1, scale))
+            elif self.rng.random() < 0.25:
+                plan.append((f"Опрос по теме {number}", Kind.CURRENT, 1, Scale.FIVE_POINT))
+            else:
+                plan.append((f"Тест по теме {number}", Kind.TEST, 1, tests_scale))
+        return plan
+
+    def mark(self, scale: str, learner_id: int) -> str:
+        """What a learner gets: mostly 4 and 5, some 3, rarely 2 or an absence."""
+        ability = self.abilities.setdefault(
+            learner_id, min(5.0, max(2.9, self.rng.gauss(4.2, 0.5)))
+        )
+        if self.rng.random() < ABSENCE_RATE:
+            return "н"
+        if scale == Scale.HUNDRED_POINT:
+            return str(min(100, max(45, round(20 * ability + self.rng.gauss(0, 7)))))
+        value = ability + self.rng.gauss(0, 0.5)
+        if scale == Scale.PASS_FAIL:
+            return "зачтено" if value >= 2.7 else "не зачтено"
+        return str(min(5, max(2, round(value))))
+
+    def overdue_cells(
+        self, columns: list[tuple[Assessment, User]], rosters: dict[int, list[Enrollment]]
+    ) -> dict[int, set[int]]:
+        """Cells left empty past the deadline: assessment pk → enrolment pks.
+
+        The latest past-deadline column of `teacher` in a running group, and one of a colleague
+        in ПП-2026-01, so the «Просроченные» page has something to show.
+        """
+        past = [
+            (a, t)
+            for a, t in columns
+            if a.due_on < self.today and a.group.starts_on >= RUNNING_SINCE
+        ]
+        own = [a for a, t in past if t.username == OVERDUE_TEACHER]
+        other = [
+            a for a, t in past if t.username != OVERDUE_TEACHER and a.group.code == "ПП-2026-01"
+        ]
+        empty: dict[int, set[int]] = {}
+        for candidates, how_many in ((own, (4, 6)), (other, (2, 2))):
+            if candidates:
+                assessment = max(candidates, key=lambda a: (a.held_on, a.pk))
+                studying = [
+                    e.pk for e in rosters[assessment.group_id] if e.status == Status.STUDYING
+                ]
+                count = min(len(studying), self.rng.randint(*how_many))
+                empty[assessment.pk] = set(self.rng.sample(studying, count))
+        return empty
+
+    def enter_grades(self, columns: list[tuple[Assessment, User]]) -> None:
+        rosters: dict[int, list[Enrollment]] = {}
+        for group in {assessment.group for assessment, _ in columns}:
+            rosters[group.pk] = list(
+                group.enrollments.filter(status__in=gradebook.GRADABLE_STATUSES).order_by("pk")
+            )
+        empty = self.overdue_cells(columns, rosters)
+        entered: dict[int, list[Grade]] = {}
+        for assessment, teacher in columns:
+            if assessment.held_on == self.today:
+                continue  # today's columns are still to be filled in
+            # A pass/fail column: the exceptions one by one, then «зачтено» for all the rest.
+            fill = assessment.scale.kind == Scale.PASS_FAIL and assessment.pk not in empty
+            for enrollment in rosters[assessment.group_id]:
+                if enrollment.pk in empty.get(assessment.pk, ()):
+                    continue
+                text = self.mark(assessment.scale.kind, enrollment.learner_id)
+                if enrollment.status == Status.ACADEMIC_LEAVE and assessment.held_on >= LEAVE_FROM:
+                    if assessment.due_on >= self.today:
+                        continue  # nothing to enter yet for a learner on leave
+                    text = "н"
+                if fill and text == "зачтено":
+                    continue
+                grade = gradebook.record_grade(
+                    by=teacher,
+                    assessment=assessment,
+                    enrollment=enrollment,
+                    text=text,
+                    expected_version=0,
+                )
+                if grade is not None:
+                    entered.setdefault(assessment.pk, []).append(grade)
+            if fill:
+                gradebook.fill_column(by=teacher, assessment=assessment, text="зачтено")
+        self.correct_one(columns, entered, skip=set(empty))
+
+    def correct_one(
+        self,
+        columns: list[tuple[Assessment, User]],
+        entered: dict[int, list[Grade]],
+        skip: set[int],
+    ) -> None:
+        """A low grade of `teacher`'s raised after a retake, past the deadline: with a reason."""
+        candidates = [
+            assessment
+            for assessment, teacher in columns
+            if teacher.username == OVERDUE_TEACHER
+            and assessment.due_on < self.today
+            and assessment.kind in RETAKE
+            and assessment.scale.kind == Scale.FIVE_POINT
+            and assessment.pk not in skip
+        ]
+        # A practical work of a running group first, the most recent first; a 2 or 3 before
+        # an absence.
+        candidates.sort(
+            key=lambda a: (
+                a.group.starts_on < RUNNING_SINCE,
+                a.kind != Kind.PRACTICAL,
+                -a.held_on.toordinal(),
+            )
+        )
+        for low_values in (("2", "3"), ("н/я",)):
+            for assessment in candidates:
+                low = [g for g in entered.get(assessment.pk, []) if g.value in low_values]
+                if low:
+                    self.retake(assessment, self.rng.choice(low))
+                    return
+
+    def retake(self, assessment: Assessment, grade: Grade) -> None:
+        days = [assessment.held_on + dt.timedelta(days=n) for n in range(3, 9)]
+        retake_on = self.rng.choice([d for d in days if d <= self.today and d.weekday() != SUNDAY])
+        what, result = RETAKE[assessment.kind]
+        gradebook.record_grade(
+            by=self.users[OVERDUE_TEACHER],
+            assessment=assessment,
+            enrollment=grade.enrollment,
+            text="5" if grade.value == "3" else "4",
+            expected_version=grade.version,
+            reason=f"Пересдача {what} {retake_on:%d.%m.%Y}: {result}",
+        )
+
+
+def module_spans(group: Group, modules: list[Module]) -> list[tuple[dt.date, dt.date]]:
+    """Modules follow one another, each taking a share of the group's dates by its hours."""
+    days = (group.ends_on - group.starts_on).days + 1
+    total = sum(module.hours for module in modules)
+    spans, done, first = [], 0, group.starts_on
+    for module in modules:
+        done += module.hours
+        last = max(first, group.starts_on + dt.timedelta(days=round(days * done / total) - 1))
+        spans.append((first, last))
+        first = last + dt.timedelta(days=1)
+    return spans
+
 
 class Command(BaseCommand):
     help = (
         "Fill an empty database with demo data (users with password «zachetka-demo», programs, "
-        "groups, learners, enrolments), every change recorded in the audit trail. Does nothing "
-        "if the demo is already there."
+        "groups, learners, enrolments, the gradebook up to today), every change recorded in the "
+        "audit trail. Does nothing if the demo is already there."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -487,6 +737,9 @@ class Command(BaseCommand):
             f"(обучаются — {statuses[Status.STUDYING]}, завершили — {statuses[Status.COMPLETED]}, "
             f"отчислены — {statuses[Status.EXPELLED]}, "
             f"в академическом отпуске — {statuses[Status.ACADEMIC_LEAVE]}).\n"
+            f"  Журнал: контрольных мероприятий — {Assessment.objects.count()}, "
+            f"оценок — {Grade.objects.exclude(value='').count()}, "
+            f"исправлений с указанием причины — {GradeChange.objects.exclude(reason='').count()}.\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
             "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
             f"пароль {PASSWORD}."
