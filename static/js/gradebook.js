@@ -40,8 +40,24 @@
 
   function authorLine(td) {
     if (!td.dataset.by) { return "Оценка не выставлена"; }
-    var name = authors[td.dataset.by] || td.dataset.byName || "";
-    return "Выставил(а): " + name + ", " + formatTime(Number(td.dataset.at));
+    var name = authors[td.dataset.by] || "";
+    return "Выставил(а): " + name + (td.dataset.at ? ", " + formatTime(Number(td.dataset.at)) : "");
+  }
+
+  function historyUrl(td) {
+    var info = cellInfo(td);
+    return table.dataset.historyUrl + "?assessment=" + info.assessment + "&enrollment=" + info.enrollment;
+  }
+
+  // The time of entry is not in the page (it would cost 60,000 dates); it comes with the history.
+  function fetchEntryTime(td) {
+    if (td.dataset.at || !td.dataset.by || td.dataset.asked) { return; }
+    td.dataset.asked = "1";
+    fetch(historyUrl(td), { credentials: "same-origin" }).then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.changes.length) { td.dataset.at = data.changes[0].at; }
+        td.title = authorLine(td);
+      }).catch(function () { /* the author alone is still shown */ });
   }
 
   function say(text, kind) {
@@ -55,6 +71,7 @@
     if (!td || td.cellIndex < FIRST_GRADE_COLUMN || td.classList.contains("result") || td.title) { return; }
     if (!cellInfo(td).column) { return; }
     td.title = authorLine(td);
+    fetchEntryTime(td);
   });
 
   var historyTimer = null;
@@ -63,10 +80,13 @@
     if (!info.column || !historyBox) { return; }
     clearTimeout(historyTimer);
     historyTimer = setTimeout(function () {
-      var url = table.dataset.historyUrl + "?assessment=" + info.assessment + "&enrollment=" + info.enrollment;
-      fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (data) {
+      fetch(historyUrl(td), { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (data) {
         historyBox.hidden = false;
         historyTitle.textContent = info.learner + " · " + info.column.querySelector(".title").textContent;
+        if (data.changes.length) {
+          td.dataset.at = data.changes[0].at;
+          say(authorLine(td) + ". Допустимо: " + info.column.dataset.hint + ".");
+        }
         historyList.innerHTML = "";
         if (!data.changes.length) {
           var empty = document.createElement("li");

@@ -150,7 +150,7 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
         for e in enrollments
     ]
     authors = {
-        u.pk: names.short_name(u.last_name, *(u.first_name.split(" ", 1) + [""])[:2]) or u.username
+        u.pk: names.user_full_name(u)
         for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
     }
     return Grid(

@@ -51,6 +51,14 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     september = world["assessments"]["mine"].pk
     assert values == {september: "5", columns[0].pk: "5", columns[1].pk: "4", columns[2].pk: "зачтено"}
 
+    # Hovering a cell tells who entered it and when.
+    second = row.locator("td").nth(2)  # td.n, then the grade cells
+    second.hover()
+    page.wait_for_function(
+        "el => /Преподавательская Ирина, \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d/.test(el.title)",
+        arg=second.element_handle(),
+    )
+
     # Opening a cell shows who entered it and its history.
     row.locator("td input").first.focus()
     page.wait_for_selector("#cell-history:not([hidden]) li")
