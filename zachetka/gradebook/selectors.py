@@ -7,10 +7,10 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zachetka.core import access, names
+from zachetka.core import access, names, roles
 from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradebookLock, ScaleValue
 from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.programs.models import Enrollment, Group, Module, TeachingAssignment
@@ -195,9 +195,14 @@ def overdue(user: Actor) -> list[OverdueLine]:
     # Only learners who are studying owe grades; one on academic leave is not behind.
     gradable = Enrollment.objects.filter(group=OuterRef("group"), status=Enrollment.Status.STUDYING)
     expected = Subquery(gradable.values("group").annotate(n=Count("pk")).values("n")[:1])
+    late = Assessment.objects.visible_to(user).filter(due_on__lt=today)
+    if not access.sees_everything(user) and not access.has_role(user, roles.CURATOR):
+        # A teacher answers for the modules they teach, not for colleagues' columns.
+        late = late.filter(Exists(TeachingAssignment.objects.filter(
+            group=OuterRef("group"), module=OuterRef("module"), teacher=user
+        )))
     late = (
-        Assessment.objects.visible_to(user)
-        .filter(due_on__lt=today)
+        late
         .annotate(
             expected=expected,
             filled=Count(

@@ -67,3 +67,20 @@ def test_overdue_page_is_scoped(client, make_user, journal):
     client.force_login(make_user(role=roles.CURATOR))
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
         assert client.get(reverse("gradebook:overdue")).context["lines"] == []
+
+
+def test_teacher_sees_only_the_modules_they_teach_on_the_overdue_page(client, teacher, world, journal):
+    from zachetka.programs.models import TeachingAssignment
+
+    colleague_module = journal["group"].program.modules.exclude(pk=journal["module"].pk).get()
+    TeachingAssignment.objects.create(group=journal["group"], module=colleague_module, teacher=world["other_teacher"])
+    from zachetka.gradebook.models import Assessment, GradingScale
+
+    Assessment.objects.create(
+        group=journal["group"], module=colleague_module, held_on=dt.date(2026, 11, 1), due_on=dt.date(2026, 11, 4),
+        title="Чужое", scale=GradingScale.objects.get(kind="five_point"), created_by=world["other_teacher"],
+    )
+    client.force_login(teacher)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
+        lines = client.get(reverse("gradebook:overdue")).context["lines"]
+    assert {line.module for line in lines} == {journal["module"]}
