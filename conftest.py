@@ -1,8 +1,8 @@
 """Personas and factories shared by the whole suite (no JSON fixtures)."""
 
 import datetime as dt
-import os
 import itertools
+import os
 from collections.abc import Callable
 
 import pytest
@@ -99,7 +99,11 @@ def make_learner(db) -> Callable[..., Learner]:
 @pytest.fixture
 def make_program(db) -> Callable[..., Program]:
     def make(**fields: object) -> Program:
-        values = {"title": "Цифровые инструменты педагога", "kind": Program.Kind.QUALIFICATION_UPGRADE, "hours": 72}
+        values = {
+            "title": "Цифровые инструменты педагога",
+            "kind": Program.Kind.QUALIFICATION_UPGRADE,
+            "hours": 72,
+        }
         values.update(fields)
         program = Program.objects.create(**values)
         Module.objects.create(program=program, order=1, title="Введение", hours=36)
@@ -135,7 +139,9 @@ def make_enrollment(db) -> Callable[..., Enrollment]:
 
 
 @pytest.fixture
-def world(director, registrar, curator, teacher, learner_user, make_group, make_learner, make_enrollment, make_user):
+def world(
+    director, registrar, curator, teacher, learner_user, make_group, make_learner, make_enrollment, make_user
+):
     """A small organisation: two groups, one curated and taught by the personas, one foreign.
 
     `mine` is curated by `curator` and taught by `teacher`; `other` belongs to other staff.
@@ -146,8 +152,12 @@ def world(director, registrar, curator, teacher, learner_user, make_group, make_
     other_teacher = make_user("teacher_other", role=roles.TEACHER)
     other = make_group(curator=other_curator)
     TeachingAssignment.objects.create(group=mine, module=mine.program.modules.first(), teacher=teacher)
-    TeachingAssignment.objects.create(group=other, module=other.program.modules.first(), teacher=other_teacher)
-    own = make_learner(last_name="Смирнова", first_name="Анна", middle_name="Сергеевна", sex="F", user=learner_user)
+    TeachingAssignment.objects.create(
+        group=other, module=other.program.modules.first(), teacher=other_teacher
+    )
+    own = make_learner(
+        last_name="Смирнова", first_name="Анна", middle_name="Сергеевна", sex="F", user=learner_user
+    )
     classmate = make_learner(last_name="Петров", first_name="Пётр", middle_name="Петрович")
     stranger = make_learner(last_name="Сидорова", first_name="Мария", middle_name="", sex="F")
     enrollments = {
@@ -158,22 +168,38 @@ def world(director, registrar, curator, teacher, learner_user, make_group, make_
     five_point = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
     assessments = {
         key: Assessment.objects.create(
-            group=group, module=group.program.modules.first(), held_on=dt.date(2026, 9, 10), title="Тест 1",
-            scale=five_point, due_on=dt.date(2026, 9, 13), created_by=director,
+            group=group,
+            module=group.program.modules.first(),
+            held_on=dt.date(2026, 9, 10),
+            title="Тест 1",
+            scale=five_point,
+            due_on=dt.date(2026, 9, 13),
+            created_by=director,
         )
         for key, group in (("mine", mine), ("other", other))
     }
     return {
         "assessments": assessments,
-        "mine": mine, "other": other, "own": own, "classmate": classmate, "stranger": stranger,
-        "enrollments": enrollments, "other_teacher": other_teacher, "other_curator": other_curator,
+        "mine": mine,
+        "other": other,
+        "own": own,
+        "classmate": classmate,
+        "stranger": stranger,
+        "enrollments": enrollments,
+        "other_teacher": other_teacher,
+        "other_curator": other_curator,
     }
 
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -181,7 +207,9 @@ CHROMIUM_ARGS = [
 def browser():
     """Debian's headless Chromium driven by Playwright; skipped when the package is missing."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Браузерный тест пропущен: установите Chromium (apt-get install chromium chromium-driver).")
+        pytest.skip(
+            "Браузерный тест пропущен: установите Chromium (apt-get install chromium chromium-driver)."
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
     # are still synchronous, so Django's async-safety guard is lifted for browser tests only.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -190,7 +218,9 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             # Playwright gives every launch a fresh, empty profile directory of its own.
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
         )
         try:
             yield launched
@@ -203,7 +233,7 @@ def browser():
 def log_in(live_server):
     """Log a page in through the real log-in form."""
 
-    def go(page, username: str, password: str = "pass-for-tests-1") -> None:
+    def go(page, username: str, password: str = "pass-for-tests-1") -> None:  # noqa: S107 - test persona
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -55,35 +55,65 @@ def build_group(code: str, learners: int, assessments: int, teacher, director): 
     from zachetka.people.models import Learner
     from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
-    program = Program.objects.create(title=f"Программа {code}", kind=Program.Kind.QUALIFICATION_UPGRADE, hours=72)
+    program = Program.objects.create(
+        title=f"Программа {code}", kind=Program.Kind.QUALIFICATION_UPGRADE, hours=72
+    )
     module = Module.objects.create(program=program, order=1, title="Модуль", hours=72)
     today = timezone.localdate()
-    group = Group.objects.create(code=code, program=program, starts_on=today - dt.timedelta(days=200),
-                                 ends_on=today + dt.timedelta(days=30))
+    group = Group.objects.create(
+        code=code,
+        program=program,
+        starts_on=today - dt.timedelta(days=200),
+        ends_on=today + dt.timedelta(days=30),
+    )
     TeachingAssignment.objects.create(group=group, module=module, teacher=teacher)
     base = 100_000_000 + Learner.objects.count() * 13
     people = []
     for n in range(learners):
-        learner = Learner(last_name=f"Фамилия{n:04d}", first_name="Имя", middle_name="Отчество",
-                          birth_date=dt.date(1990, 1, 1), sex="M", snils=snils.with_checksum(f"{base + n * 13:09d}"))
+        learner = Learner(
+            last_name=f"Фамилия{n:04d}",
+            first_name="Имя",
+            middle_name="Отчество",
+            birth_date=dt.date(1990, 1, 1),
+            sex="M",
+            snils=snils.with_checksum(f"{base + n * 13:09d}"),
+        )
         learner.refresh_search_key()
         people.append(learner)
     Learner.objects.bulk_create(people)
     enrollments = Enrollment.objects.bulk_create([Enrollment(learner=p, group=group) for p in people])
     five = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
-    columns = Assessment.objects.bulk_create([
-        Assessment(group=group, module=module, held_on=today - dt.timedelta(days=assessments - i),
-                   due_on=today + dt.timedelta(days=3), title=f"Работа {i + 1}", scale=five, created_by=teacher)
-        for i in range(assessments)
-    ])
+    columns = Assessment.objects.bulk_create(
+        [
+            Assessment(
+                group=group,
+                module=module,
+                held_on=today - dt.timedelta(days=assessments - i),
+                due_on=today + dt.timedelta(days=3),
+                title=f"Работа {i + 1}",
+                scale=five,
+                created_by=teacher,
+            )
+            for i in range(assessments)
+        ]
+    )
     now = timezone.now()
     points = {"5": 100, "4": 80, "3": 60, "2": 0}
     grades = []
     for i, enrollment in enumerate(enrollments):
         for j, column in enumerate(columns):
             value = "5432"[(i + j) % 4]
-            grades.append(Grade(assessment=column, enrollment=enrollment, value=value, points=points[value],
-                                is_passing=value != "2", entered_by=teacher, entered_at=now))
+            grades.append(
+                Grade(
+                    assessment=column,
+                    enrollment=enrollment,
+                    value=value,
+                    points=points[value],
+                    is_passing=value != "2",
+                    entered_by=teacher,
+                    entered_at=now,
+                )
+            )
     Grade.objects.bulk_create(grades, batch_size=5000)
     return group, module, enrollments, columns
 
@@ -117,7 +147,9 @@ def main() -> int:
         from zachetka.core import roles
 
         call_command("migrate", verbosity=0)
-        teacher = User.objects.create_user("bench-teacher", password="x", first_name="Ирина", last_name="Петрова")
+        teacher = User.objects.create_user(
+            "bench-teacher", password="x", first_name="Ирина", last_name="Петрова"
+        )
         teacher.groups.add(Role.objects.get(name=roles.TEACHER))
         director = User.objects.create_user("bench-director", password="x")
         director.groups.add(Role.objects.get(name=roles.ADMINISTRATION))
@@ -139,15 +171,21 @@ def main() -> int:
         group, module, enrollments, columns = small
         values = iter(["3", "4"] * 100)
         save_url = reverse("gradebook:cell_save")
-        from zachetka.gradebook.models import Grade
-
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from zachetka.gradebook.models import Grade
+
         def save_once() -> tuple[float, int]:
             version = Grade.objects.get(assessment=columns[0], enrollment=enrollments[0]).version
-            body = json.dumps({"assessment": columns[0].pk, "enrollment": enrollments[0].pk,
-                               "value": next(values), "version": version})
+            body = json.dumps(
+                {
+                    "assessment": columns[0].pk,
+                    "enrollment": enrollments[0].pk,
+                    "value": next(values),
+                    "version": version,
+                }
+            )
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.post(save_url, data=body, content_type="application/json")
@@ -165,7 +203,10 @@ def main() -> int:
 
         for key, value in figures.items():
             print(f"{key}={value}")
-        ok = figures["grid_30x40_ms"] < GRID_TARGET_MS and figures["grid_30x40_queries"] == figures["grid_300x200_queries"]
+        ok = (
+            figures["grid_30x40_ms"] < GRID_TARGET_MS
+            and figures["grid_30x40_queries"] == figures["grid_300x200_queries"]
+        )
         return 0 if ok else 1
 
 

@@ -130,9 +130,12 @@ def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
     names = role_names(user)
     if roles.CURATOR in names:
         group = apps.get_model("programs", "Group")
-        if group.objects.filter(pk=group_id).filter(group_scope(user)).filter(
-            Q(curator=user) | Q(program__curators=user)
-        ).exists():
+        if (
+            group.objects.filter(pk=group_id)
+            .filter(group_scope(user))
+            .filter(Q(curator=user) | Q(program__curators=user))
+            .exists()
+        ):
             return True
     if roles.TEACHER in names:
         assignment = apps.get_model("programs", "TeachingAssignment")

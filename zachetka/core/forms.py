@@ -4,7 +4,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 class RussianDateInput(forms.DateInput):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"}, **kwargs)
+        super().__init__(
+            format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"}, **kwargs
+        )
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -45,5 +45,7 @@ def user_full_name(user: object) -> str:
     """An account's person as «Фамилия Имя Отчество» (first_name holds name and patronymic)."""
     if user is None:
         return ""
-    full = " ".join(part for part in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if part)
+    full = " ".join(
+        part for part in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if part
+    )
     return full or getattr(user, "username", "")

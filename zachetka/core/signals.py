@@ -18,7 +18,9 @@ def _on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
         audit.record(by=user, action=audit.Action.LOGOUT, subject=user)
 
 
-def _on_login_failed(sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Only the user name is kept: credentials arrive with the password already masked by Django.
     username = str(credentials.get("username", ""))[:150]
     audit.record(by=None, action=audit.Action.LOGIN_FAILED, extra={"username": username})

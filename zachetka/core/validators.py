@@ -26,7 +26,9 @@ def validate_name_part(value: str) -> None:
         return
     problem = names.name_part_error(value)
     if problem:
-        raise ValidationError(f"Допустимы {problem}." if problem.startswith("только") else f"Значение {problem}.")
+        raise ValidationError(
+            f"Допустимы {problem}." if problem.startswith("только") else f"Значение {problem}."
+        )
 
 
 def validate_birth_date(value: dt.date) -> None:
@@ -43,4 +45,6 @@ def validate_oksm(value: str) -> None:
 
 def validate_phone(value: str) -> None:
     if value and not _PHONE_RE.match(value):
-        raise ValidationError("Телефон: цифры, пробелы, скобки, дефисы и «+» в начале, например +7 912 345-67-89.")
+        raise ValidationError(
+            "Телефон: цифры, пробелы, скобки, дефисы и «+» в начале, например +7 912 345-67-89."
+        )

@@ -16,7 +16,9 @@ def create_audited(*, by: Any, instance: M, action: str, exclude: list[str] | No
     """Validate and save a new row, recording its audited fields."""
     instance.full_clean(exclude=exclude)
     instance.save()
-    audit.record(by=by, action=action, subject=instance, after=audit.snapshot(instance, instance.AUDITED_FIELDS))
+    audit.record(
+        by=by, action=action, subject=instance, after=audit.snapshot(instance, instance.AUDITED_FIELDS)
+    )
     return instance
 
 

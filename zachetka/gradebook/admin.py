@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from zachetka.core import audit
 from zachetka.core.admin import ReadOnlyAdmin
-from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradebookLock, GradingScale, ScaleValue
+from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, GradingScale, ScaleValue
 
 
 class ScaleValueInline(admin.TabularInline):
@@ -25,16 +25,26 @@ class GradingScaleAdmin(admin.ModelAdmin):
         return False  # a scale with grades is part of the record; retire it with «используется»
 
     @transaction.atomic
-    def save_related(self, request: HttpRequest, form: object, formsets: list[BaseInlineFormSet], change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         scale = form.instance
         values = [
-            {"code": v.code, "label": v.label, "points": str(v.points), "passing": v.is_passing,
-             "from": v.min_score, "to": v.max_score}
+            {
+                "code": v.code,
+                "label": v.label,
+                "points": str(v.points),
+                "passing": v.is_passing,
+                "from": v.min_score,
+                "to": v.max_score,
+            }
             for v in scale.values.order_by("order")
         ]
         audit.record(
-            by=request.user, action=audit.Action.SCALE_CHANGED, subject=scale,
+            by=request.user,
+            action=audit.Action.SCALE_CHANGED,
+            subject=scale,
             after={"title": scale.title, "kind": scale.kind, "is_active": scale.is_active, "values": values},
         )
 

@@ -54,8 +54,12 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
         cell.border = _BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center",
-                                   text_rotation=90 if 2 < index < last_col else 0)
+        cell.alignment = Alignment(
+            wrap_text=True,
+            vertical="center",
+            horizontal="center",
+            text_rotation=90 if 2 < index < last_col else 0,
+        )
     for number, row in enumerate(grid.rows, start=1):
         excel_row = HEADER_ROW + number
         name = row.enrollment.learner.full_name

@@ -7,7 +7,9 @@ from zachetka.gradebook.models import Assessment, GradingScale
 class AssessmentForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     due_on = forms.DateField(
-        label="Внести оценки до", required=False, widget=RussianDateInput(),
+        label="Внести оценки до",
+        required=False,
+        widget=RussianDateInput(),
         help_text="Если не указать — через установленное число дней после даты мероприятия.",
     )
 

@@ -31,13 +31,16 @@ def render_head(grid: Grid, *, editable: bool) -> SafeString:
             f"внести до {dates.format_date(a.due_on)}"
         )
         actions = (
-            f'<span class="col-actions"><a href="{edit_url.format(a.pk)}" title="Изменить мероприятие">✎</a></span>'
-            if editable else ""
+            f'<span class="col-actions"><a href="{edit_url.format(a.pk)}" '
+            f'title="Изменить мероприятие">✎</a></span>'
+            if editable
+            else ""
         )
         parts.append(
             f'<th class="col{" past" if column.is_past_deadline else ""}" data-a="{a.pk}" '
             f'data-hint="{escape(column.hint)}" title="{escape(title)}">'
-            f'<span class="date">{a.held_on:%d.%m}</span><span class="title">{escape(a.title)}</span>{actions}</th>'
+            f'<span class="date">{a.held_on:%d.%m}</span>'
+            f'<span class="title">{escape(a.title)}</span>{actions}</th>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every dynamic value above is escaped
 
@@ -48,7 +51,9 @@ def render_foot(grid: Grid, *, csrf_token: str) -> SafeString:
     parts = []
     for column in grid.columns:
         a = column.assessment
-        options = "".join(f'<option value="{escape(v.code)}">{escape(v.code)}</option>' for v in column.values)
+        options = "".join(
+            f'<option value="{escape(v.code)}">{escape(v.code)}</option>' for v in column.values
+        )
         parts.append(
             f'<td><form method="post" action="{fill_url.format(a.pk)}" class="fill">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
@@ -67,7 +72,8 @@ def render_body(grid: Grid, *, editable: bool) -> SafeString:
         row_editable = editable and row.is_gradable
         owes = row.owes_grades
         status = (
-            "" if row.is_gradable
+            ""
+            if row.is_gradable
             else f' <span class="badge {enrollment.status}">{escape(enrollment.get_status_display())}</span>'
         )
         append(

@@ -86,7 +86,9 @@ class GradingScale(models.Model):
             except InvalidOperation:
                 score = None
             if score is None or score != score.to_integral_value() or not 0 <= score <= 100:
-                raise ValidationError(f"«{text}» — не оценка по шкале «{self.title}»: {self.allowed_hint(values)}.")
+                raise ValidationError(
+                    f"«{text}» — не оценка по шкале «{self.title}»: {self.allowed_hint(values)}."
+                )
             for band in values:
                 if band.min_score is not None and band.min_score <= score <= (band.max_score or 100):
                     return Mark(str(int(score)), int(score), band.is_passing, label=band.label)
@@ -94,7 +96,9 @@ class GradingScale(models.Model):
         for value in values:
             if typed == value.code.lower().replace("ё", "е") or typed in value.alias_set:
                 return Mark(value.code, value.points, value.is_passing, label=value.label)
-        raise ValidationError(f"«{text}» — не оценка по шкале «{self.title}»: допустимо {self.allowed_hint(values)}.")
+        raise ValidationError(
+            f"«{text}» — не оценка по шкале «{self.title}»: допустимо {self.allowed_hint(values)}."
+        )
 
 
 class ScaleValue(models.Model):
@@ -102,7 +106,9 @@ class ScaleValue(models.Model):
 
     scale = models.ForeignKey(GradingScale, models.CASCADE, related_name="values", verbose_name="шкала")
     order = models.PositiveSmallIntegerField("порядок", default=0)
-    code = models.CharField("значение", max_length=20, help_text="Как значение вводится и хранится: «5», «зачтено».")
+    code = models.CharField(
+        "значение", max_length=20, help_text="Как значение вводится и хранится: «5», «зачтено»."
+    )
     label = models.CharField("название", max_length=50, blank=True)
     aliases = models.CharField(
         "другие написания", max_length=100, blank=True, help_text="Через запятую, например: зач, з, +"
@@ -154,8 +160,12 @@ class Assessment(models.Model):
         PROJECT = "project", "проект"
         OTHER = "other", "другое"
 
-    group = models.ForeignKey("programs.Group", models.PROTECT, related_name="assessments", verbose_name="группа")
-    module = models.ForeignKey("programs.Module", models.PROTECT, related_name="assessments", verbose_name="модуль")
+    group = models.ForeignKey(
+        "programs.Group", models.PROTECT, related_name="assessments", verbose_name="группа"
+    )
+    module = models.ForeignKey(
+        "programs.Module", models.PROTECT, related_name="assessments", verbose_name="модуль"
+    )
     held_on = models.DateField("дата")
     title = models.CharField("название", max_length=120)
     kind = models.CharField("вид", max_length=12, choices=Kind, default=Kind.CURRENT)
@@ -179,7 +189,9 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["group", "module", "held_on"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="assessment_weight_positive"),
-            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("held_on")), name="assessment_due_after_held"),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("held_on")), name="assessment_due_after_held"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +201,9 @@ class Assessment(models.Model):
 class Grade(models.Model):
     """One cell: a learner's value for an assessment, with who entered it and when."""
 
-    assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="grades", verbose_name="мероприятие")
+    assessment = models.ForeignKey(
+        Assessment, models.PROTECT, related_name="grades", verbose_name="мероприятие"
+    )
     enrollment = models.ForeignKey(
         "programs.Enrollment", models.PROTECT, related_name="grades", verbose_name="зачисление"
     )

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from zachetka.core import access, names, roles
-from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradebookLock, ScaleValue
+from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, ScaleValue
 from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.programs.models import Enrollment, Group, Module, TeachingAssignment
 
@@ -86,12 +86,14 @@ def _points(cell: Cell | None) -> int | None:
 def row_result(group_id: int, module_id: int, enrollment_id: int) -> int | None:
     """One learner's weighted result in a module (after a cell is saved)."""
     columns = list(
-        Assessment.objects.filter(group_id=group_id, module_id=module_id).order_by("held_on", "pk")
+        Assessment.objects.filter(group_id=group_id, module_id=module_id)
+        .order_by("held_on", "pk")
         .values_list("pk", "weight")
     )
     points = dict(
         Grade.objects.filter(enrollment_id=enrollment_id, assessment__in=[pk for pk, _ in columns])
-        .exclude(value="").values_list("assessment_id", "points")
+        .exclude(value="")
+        .values_list("assessment_id", "points")
     )
     return weighted_result([float(weight) for _, weight in columns], [points.get(pk) for pk, _ in columns])
 
@@ -105,7 +107,14 @@ def _grade_rows(assessment_ids: list[int]) -> list[tuple]:
     if not assessment_ids:
         return []
     query = Grade.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "enrollment_id", "assessment_id", "value", "is_passing", "is_absent", "points", "entered_by_id", "version"
+        "enrollment_id",
+        "assessment_id",
+        "value",
+        "is_passing",
+        "is_absent",
+        "points",
+        "entered_by_id",
+        "version",
     )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -122,7 +131,9 @@ def module_for_group(user: Actor, group_pk: int, module_pk: int) -> tuple[Group,
 
 def grid(user: Actor, group: Group, module: Module) -> Grid:
     assessments = list(
-        Assessment.objects.filter(group=group, module=module).select_related("scale").order_by("held_on", "pk")
+        Assessment.objects.filter(group=group, module=module)
+        .select_related("scale")
+        .order_by("held_on", "pk")
     )
     scale_values: dict[int, list[ScaleValue]] = defaultdict(list)
     for value in ScaleValue.objects.filter(scale_id__in={a.scale_id for a in assessments}).order_by("order"):
@@ -130,7 +141,8 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
     today = timezone.localdate()
     columns = [Column(a, scale_values[a.scale_id], today > a.due_on) for a in assessments]
     enrollments = list(
-        Enrollment.objects.filter(group=group).select_related("learner")
+        Enrollment.objects.filter(group=group)
+        .select_related("learner")
         .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
     )
     position = {a.pk: i for i, a in enumerate(assessments)}
@@ -154,7 +166,11 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
         for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
     }
     return Grid(
-        group=group, module=module, columns=columns, rows=rows, authors=authors,
+        group=group,
+        module=module,
+        columns=columns,
+        rows=rows,
+        authors=authors,
         lock=GradebookLock.objects.filter(group=group, module=module).select_related("locked_by").first(),
         may_edit=access.may_grade(user, group.pk, module.pk),
         may_correct_locked=access.is_administration(user),
@@ -165,7 +181,8 @@ def cell_history(user: Actor, assessment_pk: int, enrollment_pk: int) -> list[Gr
     assessment = Assessment.objects.visible_to(user).get(pk=assessment_pk)
     return list(
         GradeChange.objects.filter(grade__assessment=assessment, grade__enrollment_id=enrollment_pk)
-        .select_related("changed_by").order_by("-changed_at", "-pk")
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
     )
 
 
@@ -173,7 +190,10 @@ def group_modules(user: Actor, group: Group) -> list[dict]:
     """The modules of a group with their gradebook state, for the group page."""
     modules = list(group.program.modules.all())
     counts = dict(
-        Assessment.objects.filter(group=group).values("module_id").annotate(n=Count("pk")).values_list("module_id", "n")
+        Assessment.objects.filter(group=group)
+        .values("module_id")
+        .annotate(n=Count("pk"))
+        .values_list("module_id", "n")
     )
     locked = set(GradebookLock.objects.filter(group=group).values_list("module_id", flat=True))
     return [{"module": m, "assessments": counts.get(m.pk, 0), "is_locked": m.pk in locked} for m in modules]
@@ -198,27 +218,29 @@ def overdue(user: Actor) -> list[OverdueLine]:
     late = Assessment.objects.visible_to(user).filter(due_on__lt=today)
     if not access.sees_everything(user) and not access.has_role(user, roles.CURATOR):
         # A teacher answers for the modules they teach, not for colleagues' columns.
-        late = late.filter(Exists(TeachingAssignment.objects.filter(
-            group=OuterRef("group"), module=OuterRef("module"), teacher=user
-        )))
-    late = (
-        late
-        .annotate(
-            expected=expected,
-            filled=Count(
-                "grades",
-                filter=~Q(grades__value="") & Q(grades__enrollment__status=Enrollment.Status.STUDYING),
-                distinct=True,
-            ),
+        late = late.filter(
+            Exists(
+                TeachingAssignment.objects.filter(
+                    group=OuterRef("group"), module=OuterRef("module"), teacher=user
+                )
+            )
         )
-        .values("pk", "group_id", "module_id", "due_on", "expected", "filled")
-    )
+    late = late.annotate(
+        expected=expected,
+        filled=Count(
+            "grades",
+            filter=~Q(grades__value="") & Q(grades__enrollment__status=Enrollment.Status.STUDYING),
+            distinct=True,
+        ),
+    ).values("pk", "group_id", "module_id", "due_on", "expected", "filled")
     buckets: dict[tuple[int, int], dict] = {}
     for row in late:
         empty = (row["expected"] or 0) - row["filled"]
         if empty <= 0:
             continue
-        bucket = buckets.setdefault((row["group_id"], row["module_id"]), {"assessments": 0, "empty": 0, "oldest": row["due_on"]})
+        bucket = buckets.setdefault(
+            (row["group_id"], row["module_id"]), {"assessments": 0, "empty": 0, "oldest": row["due_on"]}
+        )
         bucket["assessments"] += 1
         bucket["empty"] += empty
         bucket["oldest"] = min(bucket["oldest"], row["due_on"])
@@ -232,8 +254,11 @@ def overdue(user: Actor) -> list[OverdueLine]:
     lines = [
         OverdueLine(
             teachers=", ".join(sorted(teachers[key])) or "преподаватель не назначен",
-            group=groups[key[0]], module=modules[key[1]], assessments=b["assessments"],
-            empty_cells=b["empty"], oldest_due_on=b["oldest"],
+            group=groups[key[0]],
+            module=modules[key[1]],
+            assessments=b["assessments"],
+            empty_cells=b["empty"],
+            oldest_due_on=b["oldest"],
         )
         for key, b in buckets.items()
     ]
@@ -243,11 +268,14 @@ def overdue(user: Actor) -> list[OverdueLine]:
 def learner_grades(user: Actor) -> list[dict]:
     """A learner's own current grades, per enrolment and module (read-only)."""
     enrollments = list(
-        Enrollment.objects.visible_to(user).filter(learner__user=user).select_related("group__program")
+        Enrollment.objects.visible_to(user)
+        .filter(learner__user=user)
+        .select_related("group__program")
         .order_by("-group__starts_on")
     )
     grades = (
-        Grade.objects.filter(enrollment__in=enrollments).exclude(value="")
+        Grade.objects.filter(enrollment__in=enrollments)
+        .exclude(value="")
         .select_related("assessment__module", "assessment__scale")
         .order_by("assessment__module__order", "assessment__held_on", "assessment__pk")
     )
@@ -257,4 +285,3 @@ def learner_grades(user: Actor) -> list[dict]:
         entry = by_enrollment[grade.enrollment_id].setdefault(module.pk, {"module": module, "grades": []})
         entry["grades"].append(grade)
     return [{"enrollment": e, "modules": list(by_enrollment[e.pk].values())} for e in enrollments]
-

@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from zachetka.core import access, audit, names
 from zachetka.core.writes import create_audited, update_audited
-from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradebookLock, GradingScale, Mark
+from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, GradingScale, Mark
 from zachetka.programs.models import Enrollment, Group, Module
 
 # Learners whose cells take grades; an expelled learner's row is kept but closed.
-GRADABLE_STATUSES = (Enrollment.Status.STUDYING, Enrollment.Status.ACADEMIC_LEAVE, Enrollment.Status.COMPLETED)
+GRADABLE_STATUSES = (
+    Enrollment.Status.STUDYING,
+    Enrollment.Status.ACADEMIC_LEAVE,
+    Enrollment.Status.COMPLETED,
+)
 
 
 class GradeConflict(ValidationError):
@@ -26,7 +30,8 @@ class GradeConflict(ValidationError):
         author = names.user_full_name(grade.entered_by) if grade else ""
         current = (grade.value if grade else "") or "пусто"
         super().__init__(
-            f"Пока вы вводили оценку, её изменил(а) {author}: сейчас «{current}». Ваше значение не сохранено.",
+            f"Пока вы вводили оценку, её изменил(а) {author}: сейчас «{current}». "
+            "Ваше значение не сохранено.",
             code="conflict",
         )
         self.grade = grade
@@ -43,7 +48,9 @@ def default_due_on(held_on: dt.date) -> dt.date:
 
 def _require_grader(by: User, group: Group, module: Module) -> None:
     if not access.may_grade(by, group.pk, module.pk):
-        raise PermissionDenied("Вносить оценки могут преподаватели этого модуля, куратор группы и учебная часть.")
+        raise PermissionDenied(
+            "Вносить оценки могут преподаватели этого модуля, куратор группы и учебная часть."
+        )
 
 
 def is_locked(group_id: int, module_id: int) -> bool:
@@ -51,8 +58,16 @@ def is_locked(group_id: int, module_id: int) -> bool:
 
 
 def create_assessment(
-    *, by: User, group: Group, module: Module, held_on: dt.date, title: str, scale: GradingScale,
-    kind: str = Assessment.Kind.CURRENT, weight: Any = 1, due_on: dt.date | None = None,
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    held_on: dt.date,
+    title: str,
+    scale: GradingScale,
+    kind: str = Assessment.Kind.CURRENT,
+    weight: Any = 1,
+    due_on: dt.date | None = None,
 ) -> Assessment:
     """Add a graded event (a gradebook column) to a group's module."""
     _require_grader(by, group, module)
@@ -61,25 +76,41 @@ def create_assessment(
     if is_locked(group.pk, module.pk):
         raise ValidationError("Журнал модуля закрыт: новые мероприятия не добавляются.")
     assessment = Assessment(
-        group=group, module=module, held_on=held_on, title=title.strip(), scale=scale, kind=kind, weight=weight,
-        due_on=due_on or default_due_on(held_on), created_by=by,
+        group=group,
+        module=module,
+        held_on=held_on,
+        title=title.strip(),
+        scale=scale,
+        kind=kind,
+        weight=weight,
+        due_on=due_on or default_due_on(held_on),
+        created_by=by,
     )
     if assessment.due_on < held_on:
         raise ValidationError({"due_on": "Срок внесения оценок не может быть раньше даты мероприятия."})
     return create_audited(by=by, instance=assessment, action=audit.Action.ASSESSMENT_CREATED)
 
 
-def update_assessment(*, by: User, assessment: Assessment, expected_version: int, **changes: Any) -> Assessment:
+def update_assessment(
+    *, by: User, assessment: Assessment, expected_version: int, **changes: Any
+) -> Assessment:
     """Change an assessment; its scale is fixed once grades are entered."""
     _require_grader(by, assessment.group, assessment.module)
     if is_locked(assessment.group_id, assessment.module_id):
         raise ValidationError("Журнал модуля закрыт: мероприятия не меняются.")
-    if "scale" in changes and changes["scale"] != assessment.scale and assessment.grades.exclude(value="").exists():
+    if (
+        "scale" in changes
+        and changes["scale"] != assessment.scale
+        and assessment.grades.exclude(value="").exists()
+    ):
         raise ValidationError({"scale": "По мероприятию уже выставлены оценки: шкалу сменить нельзя."})
     if changes.get("due_on") and changes.get("held_on") and changes["due_on"] < changes["held_on"]:
         raise ValidationError({"due_on": "Срок внесения оценок не может быть раньше даты мероприятия."})
     return update_audited(
-        by=by, instance=assessment, changes=changes, expected_version=expected_version,
+        by=by,
+        instance=assessment,
+        changes=changes,
+        expected_version=expected_version,
         action=audit.Action.ASSESSMENT_UPDATED,
     )
 
@@ -91,7 +122,9 @@ def delete_assessment(*, by: User, assessment: Assessment) -> None:
     if assessment.grades.exists():
         raise ValidationError("По мероприятию уже есть оценки или их история: удалить его нельзя.")
     audit.record(
-        by=by, action=audit.Action.ASSESSMENT_DELETED, subject=assessment,
+        by=by,
+        action=audit.Action.ASSESSMENT_DELETED,
+        subject=assessment,
         before=audit.snapshot(assessment, Assessment.AUDITED_FIELDS),
     )
     assessment.delete()
@@ -105,7 +138,9 @@ class CellRules:
     is_past_deadline: bool
 
 
-def _check_cell_rules(*, by: User, assessment: Assessment, grade: Grade | None, mark: Mark, reason: str) -> CellRules:
+def _check_cell_rules(
+    *, by: User, assessment: Assessment, grade: Grade | None, mark: Mark, reason: str
+) -> CellRules:
     today = timezone.localdate()
     rules = CellRules(
         is_locked=is_locked(assessment.group_id, assessment.module_id),
@@ -126,7 +161,13 @@ def _check_cell_rules(*, by: User, assessment: Assessment, grade: Grade | None, 
 
 @transaction.atomic
 def record_grade(
-    *, by: User, assessment: Assessment, enrollment: Enrollment, text: str, expected_version: int, reason: str = ""
+    *,
+    by: User,
+    assessment: Assessment,
+    enrollment: Enrollment,
+    text: str,
+    expected_version: int,
+    reason: str = "",
 ) -> Grade | None:
     """Put a value into a cell (or clear it), refusing if the cell changed since it was loaded.
 
@@ -136,11 +177,15 @@ def record_grade(
     if enrollment.group_id != assessment.group_id:
         raise ValidationError("Слушатель не из этой группы.")
     if enrollment.status not in GRADABLE_STATUSES:
-        raise ValidationError(f"{enrollment.learner.short_name}: {enrollment.get_status_display()}, оценки не вносятся.")
+        raise ValidationError(
+            f"{enrollment.learner.short_name}: {enrollment.get_status_display()}, оценки не вносятся."
+        )
     mark = assessment.scale.interpret(text)
     grade = (
-        Grade.objects.select_for_update().select_related("entered_by")
-        .filter(assessment=assessment, enrollment=enrollment).first()
+        Grade.objects.select_for_update()
+        .select_related("entered_by")
+        .filter(assessment=assessment, enrollment=enrollment)
+        .first()
     )
     current_version = grade.version if grade else 0
     if current_version != expected_version:
@@ -154,17 +199,30 @@ def record_grade(
     old_value = grade.value if grade else ""
     if grade is None:
         grade = Grade(assessment=assessment, enrollment=enrollment, version=0, is_late=rules.is_past_deadline)
-    grade.value, grade.points, grade.is_passing, grade.is_absent = mark.value, mark.points, mark.is_passing, mark.is_absent
+    grade.value, grade.points, grade.is_passing, grade.is_absent = (
+        mark.value,
+        mark.points,
+        mark.is_passing,
+        mark.is_absent,
+    )
     grade.entered_by, grade.entered_at = by, now
     grade.version += 1
     try:
         with transaction.atomic():
             grade.save()
     except IntegrityError as error:  # someone created the cell a moment earlier
-        raise GradeConflict(Grade.objects.select_related("entered_by").filter(
-            assessment=assessment, enrollment=enrollment).first()) from error
+        raise GradeConflict(
+            Grade.objects.select_related("entered_by")
+            .filter(assessment=assessment, enrollment=enrollment)
+            .first()
+        ) from error
     GradeChange.objects.create(
-        grade=grade, old_value=old_value, new_value=mark.value, changed_by=by, changed_at=now, reason=reason.strip()
+        grade=grade,
+        old_value=old_value,
+        new_value=mark.value,
+        changed_by=by,
+        changed_at=now,
+        reason=reason.strip(),
     )
     audit.record(
         by=by,
@@ -187,27 +245,40 @@ def fill_column(*, by: User, assessment: Assessment, text: str) -> int:
     if is_locked(assessment.group_id, assessment.module_id):
         raise PermissionDenied("Журнал модуля закрыт: заполнение столбца недоступно.")
     enrollments = list(
-        Enrollment.objects.select_for_update().filter(group_id=assessment.group_id, status__in=GRADABLE_STATUSES)
-        .exclude(grades__assessment=assessment).select_related("learner")
+        Enrollment.objects.select_for_update()
+        .filter(group_id=assessment.group_id, status__in=GRADABLE_STATUSES)
+        .exclude(grades__assessment=assessment)
+        .select_related("learner")
     )
     now = timezone.now()
     is_late = timezone.localdate() > assessment.due_on
     empty_existing = list(
-        Grade.objects.select_for_update().select_related("enrollment")
+        Grade.objects.select_for_update()
+        .select_related("enrollment")
         .filter(assessment=assessment, value="", enrollment__status__in=GRADABLE_STATUSES)
     )
     new_grades = [
         Grade(
-            assessment=assessment, enrollment=enrollment, value=mark.value, points=mark.points,
-            is_passing=mark.is_passing, is_absent=mark.is_absent, entered_by=by, entered_at=now,
-            is_late=is_late, version=1,
+            assessment=assessment,
+            enrollment=enrollment,
+            value=mark.value,
+            points=mark.points,
+            is_passing=mark.is_passing,
+            is_absent=mark.is_absent,
+            entered_by=by,
+            entered_at=now,
+            is_late=is_late,
+            version=1,
         )
         for enrollment in enrollments
     ]
     Grade.objects.bulk_create(new_grades)
     for grade in empty_existing:
         grade.value, grade.points, grade.is_passing, grade.is_absent = (
-            mark.value, mark.points, mark.is_passing, mark.is_absent
+            mark.value,
+            mark.points,
+            mark.is_passing,
+            mark.is_absent,
         )
         grade.entered_by, grade.entered_at, grade.version = by, now, grade.version + 1
     Grade.objects.bulk_update(
@@ -215,18 +286,31 @@ def fill_column(*, by: User, assessment: Assessment, text: str) -> int:
     )
     filled = [*new_grades, *empty_existing]
     GradeChange.objects.bulk_create(
-        [GradeChange(grade=g, old_value="", new_value=mark.value, changed_by=by, changed_at=now) for g in filled]
+        [
+            GradeChange(grade=g, old_value="", new_value=mark.value, changed_by=by, changed_at=now)
+            for g in filled
+        ]
     )
     audit.record_many(
         [
             audit.Entry(
-                action=audit.Action.GRADE_ENTERED, subject=grade,
-                after={"value": mark.value, "assessment": assessment.pk, "learner": grade.enrollment.learner_id},
+                action=audit.Action.GRADE_ENTERED,
+                subject=grade,
+                after={
+                    "value": mark.value,
+                    "assessment": assessment.pk,
+                    "learner": grade.enrollment.learner_id,
+                },
             )
             for grade in filled
         ]
-        + [audit.Entry(action=audit.Action.GRADES_FILLED, subject=assessment,
-                       extra={"value": mark.value, "cells": len(filled)})],
+        + [
+            audit.Entry(
+                action=audit.Action.GRADES_FILLED,
+                subject=assessment,
+                extra={"value": mark.value, "cells": len(filled)},
+            )
+        ],
         by=by,
     )
     return len(filled)
@@ -241,8 +325,9 @@ def lock_gradebook(*, by: User, group: Group, module: Module, reason: str = "") 
     )
     if not created:
         raise ValidationError("Журнал модуля уже закрыт.")
-    audit.record(by=by, action=audit.Action.GRADEBOOK_LOCKED, subject=group,
-                 after={"module": module.pk}, reason=reason)
+    audit.record(
+        by=by, action=audit.Action.GRADEBOOK_LOCKED, subject=group, after={"module": module.pk}, reason=reason
+    )
     return lock
 
 
@@ -255,5 +340,10 @@ def unlock_gradebook(*, by: User, group: Group, module: Module, reason: str) -> 
     deleted, _ = GradebookLock.objects.filter(group=group, module=module).delete()
     if not deleted:
         raise ValidationError("Журнал модуля не закрыт.")
-    audit.record(by=by, action=audit.Action.GRADEBOOK_UNLOCKED, subject=group,
-                 before={"module": module.pk}, reason=reason)
+    audit.record(
+        by=by,
+        action=audit.Action.GRADEBOOK_UNLOCKED,
+        subject=group,
+        before={"module": module.pk},
+        reason=reason,
+    )

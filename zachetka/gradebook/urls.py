@@ -5,9 +5,15 @@ from zachetka.gradebook import views
 app_name = "gradebook"
 urlpatterns = [
     path("groups/<int:group_pk>/modules/<int:module_pk>/gradebook/", views.grid, name="grid"),
-    path("groups/<int:group_pk>/modules/<int:module_pk>/gradebook/print/", views.grid_print, name="grid_print"),
+    path(
+        "groups/<int:group_pk>/modules/<int:module_pk>/gradebook/print/", views.grid_print, name="grid_print"
+    ),
     path("groups/<int:group_pk>/modules/<int:module_pk>/gradebook/lock/", views.gradebook_lock, name="lock"),
-    path("groups/<int:group_pk>/modules/<int:module_pk>/gradebook/unlock/", views.gradebook_unlock, name="unlock"),
+    path(
+        "groups/<int:group_pk>/modules/<int:module_pk>/gradebook/unlock/",
+        views.gradebook_unlock,
+        name="unlock",
+    ),
     path(
         "groups/<int:group_pk>/modules/<int:module_pk>/assessments/new/",
         views.assessment_create,

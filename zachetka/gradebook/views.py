@@ -1,15 +1,17 @@
 import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.middleware.csrf import get_token
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from zachetka.core import access, names, plural
 from zachetka.core.forms import add_service_errors
-from zachetka.gradebook import export, grid as grid_html, selectors, services
+from zachetka.gradebook import export, selectors, services
+from zachetka.gradebook import grid as grid_html
 from zachetka.gradebook.forms import AssessmentForm, ColumnFillForm, ReasonForm
 from zachetka.gradebook.models import Assessment, Grade
 from zachetka.programs.models import Enrollment, Group, Module
@@ -31,35 +33,54 @@ def grid(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
     group, module = _group_module(request, group_pk, module_pk)
     data = selectors.grid(request.user, group, module)
     editable = not data.is_read_only
-    return render(request, "gradebook/grid.html", {
-        "grid": data,
-        "group": group,
-        "module": module,
-        "head": grid_html.render_head(data, editable=editable),
-        "body": grid_html.render_body(data, editable=editable),
-        "foot": grid_html.render_foot(data, csrf_token=get_token(request)) if editable and not data.lock else "",
-        "editable": editable,
-        "authors": {str(pk): name for pk, name in data.authors.items()},
-        "modules": group.program.modules.all(),
-        "may_lock": access.may(request.user, "gradebook.add_gradebooklock"),
-        "learner_count": plural.count_with(len(data.rows), "слушатель", "слушателя", "слушателей"),
-    })
+    return render(
+        request,
+        "gradebook/grid.html",
+        {
+            "grid": data,
+            "group": group,
+            "module": module,
+            "head": grid_html.render_head(data, editable=editable),
+            "body": grid_html.render_body(data, editable=editable),
+            "foot": grid_html.render_foot(data, csrf_token=get_token(request))
+            if editable and not data.lock
+            else "",
+            "editable": editable,
+            "authors": {str(pk): name for pk, name in data.authors.items()},
+            "modules": group.program.modules.all(),
+            "may_lock": access.may(request.user, "gradebook.add_gradebooklock"),
+            "learner_count": plural.count_with(len(data.rows), "слушатель", "слушателя", "слушателей"),
+        },
+    )
 
 
 def grid_print(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
     group, module = _group_module(request, group_pk, module_pk)
     data = selectors.grid(request.user, group, module)
-    return render(request, "gradebook/grid_print.html", {
-        "grid": data, "group": group, "module": module,
-        "head": grid_html.render_head(data, editable=False),
-        "body": grid_html.render_body(data, editable=False),
-    })
+    return render(
+        request,
+        "gradebook/grid_print.html",
+        {
+            "grid": data,
+            "group": group,
+            "module": module,
+            "head": grid_html.render_head(data, editable=False),
+            "body": grid_html.render_body(data, editable=False),
+        },
+    )
 
 
 def _cell_json(grade: Grade | None, result: int | None) -> dict:
     if grade is None:
-        return {"value": "", "version": 0, "by": "", "at": "", "result": "" if result is None else str(result),
-                "passing": False, "absent": False}
+        return {
+            "value": "",
+            "version": 0,
+            "by": "",
+            "at": "",
+            "result": "" if result is None else str(result),
+            "passing": False,
+            "absent": False,
+        }
     return {
         "value": grade.value,
         "version": grade.version,
@@ -83,25 +104,35 @@ def cell_save(request: HttpRequest) -> JsonResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Некорректный запрос."}, status=400)
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related("group", "module", "scale"), pk=assessment_pk
+        Assessment.objects.visible_to(request.user).select_related("group", "module", "scale"),
+        pk=assessment_pk,
     )
-    enrollment = get_object_or_404(Enrollment.objects.select_related("learner"), pk=enrollment_pk,
-                                   group_id=assessment.group_id)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("learner"), pk=enrollment_pk, group_id=assessment.group_id
+    )
     try:
         grade = services.record_grade(
-            by=request.user, assessment=assessment, enrollment=enrollment, text=str(payload.get("value", "")),
-            expected_version=version, reason=str(payload.get("reason", ""))[:1000],
+            by=request.user,
+            assessment=assessment,
+            enrollment=enrollment,
+            text=str(payload.get("value", "")),
+            expected_version=version,
+            reason=str(payload.get("reason", ""))[:1000],
         )
     except services.GradeConflict as conflict:
-        return JsonResponse({"error": conflict.messages[0], "code": "conflict",
-                             "cell": _cell_json(conflict.grade, None)}, status=409)
+        return JsonResponse(
+            {"error": conflict.messages[0], "code": "conflict", "cell": _cell_json(conflict.grade, None)},
+            status=409,
+        )
     except services.ReasonRequired as error:
         return JsonResponse({"error": error.messages[0], "code": "reason_required"}, status=428)
     except PermissionDenied as error:
         return JsonResponse({"error": str(error) or "Недостаточно прав.", "code": "forbidden"}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages), "code": "invalid"}, status=400)
-    return JsonResponse(_cell_json(grade, selectors.row_result(assessment.group_id, assessment.module_id, enrollment.pk)))
+    return JsonResponse(
+        _cell_json(grade, selectors.row_result(assessment.group_id, assessment.module_id, enrollment.pk))
+    )
 
 
 @require_GET
@@ -113,13 +144,20 @@ def cell_history(request: HttpRequest) -> JsonResponse:
         )
     except (ValueError, Assessment.DoesNotExist) as error:
         raise Http404("Ячейка не найдена.") from error
-    return JsonResponse({"changes": [
+    return JsonResponse(
         {
-            "old": change.old_value, "new": change.new_value, "by": names.user_full_name(change.changed_by),
-            "at": int(change.changed_at.timestamp()), "reason": change.reason,
+            "changes": [
+                {
+                    "old": change.old_value,
+                    "new": change.new_value,
+                    "by": names.user_full_name(change.changed_by),
+                    "at": int(change.changed_at.timestamp()),
+                    "reason": change.reason,
+                }
+                for change in changes
+            ]
         }
-        for change in changes
-    ]})
+    )
 
 
 def assessment_create(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
@@ -130,7 +168,9 @@ def assessment_create(request: HttpRequest, group_pk: int, module_pk: int) -> Ht
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_assessment(by=request.user, group=group, module=module, **form.assessment_fields())
+            services.create_assessment(
+                by=request.user, group=group, module=module, **form.assessment_fields()
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -145,7 +185,9 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
         Assessment.objects.visible_to(request.user).select_related("group__program", "module", "scale"), pk=pk
     )
     if not access.may_grade(request.user, assessment.group_id, assessment.module_id):
-        raise PermissionDenied("Менять мероприятие могут преподаватели этого модуля, куратор и учебная часть.")
+        raise PermissionDenied(
+            "Менять мероприятие могут преподаватели этого модуля, куратор и учебная часть."
+        )
     return assessment
 
 
@@ -158,16 +200,26 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields["due_on"] = fields["due_on"] or services.default_due_on(fields["held_on"])
         try:
             services.update_assessment(
-                by=request.user, assessment=assessment, expected_version=form.cleaned_data["version"] or 0, **fields
+                by=request.user,
+                assessment=assessment,
+                expected_version=form.cleaned_data["version"] or 0,
+                **fields,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Мероприятие сохранено.")
             return redirect(_grid_url(assessment.group_id, assessment.module_id))
-    return render(request, "gradebook/assessment_form.html", {
-        "form": form, "group": assessment.group, "module": assessment.module, "assessment": assessment,
-    })
+    return render(
+        request,
+        "gradebook/assessment_form.html",
+        {
+            "form": form,
+            "group": assessment.group,
+            "module": assessment.module,
+            "assessment": assessment,
+        },
+    )
 
 
 @require_POST
@@ -191,7 +243,9 @@ def column_fill(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Укажите значение для заполнения столбца.")
     else:
         try:
-            filled = services.fill_column(by=request.user, assessment=assessment, text=form.cleaned_data["value"])
+            filled = services.fill_column(
+                by=request.user, assessment=assessment, text=form.cleaned_data["value"]
+            )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -206,11 +260,15 @@ def gradebook_lock(request: HttpRequest, group_pk: int, module_pk: int) -> HttpR
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        services.lock_gradebook(by=request.user, group=group, module=module, reason=form.cleaned_data.get("reason", ""))
+        services.lock_gradebook(
+            by=request.user, group=group, module=module, reason=form.cleaned_data.get("reason", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Журнал модуля закрыт: текущие оценки теперь исправляет только администрация.")
+        messages.success(
+            request, "Журнал модуля закрыт: текущие оценки теперь исправляет только администрация."
+        )
     return redirect(_grid_url(group.pk, module.pk))
 
 
@@ -221,8 +279,9 @@ def gradebook_unlock(request: HttpRequest, group_pk: int, module_pk: int) -> Htt
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        services.unlock_gradebook(by=request.user, group=group, module=module,
-                                  reason=form.cleaned_data.get("reason", ""))
+        services.unlock_gradebook(
+            by=request.user, group=group, module=module, reason=form.cleaned_data.get("reason", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -249,4 +308,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def my_grades(request: HttpRequest) -> HttpResponse:
     if not access.is_learner(request.user):
         raise PermissionDenied("Страница для слушателей: здесь видны только собственные оценки.")
-    return render(request, "gradebook/my_grades.html", {"enrollments": selectors.learner_grades(request.user)})
+    return render(
+        request, "gradebook/my_grades.html", {"enrollments": selectors.learner_grades(request.user)}
+    )

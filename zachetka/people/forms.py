@@ -8,20 +8,38 @@ from zachetka.people.models import Learner
 class LearnerForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     snils = forms.CharField(
-        label="СНИЛС", required=False, max_length=14,
+        label="СНИЛС",
+        required=False,
+        max_length=14,
         widget=forms.TextInput(attrs={"placeholder": "123-456-789 01", "inputmode": "numeric"}),
     )
     reason = forms.CharField(
-        label="Основание изменения", required=False, max_length=500,
+        label="Основание изменения",
+        required=False,
+        max_length=500,
         help_text="Например: «смена фамилии, свидетельство о браке» — попадёт в журнал изменений.",
     )
 
     class Meta:
         model = Learner
         fields = [
-            "last_name", "first_name", "middle_name", "birth_date", "sex", "snils", "citizenship",
-            "email", "phone", "education_level", "diploma_last_name", "diploma_series", "diploma_number",
-            "representative_name", "representative_kind", "representative_phone", "representative_email",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "birth_date",
+            "sex",
+            "snils",
+            "citizenship",
+            "email",
+            "phone",
+            "education_level",
+            "diploma_last_name",
+            "diploma_series",
+            "diploma_number",
+            "representative_name",
+            "representative_kind",
+            "representative_phone",
+            "representative_email",
         ]
         widgets = {"birth_date": RussianDateInput()}
 

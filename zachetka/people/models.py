@@ -20,7 +20,9 @@ class LearnerQuerySet(models.QuerySet):
         for word in names.search_key(text).split():
             digits = word.replace("-", "")
             if digits.isdigit():
-                queryset = queryset.filter(models.Q(snils__contains=digits) | models.Q(search_key__contains=word))
+                queryset = queryset.filter(
+                    models.Q(snils__contains=digits) | models.Q(search_key__contains=word)
+                )
             else:
                 queryset = queryset.filter(search_key__contains=word)
         return queryset
@@ -85,9 +87,22 @@ class Learner(models.Model):
 
     # Fields the audit trail compares before and after a change.
     AUDITED_FIELDS = (
-        "last_name", "first_name", "middle_name", "birth_date", "sex", "snils", "citizenship",
-        "email", "phone", "education_level", "diploma_last_name", "diploma_series",
-        "diploma_number", "representative_name", "representative_kind", "representative_phone",
+        "last_name",
+        "first_name",
+        "middle_name",
+        "birth_date",
+        "sex",
+        "snils",
+        "citizenship",
+        "email",
+        "phone",
+        "education_level",
+        "diploma_last_name",
+        "diploma_series",
+        "diploma_number",
+        "representative_name",
+        "representative_kind",
+        "representative_phone",
         "representative_email",
     )
 

@@ -22,23 +22,29 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     filters = {
         "group_id": _int_or_none(request.GET.get("group")),
         "program_id": _int_or_none(request.GET.get("program")),
-        "status": request.GET.get("status", "") if request.GET.get("status") in Enrollment.Status.values else "",
+        "status": request.GET.get("status", "")
+        if request.GET.get("status") in Enrollment.Status.values
+        else "",
         "sex": request.GET.get("sex", "") if request.GET.get("sex") in Learner.Sex.values else "",
     }
     learners = selectors.learner_list(request.user, query=query, **filters)
     page = Paginator(learners, 50).get_page(request.GET.get("page"))
-    return render(request, "people/learner_list.html", {
-        "page": page,
-        "query": query,
-        "filters": filters,
-        "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),
-        "programs": Program.objects.visible_to(request.user),
-        "statuses": Enrollment.Status.choices,
-        "sexes": Learner.Sex.choices,
-        "may_add": access.may(request.user, "people.add_learner"),
-        "may_import": access.may(request.user, "people.import_learners"),
-        "querystring": _querystring_without_page(request),
-    })
+    return render(
+        request,
+        "people/learner_list.html",
+        {
+            "page": page,
+            "query": query,
+            "filters": filters,
+            "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),
+            "programs": Program.objects.visible_to(request.user),
+            "statuses": Enrollment.Status.choices,
+            "sexes": Learner.Sex.choices,
+            "may_add": access.may(request.user, "people.add_learner"),
+            "may_import": access.may(request.user, "people.import_learners"),
+            "querystring": _querystring_without_page(request),
+        },
+    )
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
@@ -60,14 +66,20 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollments = (
         Enrollment.objects.visible_to(request.user).filter(learner=learner).select_related("group__program")
     )
-    history = AuditEvent.objects.about(learner)[:50] if access.may(request.user, "people.change_learner") else []
-    return render(request, "people/learner_detail.html", {
-        "learner": learner,
-        "enrollments": enrollments,
-        "history": history,
-        "may_change": access.may(request.user, "people.change_learner"),
-        "may_enroll": access.may(request.user, "programs.add_enrollment"),
-    })
+    history = (
+        AuditEvent.objects.about(learner)[:50] if access.may(request.user, "people.change_learner") else []
+    )
+    return render(
+        request,
+        "people/learner_detail.html",
+        {
+            "learner": learner,
+            "enrollments": enrollments,
+            "history": history,
+            "may_change": access.may(request.user, "people.change_learner"),
+            "may_enroll": access.may(request.user, "programs.add_enrollment"),
+        },
+    )
 
 
 def learner_create(request: HttpRequest) -> HttpResponse:

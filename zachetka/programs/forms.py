@@ -27,15 +27,23 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
 class ProgramForm(_NoModelValidation, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     curators = StaffMultipleChoiceField(
-        label="Кураторы программы", queryset=User.objects.none(), required=False,
+        label="Кураторы программы",
+        queryset=User.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Program
         fields = [
-            "title", "kind", "hours", "study_form", "uses_distance_learning", "qualification",
-            "field_of_activity", "is_active",
+            "title",
+            "kind",
+            "hours",
+            "study_form",
+            "uses_distance_learning",
+            "qualification",
+            "field_of_activity",
+            "is_active",
         ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -48,7 +56,9 @@ class ProgramForm(_NoModelValidation, forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("kind") == Program.Kind.RETRAINING and not data.get("qualification"):
-            self.add_error("qualification", "Для профессиональной переподготовки укажите присваиваемую квалификацию.")
+            self.add_error(
+                "qualification", "Для профессиональной переподготовки укажите присваиваемую квалификацию."
+            )
         return data
 
     def program_fields(self) -> dict:
@@ -121,8 +131,14 @@ class EnrollmentForm(_NoModelValidation, forms.ModelForm):
     class Meta:
         model = Enrollment
         fields = [
-            "status", "funding", "admission_order_number", "admission_order_date", "expulsion_order_number",
-            "expulsion_order_date", "expulsion_reason", "completed_on",
+            "status",
+            "funding",
+            "admission_order_number",
+            "admission_order_date",
+            "expulsion_order_number",
+            "expulsion_order_date",
+            "expulsion_reason",
+            "completed_on",
         ]
         widgets = {
             "admission_order_date": RussianDateInput(),

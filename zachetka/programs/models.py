@@ -32,15 +32,22 @@ class Program(models.Model):
     title = models.CharField("наименование", max_length=255)
     kind = models.CharField("вид программы", max_length=10, choices=Kind)
     hours = models.PositiveIntegerField("объём, часов")
-    study_form = models.CharField("форма обучения", max_length=12, choices=StudyForm, default=StudyForm.FULL_TIME)
+    study_form = models.CharField(
+        "форма обучения", max_length=12, choices=StudyForm, default=StudyForm.FULL_TIME
+    )
     uses_distance_learning = models.BooleanField("с применением дистанционных технологий", default=False)
     qualification = models.CharField(
-        "присваиваемая квалификация", max_length=255, blank=True,
+        "присваиваемая квалификация",
+        max_length=255,
+        blank=True,
         help_text="Обязательна для программы профессиональной переподготовки.",
     )
     field_of_activity = models.CharField("область профессиональной деятельности", max_length=255, blank=True)
     curators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="curated_programs", verbose_name="кураторы программы"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="curated_programs",
+        verbose_name="кураторы программы",
     )
     is_active = models.BooleanField("набор открыт", default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -50,8 +57,14 @@ class Program(models.Model):
     objects = ProgramQuerySet.as_manager()
 
     AUDITED_FIELDS = (
-        "title", "kind", "hours", "study_form", "uses_distance_learning", "qualification",
-        "field_of_activity", "is_active",
+        "title",
+        "kind",
+        "hours",
+        "study_form",
+        "uses_distance_learning",
+        "qualification",
+        "field_of_activity",
+        "is_active",
     )
 
     class Meta:
@@ -87,7 +100,10 @@ class Module(models.Model):
     title = models.CharField("наименование", max_length=255)
     hours = models.PositiveIntegerField("часов")
     attestation_form = models.CharField(
-        "форма промежуточной аттестации", max_length=16, choices=AttestationForm, default=AttestationForm.CREDIT
+        "форма промежуточной аттестации",
+        max_length=16,
+        choices=AttestationForm,
+        default=AttestationForm.CREDIT,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -119,8 +135,12 @@ class Group(models.Model):
     starts_on = models.DateField("дата начала обучения")
     ends_on = models.DateField("дата окончания обучения")
     curator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="curated_groups", verbose_name="куратор группы",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="curated_groups",
+        verbose_name="куратор группы",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,7 +155,9 @@ class Group(models.Model):
         verbose_name = "группа"
         verbose_name_plural = "группы"
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="group_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="group_dates_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,10 +170,17 @@ class Group(models.Model):
 class TeachingAssignment(models.Model):
     """Who teaches which module in a group: the teacher's scope for grades and attestation."""
 
-    group = models.ForeignKey(Group, models.CASCADE, related_name="teaching_assignments", verbose_name="группа")
-    module = models.ForeignKey(Module, models.PROTECT, related_name="teaching_assignments", verbose_name="модуль")
+    group = models.ForeignKey(
+        Group, models.CASCADE, related_name="teaching_assignments", verbose_name="группа"
+    )
+    module = models.ForeignKey(
+        Module, models.PROTECT, related_name="teaching_assignments", verbose_name="модуль"
+    )
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="teaching_assignments", verbose_name="преподаватель"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="teaching_assignments",
+        verbose_name="преподаватель",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,10 +215,14 @@ class Enrollment(models.Model):
         EMPLOYER = "employer", "за счёт средств юридического лица"
         BUDGET = "budget", "за счёт бюджетных ассигнований"
 
-    learner = models.ForeignKey("people.Learner", models.PROTECT, related_name="enrollments", verbose_name="слушатель")
+    learner = models.ForeignKey(
+        "people.Learner", models.PROTECT, related_name="enrollments", verbose_name="слушатель"
+    )
     group = models.ForeignKey(Group, models.PROTECT, related_name="enrollments", verbose_name="группа")
     status = models.CharField("статус", max_length=10, choices=Status, default=Status.STUDYING)
-    funding = models.CharField("источник финансирования", max_length=10, choices=Funding, default=Funding.INDIVIDUAL)
+    funding = models.CharField(
+        "источник финансирования", max_length=10, choices=Funding, default=Funding.INDIVIDUAL
+    )
     admission_order_number = models.CharField("№ приказа о зачислении", max_length=50, blank=True)
     admission_order_date = models.DateField("дата приказа о зачислении", null=True, blank=True)
     expulsion_order_number = models.CharField("№ приказа об отчислении", max_length=50, blank=True)
@@ -203,8 +236,14 @@ class Enrollment(models.Model):
     objects = EnrollmentQuerySet.as_manager()
 
     AUDITED_FIELDS = (
-        "status", "funding", "admission_order_number", "admission_order_date", "expulsion_order_number",
-        "expulsion_order_date", "expulsion_reason", "completed_on",
+        "status",
+        "funding",
+        "admission_order_number",
+        "admission_order_date",
+        "expulsion_order_number",
+        "expulsion_order_date",
+        "expulsion_reason",
+        "completed_on",
     )
 
     class Meta:

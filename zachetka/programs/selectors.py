@@ -22,13 +22,24 @@ def program_list(user: Actor, *, query: str = "", kind: str = "", active: str = 
 
 
 def group_list(
-    user: Actor, *, query: str = "", program_id: int | None = None, year: int | None = None,
-    curator_id: int | None = None, current: str = "",
+    user: Actor,
+    *,
+    query: str = "",
+    program_id: int | None = None,
+    year: int | None = None,
+    curator_id: int | None = None,
+    current: str = "",
 ) -> QuerySet[Group]:
     access.require(user, "programs.view_group")
-    groups = Group.objects.visible_to(user).select_related("program", "curator").annotate(
-        studying=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.STUDYING), distinct=True),
-        total=Count("enrollments", distinct=True),
+    groups = (
+        Group.objects.visible_to(user)
+        .select_related("program", "curator")
+        .annotate(
+            studying=Count(
+                "enrollments", filter=Q(enrollments__status=Enrollment.Status.STUDYING), distinct=True
+            ),
+            total=Count("enrollments", distinct=True),
+        )
     )
     if query:
         groups = groups.filter(code__icontains=query)
@@ -42,8 +53,13 @@ def group_list(
 
 
 def enrollment_list(
-    user: Actor, *, query: str = "", group_id: int | None = None, program_id: int | None = None,
-    status: str = "", funding: str = "",
+    user: Actor,
+    *,
+    query: str = "",
+    group_id: int | None = None,
+    program_id: int | None = None,
+    status: str = "",
+    funding: str = "",
 ) -> QuerySet[Enrollment]:
     access.require(user, "programs.view_enrollment")
     enrollments = Enrollment.objects.visible_to(user).select_related("learner", "group__program")
@@ -58,11 +74,15 @@ def enrollment_list(
         enrollments = enrollments.filter(status=status)
     if funding:
         enrollments = enrollments.filter(funding=funding)
-    return enrollments.order_by("-group__starts_on", "group__code", "learner__last_name", "learner__first_name")
+    return enrollments.order_by(
+        "-group__starts_on", "group__code", "learner__last_name", "learner__first_name"
+    )
 
 
 def assignments_of(group: Group) -> QuerySet[TeachingAssignment]:
-    return group.teaching_assignments.select_related("module", "teacher").order_by("module__order", "teacher__last_name")
+    return group.teaching_assignments.select_related("module", "teacher").order_by(
+        "module__order", "teacher__last_name"
+    )
 
 
 def staff_with_role(role: str) -> QuerySet[User]:

@@ -46,12 +46,19 @@ def program_list(request: HttpRequest) -> HttpResponse:
     kind = _choice(request.GET.get("kind"), Program.Kind.values)
     active = _choice(request.GET.get("active"), ["1", "0"])
     programs = selectors.program_list(request.user, query=query, kind=kind, active=active)
-    return render(request, "programs/program_list.html", {
-        "page": Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query, "kind": kind, "active": active, "kinds": Program.Kind.choices,
-        "may_add": access.may(request.user, "programs.add_program"),
-        "querystring": _querystring_without_page(request),
-    })
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "page": Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query,
+            "kind": kind,
+            "active": active,
+            "kinds": Program.Kind.choices,
+            "may_add": access.may(request.user, "programs.add_program"),
+            "querystring": _querystring_without_page(request),
+        },
+    )
 
 
 def _get_program(request: HttpRequest, pk: int) -> Program:
@@ -61,19 +68,26 @@ def _get_program(request: HttpRequest, pk: int) -> Program:
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
-    groups = Group.objects.visible_to(request.user).filter(program=program).select_related("curator").annotate(
-        studying=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.STUDYING))
+    groups = (
+        Group.objects.visible_to(request.user)
+        .filter(program=program)
+        .select_related("curator")
+        .annotate(studying=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.STUDYING)))
     )
-    return render(request, "programs/program_detail.html", {
-        "program": program,
-        "modules": program.modules.all(),
-        "module_hours": sum(module.hours for module in program.modules.all()),
-        "groups": groups,
-        "curators": program.curators.order_by("last_name"),
-        "may_change": access.may(request.user, "programs.change_program"),
-        "may_add_module": access.may(request.user, "programs.add_module"),
-        "may_change_module": access.may(request.user, "programs.change_module"),
-    })
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "modules": program.modules.all(),
+            "module_hours": sum(module.hours for module in program.modules.all()),
+            "groups": groups,
+            "curators": program.curators.order_by("last_name"),
+            "may_change": access.may(request.user, "programs.change_program"),
+            "may_add_module": access.may(request.user, "programs.add_module"),
+            "may_change_module": access.may(request.user, "programs.change_module"),
+        },
+    )
 
 
 def program_create(request: HttpRequest) -> HttpResponse:
@@ -99,10 +113,14 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_program(
-                by=request.user, program=program, expected_version=form.cleaned_data["version"] or 0,
+                by=request.user,
+                program=program,
+                expected_version=form.cleaned_data["version"] or 0,
                 **form.program_fields(),
             )
-            services.set_program_curators(by=request.user, program=program, curators=list(form.cleaned_data["curators"]))
+            services.set_program_curators(
+                by=request.user, program=program, curators=list(form.cleaned_data["curators"])
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -130,14 +148,17 @@ def module_create(request: HttpRequest, program_pk: int) -> HttpResponse:
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "programs.view_module")
     module = get_object_or_404(
-        Module.objects.select_related("program").filter(program__in=Program.objects.visible_to(request.user)), pk=pk
+        Module.objects.select_related("program").filter(program__in=Program.objects.visible_to(request.user)),
+        pk=pk,
     )
     access.require(request.user, "programs.change_module")
     form = ModuleForm(request.POST or None, instance=module)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_module(
-                by=request.user, module=module, expected_version=form.cleaned_data["version"] or 0,
+                by=request.user,
+                module=module,
+                expected_version=form.cleaned_data["version"] or 0,
                 **form.module_fields(),
             )
         except ValidationError as error:
@@ -145,7 +166,9 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Модуль сохранён.")
             return redirect(module.program)
-    return render(request, "programs/module_form.html", {"form": form, "program": module.program, "module": module})
+    return render(
+        request, "programs/module_form.html", {"form": form, "program": module.program, "module": module}
+    )
 
 
 # Groups and teaching assignments
@@ -159,20 +182,30 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "curator_id": _int_or_none(request.GET.get("curator")),
     }
     groups = selectors.group_list(request.user, query=query, **filters)
-    years = sorted({d.year for d in Group.objects.visible_to(request.user).dates("starts_on", "year")}, reverse=True)
-    return render(request, "programs/group_list.html", {
-        "page": Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query, "filters": filters, "years": years,
-        "programs": Program.objects.visible_to(request.user),
-        "curators": selectors.curators(),
-        "may_add": access.may(request.user, "programs.add_group"),
-        "querystring": _querystring_without_page(request),
-    })
+    years = sorted(
+        {d.year for d in Group.objects.visible_to(request.user).dates("starts_on", "year")}, reverse=True
+    )
+    return render(
+        request,
+        "programs/group_list.html",
+        {
+            "page": Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query,
+            "filters": filters,
+            "years": years,
+            "programs": Program.objects.visible_to(request.user),
+            "curators": selectors.curators(),
+            "may_add": access.may(request.user, "programs.add_group"),
+            "querystring": _querystring_without_page(request),
+        },
+    )
 
 
 def _get_group(request: HttpRequest, pk: int) -> Group:
     access.require(request.user, "programs.view_group")
-    return get_object_or_404(Group.objects.visible_to(request.user).select_related("program", "curator"), pk=pk)
+    return get_object_or_404(
+        Group.objects.visible_to(request.user).select_related("program", "curator"), pk=pk
+    )
 
 
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -188,20 +221,28 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assessment_count=Count("assessments", filter=Q(assessments__group=group), distinct=True),
         is_locked=Count("gradebook_locks", filter=Q(gradebook_locks__group=group), distinct=True),
     ).order_by("order")
-    return render(request, "programs/group_detail.html", {
-        "group": group,
-        "enrollments": enrollments.order_by("learner__last_name", "learner__first_name", "learner__middle_name"),
-        "status": status,
-        "status_counts": [(value, label, counts.get(value, 0)) for value, label in Enrollment.Status.choices],
-        "assignments": selectors.assignments_of(group),
-        "modules": modules,
-        "may_view_grades": access.may(request.user, "gradebook.view_grade"),
-        "assignment_form": AssignmentForm(group=group) if may_assign else None,
-        "may_change": access.may(request.user, "programs.change_group"),
-        "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),
-        "may_enroll": access.may(request.user, "programs.add_enrollment"),
-        "may_change_enrollment": access.may(request.user, "programs.change_enrollment"),
-    })
+    return render(
+        request,
+        "programs/group_detail.html",
+        {
+            "group": group,
+            "enrollments": enrollments.order_by(
+                "learner__last_name", "learner__first_name", "learner__middle_name"
+            ),
+            "status": status,
+            "status_counts": [
+                (value, label, counts.get(value, 0)) for value, label in Enrollment.Status.choices
+            ],
+            "assignments": selectors.assignments_of(group),
+            "modules": modules,
+            "may_view_grades": access.may(request.user, "gradebook.view_grade"),
+            "assignment_form": AssignmentForm(group=group) if may_assign else None,
+            "may_change": access.may(request.user, "programs.change_group"),
+            "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),
+            "may_enroll": access.may(request.user, "programs.add_enrollment"),
+            "may_change_enrollment": access.may(request.user, "programs.change_enrollment"),
+        },
+    )
 
 
 def group_create(request: HttpRequest) -> HttpResponse:
@@ -225,7 +266,9 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_group(
-                by=request.user, group=group, expected_version=form.cleaned_data["version"] or 0,
+                by=request.user,
+                group=group,
+                expected_version=form.cleaned_data["version"] or 0,
                 **form.group_fields(),
             )
         except ValidationError as error:
@@ -257,7 +300,9 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "programs.view_group")
     assignment = get_object_or_404(
-        TeachingAssignment.objects.filter(group__in=Group.objects.visible_to(request.user)).select_related("group", "teacher"),
+        TeachingAssignment.objects.filter(group__in=Group.objects.visible_to(request.user)).select_related(
+            "group", "teacher"
+        ),
         pk=pk,
     )
     access.require(request.user, "programs.delete_teachingassignment")
@@ -275,7 +320,9 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "programs.add_enrollment")
     form = EnrollmentCreateForm(request.POST or None, initial={"funding": Enrollment.Funding.INDIVIDUAL})
     if request.method == "POST" and form.is_valid():
-        learner = get_object_or_404(Learner.objects.visible_to(request.user), pk=form.cleaned_data["learner_id"])
+        learner = get_object_or_404(
+            Learner.objects.visible_to(request.user), pk=form.cleaned_data["learner_id"]
+        )
         data = {k: v for k, v in form.cleaned_data.items() if k != "learner_id"}
         try:
             services.enroll(by=request.user, learner=learner, group=group, **data)
@@ -288,10 +335,16 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
     found = []
     if query:
         found = (
-            Learner.objects.visible_to(request.user).search(query)
-            .exclude(enrollments__group=group).order_by("last_name", "first_name")[:30]
+            Learner.objects.visible_to(request.user)
+            .search(query)
+            .exclude(enrollments__group=group)
+            .order_by("last_name", "first_name")[:30]
         )
-    return render(request, "programs/enrollment_create.html", {"group": group, "form": form, "query": query, "found": found})
+    return render(
+        request,
+        "programs/enrollment_create.html",
+        {"group": group, "form": form, "query": query, "found": found},
+    )
 
 
 def enrollment_list(request: HttpRequest) -> HttpResponse:
@@ -303,15 +356,21 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
         "funding": _choice(request.GET.get("funding"), Enrollment.Funding.values),
     }
     enrollments = selectors.enrollment_list(request.user, query=query, **filters)
-    return render(request, "programs/enrollment_list.html", {
-        "page": Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query, "filters": filters,
-        "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),
-        "programs": Program.objects.visible_to(request.user),
-        "statuses": Enrollment.Status.choices, "fundings": Enrollment.Funding.choices,
-        "may_change": access.may(request.user, "programs.change_enrollment"),
-        "querystring": _querystring_without_page(request),
-    })
+    return render(
+        request,
+        "programs/enrollment_list.html",
+        {
+            "page": Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query,
+            "filters": filters,
+            "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),
+            "programs": Program.objects.visible_to(request.user),
+            "statuses": Enrollment.Status.choices,
+            "fundings": Enrollment.Funding.choices,
+            "may_change": access.may(request.user, "programs.change_enrollment"),
+            "querystring": _querystring_without_page(request),
+        },
+    )
 
 
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -324,14 +383,23 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_enrollment(
-                by=request.user, enrollment=enrollment, expected_version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data["reason"], **form.enrollment_fields(),
+                by=request.user,
+                enrollment=enrollment,
+                expected_version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"],
+                **form.enrollment_fields(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Зачисление сохранено.")
             return redirect(enrollment.group)
-    return render(request, "programs/enrollment_form.html", {
-        "form": form, "enrollment": enrollment, "history": AuditEvent.objects.about(enrollment)[:30],
-    })
+    return render(
+        request,
+        "programs/enrollment_form.html",
+        {
+            "form": form,
+            "enrollment": enrollment,
+            "history": AuditEvent.objects.about(enrollment)[:30],
+        },
+    )

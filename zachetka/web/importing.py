@@ -27,7 +27,9 @@ class StagedFile:
 
 
 def stage(content: bytes, filename: str, group_id: int | None) -> StagedFile:
-    staged = StagedFile(token=secrets.token_urlsafe(24), filename=Path(filename).name[:200], group_id=group_id)
+    staged = StagedFile(
+        token=secrets.token_urlsafe(24), filename=Path(filename).name[:200], group_id=group_id
+    )
     staged.path.parent.mkdir(parents=True, exist_ok=True)
     staged.path.write_bytes(content)
     return staged

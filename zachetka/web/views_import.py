@@ -55,9 +55,15 @@ def learner_import(request: HttpRequest) -> HttpResponse:
     changed = [row for row in planned if not row.is_new and row.changes]
     same = len(planned) - len(new) - len(changed)
     context.update(
-        token=staged.token, total=len(planned), new_count=len(new), changed_count=len(changed),
-        unchanged_count=same, new_rows=new[:PREVIEW_ROWS], changed_rows=changed[:PREVIEW_ROWS],
-        preview_limit=PREVIEW_ROWS, column_titles=learner_file.COLUMN_TITLES,
+        token=staged.token,
+        total=len(planned),
+        new_count=len(new),
+        changed_count=len(changed),
+        unchanged_count=same,
+        new_rows=new[:PREVIEW_ROWS],
+        changed_rows=changed[:PREVIEW_ROWS],
+        preview_limit=PREVIEW_ROWS,
+        column_titles=learner_file.COLUMN_TITLES,
     )
     return render(request, "web/learner_import_preview.html", context)
 
@@ -66,7 +72,8 @@ def _error_summary(errors: list) -> str:
     rows = len({error.row for error in errors})
     return (
         f"Найдено {plural.count_with(len(errors), 'ошибка', 'ошибки', 'ошибок')} "
-        f"в {plural.count_with(rows, 'строке', 'строках', 'строках')}. Файл не загружен: исправьте и загрузите снова."
+        f"в {plural.count_with(rows, 'строке', 'строках', 'строках')}. "
+        "Файл не загружен: исправьте и загрузите снова."
     )
 
 
@@ -84,14 +91,17 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, file_error or _error_summary(errors))
         return redirect("web:learner_import")
     try:
-        outcome = program_services.import_learners(by=request.user, planned=planned, source=staged.filename, group=group)
+        outcome = program_services.import_learners(
+            by=request.user, planned=planned, source=staged.filename, group=group
+        )
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("web:learner_import")
     staged.discard()
     request.session.pop(staging.SESSION_KEY, None)
     summary = (
-        f"Импорт завершён: добавлено {plural.count_with(len(outcome.learners.created), 'слушатель', 'слушателя', 'слушателей')}, "
+        "Импорт завершён: добавлено "
+        f"{plural.count_with(len(outcome.learners.created), 'слушатель', 'слушателя', 'слушателей')}, "
         f"обновлено — {len(outcome.learners.updated)}, без изменений — {len(outcome.learners.unchanged)}."
     )
     if group:

@@ -82,8 +82,13 @@ def test_deleted_last_event_is_detected(trail):
 
 def test_inserted_event_is_detected(trail):
     forged = AuditEvent(
-        seq=4, at=trail[-1].at, action="learner.updated", subject_repr="вставка",
-        prev_hash=trail[-1].hash, hash="f" * 64, data={},
+        seq=4,
+        at=trail[-1].at,
+        action="learner.updated",
+        subject_repr="вставка",
+        prev_hash=trail[-1].hash,
+        hash="f" * 64,
+        data={},
     )
     forged.hash = audit.event_hash(forged)  # even a correctly hashed insertion is caught by the head
     forged.save()
@@ -99,9 +104,15 @@ def test_rewritten_chain_is_detected(trail):
     assert _problems()[0].seq == 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="database-level refusal is a PostgreSQL trigger")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database-level refusal is a PostgreSQL trigger"
+)
 @pytest.mark.parametrize("sql", ["UPDATE core_auditevent SET reason = 'x'", "DELETE FROM core_auditevent"])
 def test_postgres_refuses_update_and_delete(trail, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.count() == 3

@@ -18,10 +18,17 @@ def journal(world, teacher, scale):
     group = world["mine"]
     module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
     assessment = services.create_assessment(
-        by=teacher, group=group, module=module, held_on=dt.date(2026, 11, 10), title="Практическая работа 1",
+        by=teacher,
+        group=group,
+        module=module,
+        held_on=dt.date(2026, 11, 10),
+        title="Практическая работа 1",
         scale=scale(),
     )
     return {
-        "group": group, "module": module, "assessment": assessment,
-        "own": world["enrollments"]["own"], "classmate": world["enrollments"]["classmate"],
+        "group": group,
+        "module": module,
+        "assessment": assessment,
+        "own": world["enrollments"]["own"],
+        "classmate": world["enrollments"]["classmate"],
     }

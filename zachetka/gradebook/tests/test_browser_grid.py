@@ -16,7 +16,9 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     five, pass_fail = (GradingScale.objects.get(kind=k) for k in ("five_point", "pass_fail"))
     today = timezone.localdate()
     columns = [
-        services.create_assessment(by=teacher, group=group, module=module, held_on=today, title=title, scale=scale)
+        services.create_assessment(
+            by=teacher, group=group, module=module, held_on=today, title=title, scale=scale
+        )
         for title, scale in (("Практика 1", five), ("Практика 2", five), ("Зачёт по теме", pass_fail))
     ]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -47,7 +49,9 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     row = page.locator("#grid tbody tr").nth(0)
     assert [row.locator("td input").nth(i).input_value() for i in range(4)] == ["5", "5", "4", "зачтено"]
     assert page.locator("#grid tbody tr").nth(1).locator("td input").nth(3).input_value() == ""
-    values = {g.assessment_id: g.value for g in Grade.objects.filter(enrollment=world["enrollments"]["classmate"])}
+    values = {
+        g.assessment_id: g.value for g in Grade.objects.filter(enrollment=world["enrollments"]["classmate"])
+    }
     september = world["assessments"]["mine"].pk
     assert values == {september: "5", columns[0].pk: "5", columns[1].pk: "4", columns[2].pk: "зачтено"}
 

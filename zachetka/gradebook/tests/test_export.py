@@ -10,10 +10,16 @@ from zachetka.gradebook import services
 
 @time_machine.travel(dt.datetime(2026, 11, 11, 12, 0, tzinfo=dt.UTC))
 def test_group_workbook_has_a_sheet_per_module_with_grades(client, teacher, journal):
-    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
-                          expected_version=0)
-    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["classmate"], text="2",
-                          expected_version=0)
+    services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5", expected_version=0
+    )
+    services.record_grade(
+        by=teacher,
+        assessment=journal["assessment"],
+        enrollment=journal["classmate"],
+        text="2",
+        expected_version=0,
+    )
     client.force_login(teacher)
     response = client.get(reverse("gradebook:group_export", args=[journal["group"].pk]))
     assert response.status_code == 200
@@ -46,14 +52,22 @@ def test_print_view_shows_the_grid_without_inputs(client, teacher, journal):
 def test_overdue_page_lists_empty_cells_past_deadline(client, curator, teacher, journal):
     client.force_login(curator)
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
-                              expected_version=0)
+        services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="5",
+            expected_version=0,
+        )
         response = client.get(reverse("gradebook:overdue"))
     lines = response.context["lines"]
     assert len(lines) == 1
     line = lines[0]
     assert (line.group, line.module, line.assessments, line.empty_cells) == (
-        journal["group"], journal["module"], 2, 3  # and the world's «Тест 1» of September, untouched
+        journal["group"],
+        journal["module"],
+        2,
+        3,  # and the world's «Тест 1» of September, untouched
     )
     assert "Преподавательская Ирина" in line.teachers
     with time_machine.travel(dt.datetime(2026, 11, 12, 12, 0, tzinfo=dt.UTC)):
@@ -73,12 +87,19 @@ def test_teacher_sees_only_the_modules_they_teach_on_the_overdue_page(client, te
     from zachetka.programs.models import TeachingAssignment
 
     colleague_module = journal["group"].program.modules.exclude(pk=journal["module"].pk).get()
-    TeachingAssignment.objects.create(group=journal["group"], module=colleague_module, teacher=world["other_teacher"])
+    TeachingAssignment.objects.create(
+        group=journal["group"], module=colleague_module, teacher=world["other_teacher"]
+    )
     from zachetka.gradebook.models import Assessment, GradingScale
 
     Assessment.objects.create(
-        group=journal["group"], module=colleague_module, held_on=dt.date(2026, 11, 1), due_on=dt.date(2026, 11, 4),
-        title="Чужое", scale=GradingScale.objects.get(kind="five_point"), created_by=world["other_teacher"],
+        group=journal["group"],
+        module=colleague_module,
+        held_on=dt.date(2026, 11, 1),
+        due_on=dt.date(2026, 11, 4),
+        title="Чужое",
+        scale=GradingScale.objects.get(kind="five_point"),
+        created_by=world["other_teacher"],
     )
     client.force_login(teacher)
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from zachetka.core import audit
 from zachetka.core.models import AuditEvent
@@ -21,8 +22,15 @@ AFTER_DEADLINE = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 def save(client, assessment, enrollment, value, version=0, reason=""):
     return client.post(
         reverse("gradebook:cell_save"),
-        json.dumps({"assessment": assessment.pk, "enrollment": enrollment.pk, "value": value,
-                    "version": version, "reason": reason}),
+        json.dumps(
+            {
+                "assessment": assessment.pk,
+                "enrollment": enrollment.pk,
+                "value": value,
+                "version": version,
+                "reason": reason,
+            }
+        ),
         content_type="application/json",
     )
 
@@ -58,14 +66,31 @@ def test_value_off_the_scale_is_refused_in_place(client, teacher, journal):
 def test_weighted_result(journal, teacher, scale):
     with time_machine.travel(BEFORE_DEADLINE):
         second = services.create_assessment(
-            by=teacher, group=journal["group"], module=journal["module"], held_on=dt.date(2026, 11, 11),
-            title="Тест", scale=scale(GradingScale.Kind.HUNDRED_POINT), weight=2,
+            by=teacher,
+            group=journal["group"],
+            module=journal["module"],
+            held_on=dt.date(2026, 11, 11),
+            title="Тест",
+            scale=scale(GradingScale.Kind.HUNDRED_POINT),
+            weight=2,
         )
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
-                              expected_version=0)
-        services.record_grade(by=teacher, assessment=second, enrollment=journal["own"], text="70", expected_version=0)
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["classmate"],
-                              text="н", expected_version=0)
+        services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="5",
+            expected_version=0,
+        )
+        services.record_grade(
+            by=teacher, assessment=second, enrollment=journal["own"], text="70", expected_version=0
+        )
+        services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["classmate"],
+            text="н",
+            expected_version=0,
+        )
     grid = selectors.grid(teacher, journal["group"], journal["module"])
     results = {row.enrollment.pk: row.result for row in grid.rows}
     assert results[journal["own"].pk] == Decimal(80)  # (100·1 + 70·2) / 3
@@ -75,37 +100,52 @@ def test_weighted_result(journal, teacher, scale):
 
 def test_correction_after_the_deadline_needs_a_reason(client, teacher, journal):
     with time_machine.travel(BEFORE_DEADLINE):
-        grade = services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"],
-                                      text="3", expected_version=0)
+        grade = services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="3",
+            expected_version=0,
+        )
     client.force_login(teacher)
     with time_machine.travel(AFTER_DEADLINE):
         refused = save(client, journal["assessment"], journal["own"], "4", version=grade.version)
         assert refused.status_code == 428
         assert "Срок внесения оценок истёк 13.11.2026" in refused.json()["error"]
-        accepted = save(client, journal["assessment"], journal["own"], "4", version=grade.version,
-                        reason="Работа пересдана 19.11.2026")
+        accepted = save(
+            client,
+            journal["assessment"],
+            journal["own"],
+            "4",
+            version=grade.version,
+            reason="Работа пересдана 19.11.2026",
+        )
     assert accepted.status_code == 200
     change = GradeChange.objects.filter(grade=grade).first()
     assert (change.old_value, change.new_value, change.reason) == ("3", "4", "Работа пересдана 19.11.2026")
     event = AuditEvent.objects.get(action=audit.Action.GRADE_CORRECTED)
     assert event.data["before"] == {"value": "3"} and event.data["after"]["value"] == "4"
     assert event.reason == "Работа пересдана 19.11.2026" and event.actor_id == teacher.pk
-    history = client.get(reverse("gradebook:cell_history"),
-                         {"assessment": journal["assessment"].pk, "enrollment": journal["own"].pk}).json()
+    history = client.get(
+        reverse("gradebook:cell_history"),
+        {"assessment": journal["assessment"].pk, "enrollment": journal["own"].pk},
+    ).json()
     assert [(c["old"], c["new"]) for c in history["changes"]] == [("3", "4"), ("", "3")]
 
 
 @time_machine.travel(AFTER_DEADLINE)
 def test_late_first_entry_is_allowed_and_flagged(journal, teacher):
-    grade = services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"],
-                                  text="5", expected_version=0)
+    grade = services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5", expected_version=0
+    )
     assert grade.is_late
 
 
 @time_machine.travel(BEFORE_DEADLINE)
 def test_later_save_of_the_same_cell_is_refused_with_the_current_value(client, teacher, curator, journal):
-    services.record_grade(by=curator, assessment=journal["assessment"], enrollment=journal["own"], text="4",
-                          expected_version=0)
+    services.record_grade(
+        by=curator, assessment=journal["assessment"], enrollment=journal["own"], text="4", expected_version=0
+    )
     client.force_login(teacher)
     response = save(client, journal["assessment"], journal["own"], "5", version=0)  # teacher loaded it empty
     assert response.status_code == 409
@@ -122,8 +162,9 @@ def test_two_simultaneous_saves_one_wins_one_is_told(teacher, curator, world, sc
 
     group = world["mine"]
     module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
-    assessment = services.create_assessment(by=teacher, group=group, module=module,
-                                            held_on=dt.date.today(), title="Тест", scale=scale())
+    assessment = services.create_assessment(
+        by=teacher, group=group, module=module, held_on=timezone.localdate(), title="Тест", scale=scale()
+    )
     enrollment = world["enrollments"]["own"]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -131,14 +172,19 @@ def test_two_simultaneous_saves_one_wins_one_is_told(teacher, curator, world, sc
     def enter(user, text):
         barrier.wait()
         try:
-            services.record_grade(by=user, assessment=assessment, enrollment=enrollment, text=text, expected_version=0)
+            services.record_grade(
+                by=user, assessment=assessment, enrollment=enrollment, text=text, expected_version=0
+            )
             outcomes.append("saved")
         except services.GradeConflict:
             outcomes.append("conflict")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=enter, args=(teacher, "5")), threading.Thread(target=enter, args=(curator, "3"))]
+    threads = [
+        threading.Thread(target=enter, args=(teacher, "5")),
+        threading.Thread(target=enter, args=(curator, "3")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -149,17 +195,36 @@ def test_two_simultaneous_saves_one_wins_one_is_told(teacher, curator, world, sc
 
 @time_machine.travel(BEFORE_DEADLINE)
 def test_locked_gradebook_is_read_only_except_for_the_administration(client, teacher, director, journal):
-    grade = services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"],
-                                  text="3", expected_version=0)
-    services.lock_gradebook(by=director, group=journal["group"], module=journal["module"], reason="Приказ 5-у")
+    grade = services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="3", expected_version=0
+    )
+    services.lock_gradebook(
+        by=director, group=journal["group"], module=journal["module"], reason="Приказ 5-у"
+    )
     with pytest.raises(PermissionDenied, match="только администрация"):
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="4",
-                              expected_version=1)
+        services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="4",
+            expected_version=1,
+        )
     with pytest.raises(services.ReasonRequired):
-        services.record_grade(by=director, assessment=journal["assessment"], enrollment=journal["own"], text="4",
-                              expected_version=1)
-    services.record_grade(by=director, assessment=journal["assessment"], enrollment=journal["own"], text="4",
-                          expected_version=1, reason="Ошибка ввода, ведомость от 10.11.2026")
+        services.record_grade(
+            by=director,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="4",
+            expected_version=1,
+        )
+    services.record_grade(
+        by=director,
+        assessment=journal["assessment"],
+        enrollment=journal["own"],
+        text="4",
+        expected_version=1,
+        reason="Ошибка ввода, ведомость от 10.11.2026",
+    )
     grade.refresh_from_db()
     assert grade.value == "4"
     client.force_login(teacher)
@@ -192,10 +257,16 @@ def test_teacher_of_another_module_cannot_grade(client, make_user, journal):
 
 @time_machine.travel(BEFORE_DEADLINE)
 def test_learner_sees_only_own_grades_read_only(client, teacher, learner_user, journal):
-    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
-                          expected_version=0)
-    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["classmate"], text="2",
-                          expected_version=0)
+    services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5", expected_version=0
+    )
+    services.record_grade(
+        by=teacher,
+        assessment=journal["assessment"],
+        enrollment=journal["classmate"],
+        text="2",
+        expected_version=0,
+    )
     client.force_login(learner_user)
     page = client.get(reverse("gradebook:my_grades"))
     entries = page.context["enrollments"]
@@ -209,8 +280,9 @@ def test_learner_sees_only_own_grades_read_only(client, teacher, learner_user, j
 @time_machine.travel(BEFORE_DEADLINE)
 def test_fill_column_fills_only_empty_cells(teacher, journal, make_learner, make_enrollment, scale):
     extra = make_enrollment(make_learner(), journal["group"])
-    services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="н",
-                          expected_version=0)
+    services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="н", expected_version=0
+    )
     filled = services.fill_column(by=teacher, assessment=journal["assessment"], text="5")
     assert filled == 2
     values = dict(Grade.objects.values_list("enrollment_id", "value"))
@@ -231,8 +303,9 @@ def test_expelled_learner_takes_no_grades(teacher, journal):
     enrollment.expulsion_order_date = dt.date(2026, 11, 1)
     enrollment.save()
     with pytest.raises(ValidationError, match="отчислен"):
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=enrollment, text="5",
-                              expected_version=0)
+        services.record_grade(
+            by=teacher, assessment=journal["assessment"], enrollment=enrollment, text="5", expected_version=0
+        )
 
 
 def test_grid_query_count_does_not_grow(client, teacher, journal, make_learner, make_enrollment, scale):
@@ -241,16 +314,27 @@ def test_grid_query_count_does_not_grow(client, teacher, journal, make_learner, 
 
     url = reverse("gradebook:grid", args=[journal["group"].pk, journal["module"].pk])
     with time_machine.travel(BEFORE_DEADLINE):
-        services.record_grade(by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="5",
-                              expected_version=0)
+        services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="5",
+            expected_version=0,
+        )
     client.force_login(teacher)
     client.get(url)
     with CaptureQueriesContext(db) as small:
         assert client.get(url).status_code == 200
     with time_machine.travel(BEFORE_DEADLINE):
         for n in range(5):
-            services.create_assessment(by=teacher, group=journal["group"], module=journal["module"],
-                                       held_on=dt.date(2026, 11, 10), title=f"Т{n}", scale=scale())
+            services.create_assessment(
+                by=teacher,
+                group=journal["group"],
+                module=journal["module"],
+                held_on=dt.date(2026, 11, 10),
+                title=f"Т{n}",
+                scale=scale(),
+            )
         for _ in range(10):
             make_enrollment(make_learner(), journal["group"])
         services.fill_column(by=teacher, assessment=journal["assessment"], text="4")

@@ -1,6 +1,5 @@
-from decimal import Decimal
-
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,8 +14,14 @@ def scale(db):
 
 @pytest.mark.parametrize(
     ("typed", "value", "passing", "points"),
-    [("5", "5", True, 100), ("отл", "5", True, 100), (" 4 ", "4", True, 80), ("удовл", "3", True, 60),
-     ("2", "2", False, 0), ("неуд", "2", False, 0)],
+    [
+        ("5", "5", True, 100),
+        ("отл", "5", True, 100),
+        (" 4 ", "4", True, 80),
+        ("удовл", "3", True, 60),
+        ("2", "2", False, 0),
+        ("неуд", "2", False, 0),
+    ],
 )
 def test_five_point_scale(scale, typed, value, passing, points):
     mark = scale(GradingScale.Kind.FIVE_POINT).interpret(typed)
@@ -25,8 +30,14 @@ def test_five_point_scale(scale, typed, value, passing, points):
 
 @pytest.mark.parametrize(
     ("typed", "value", "passing"),
-    [("зачтено", "зачтено", True), ("ЗАЧ", "зачтено", True), ("+", "зачтено", True),
-     ("не зачтено", "не зачтено", False), ("незач", "не зачтено", False), ("-", "не зачтено", False)],
+    [
+        ("зачтено", "зачтено", True),
+        ("ЗАЧ", "зачтено", True),
+        ("+", "зачтено", True),
+        ("не зачтено", "не зачтено", False),
+        ("незач", "не зачтено", False),
+        ("-", "не зачтено", False),
+    ],
 )
 def test_pass_fail_scale(scale, typed, value, passing):
     mark = scale(GradingScale.Kind.PASS_FAIL).interpret(typed)
@@ -35,8 +46,14 @@ def test_pass_fail_scale(scale, typed, value, passing):
 
 @pytest.mark.parametrize(
     ("typed", "passing", "label"),
-    [("100", True, "отлично"), ("85", True, "отлично"), ("84", True, "хорошо"), ("50", True, "удовлетворительно"),
-     ("49", False, "неудовлетворительно"), ("0", False, "неудовлетворительно")],
+    [
+        ("100", True, "отлично"),
+        ("85", True, "отлично"),
+        ("84", True, "хорошо"),
+        ("50", True, "удовлетворительно"),
+        ("49", False, "неудовлетворительно"),
+        ("0", False, "неудовлетворительно"),
+    ],
 )
 def test_hundred_point_scale_maps_to_five_point_bands(scale, typed, passing, label):
     mark = scale(GradingScale.Kind.HUNDRED_POINT).interpret(typed)
@@ -45,9 +62,15 @@ def test_hundred_point_scale_maps_to_five_point_bands(scale, typed, passing, lab
 
 @pytest.mark.parametrize(
     ("kind", "typed"),
-    [(GradingScale.Kind.FIVE_POINT, "6"), (GradingScale.Kind.FIVE_POINT, "5+"), (GradingScale.Kind.PASS_FAIL, "5"),
-     (GradingScale.Kind.HUNDRED_POINT, "101"), (GradingScale.Kind.HUNDRED_POINT, "87.5"),
-     (GradingScale.Kind.HUNDRED_POINT, "-1"), (GradingScale.Kind.HUNDRED_POINT, "много")],
+    [
+        (GradingScale.Kind.FIVE_POINT, "6"),
+        (GradingScale.Kind.FIVE_POINT, "5+"),
+        (GradingScale.Kind.PASS_FAIL, "5"),
+        (GradingScale.Kind.HUNDRED_POINT, "101"),
+        (GradingScale.Kind.HUNDRED_POINT, "87.5"),
+        (GradingScale.Kind.HUNDRED_POINT, "-1"),
+        (GradingScale.Kind.HUNDRED_POINT, "много"),
+    ],
 )
 def test_values_off_the_scale_are_refused_in_russian(scale, kind, typed):
     with pytest.raises(ValidationError, match=re.escape(f"«{typed}» — не оценка по шкале")):
@@ -65,8 +88,9 @@ def test_custom_scale_from_data(db):
     custom = GradingScale.objects.create(title="Уровни", kind=GradingScale.Kind.CUSTOM)
     ScaleValue.objects.create(scale=custom, order=1, code="В", label="высокий", points=100, is_passing=True)
     ScaleValue.objects.create(scale=custom, order=2, code="С", label="средний", points=70, is_passing=True)
-    ScaleValue.objects.create(scale=custom, order=3, code="Л", label="низкий", points=20, is_passing=False,
-                              aliases="низ, низкий")
+    ScaleValue.objects.create(
+        scale=custom, order=3, code="Л", label="низкий", points=20, is_passing=False, aliases="низ, низкий"
+    )
     assert custom.interpret("с").value == "С"
     assert not custom.interpret("низкий").is_passing
     with pytest.raises(ValidationError, match="допустимо «В», «С», «Л»"):

@@ -15,7 +15,17 @@ from zachetka.programs.models import Enrollment
 
 HEADER = ["Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "СНИЛС", "Email", "Телефон", "Гражданство"]
 GOOD_ROWS = [
-    ["Иванов", "Иван", "Иванович", "15.03.1985", "М", "112-233-445 95", "ivanov@example.ru", "+7 912 345-67-89", "643"],
+    [
+        "Иванов",
+        "Иван",
+        "Иванович",
+        "15.03.1985",
+        "М",
+        "112-233-445 95",
+        "ivanov@example.ru",
+        "+7 912 345-67-89",
+        "643",
+    ],
     ["Ёлкина", "Мария", "Петровна", "01.12.1990", "Ж", "", "", "", ""],
     ["Кузнецов", "Олег", "", "1979-07-30", "муж", "11285589974", "", "", "Россия"],
 ]
@@ -83,7 +93,9 @@ def test_xlsx_with_real_date_cells_and_snils_as_number(import_file, run_import):
 
 
 def test_known_snils_updates_instead_of_duplicating(import_file, run_import, make_learner):
-    known = make_learner(last_name="Иванов", first_name="Иван", snils="11223344595", phone="", email="old@example.ru")
+    known = make_learner(
+        last_name="Иванов", first_name="Иван", snils="11223344595", phone="", email="old@example.ru"
+    )
     run_import(import_file(csv_bytes(GOOD_ROWS[:1])))
     assert Learner.objects.count() == 1
     known.refresh_from_db()
@@ -97,8 +109,15 @@ def test_known_snils_updates_instead_of_duplicating(import_file, run_import, mak
 
 
 def test_empty_cells_do_not_erase_known_values(import_file, run_import, make_learner):
-    known = make_learner(last_name="Ёлкина", first_name="Мария", middle_name="Петровна",
-                         birth_date=dt.date(1990, 12, 1), sex="F", snils="", phone="+7 900 000-00-00")
+    known = make_learner(
+        last_name="Ёлкина",
+        first_name="Мария",
+        middle_name="Петровна",
+        birth_date=dt.date(1990, 12, 1),
+        sex="F",
+        snils="",
+        phone="+7 900 000-00-00",
+    )
     run_import(import_file(csv_bytes([GOOD_ROWS[1]])))
     known.refresh_from_db()
     assert known.phone == "+7 900 000-00-00"
@@ -115,13 +134,43 @@ def test_group_option_enrols_everyone_once(import_file, run_import, make_group):
 
 
 BAD_CASES = [
-    ("bad snils checksum", ["Иванов", "Иван", "", "15.03.1985", "М", "112-233-445 96", "", "", ""], "СНИЛС", "контрольная сумма"),
-    ("date in the future", ["Иванов", "Иван", "", "01.01.2999", "М", "", "", "", ""], "Дата рождения", "в будущем"),
-    ("impossible date", ["Иванов", "Иван", "", "31.02.1990", "М", "", "", "", ""], "Дата рождения", "не существует"),
-    ("unknown sex", ["Иванов", "Иван", "", "15.03.1985", "X", "", "", "", ""], "Пол", "неизвестное значение «X»"),
+    (
+        "bad snils checksum",
+        ["Иванов", "Иван", "", "15.03.1985", "М", "112-233-445 96", "", "", ""],
+        "СНИЛС",
+        "контрольная сумма",
+    ),
+    (
+        "date in the future",
+        ["Иванов", "Иван", "", "01.01.2999", "М", "", "", "", ""],
+        "Дата рождения",
+        "в будущем",
+    ),
+    (
+        "impossible date",
+        ["Иванов", "Иван", "", "31.02.1990", "М", "", "", "", ""],
+        "Дата рождения",
+        "не существует",
+    ),
+    (
+        "unknown sex",
+        ["Иванов", "Иван", "", "15.03.1985", "X", "", "", "", ""],
+        "Пол",
+        "неизвестное значение «X»",
+    ),
     ("empty surname", ["", "Иван", "", "15.03.1985", "М", "", "", "", ""], "Фамилия", "не заполнено"),
-    ("formula", ["=HYPERLINK(\"http://x\")", "Иван", "", "15.03.1985", "М", "", "", "", ""], "Фамилия", "формулу"),
-    ("script", ["Иванов", "<script>alert(1)</script>", "", "15.03.1985", "М", "", "", "", ""], "Имя", "скрипт"),
+    (
+        "formula",
+        ['=HYPERLINK("http://x")', "Иван", "", "15.03.1985", "М", "", "", "", ""],
+        "Фамилия",
+        "формулу",
+    ),
+    (
+        "script",
+        ["Иванов", "<script>alert(1)</script>", "", "15.03.1985", "М", "", "", "", ""],
+        "Имя",
+        "скрипт",
+    ),
     ("latin surname", ["Ivanov", "Иван", "", "15.03.1985", "М", "", "", "", ""], "Фамилия", "русские буквы"),
 ]
 
@@ -200,7 +249,9 @@ def test_upload_page_previews_then_imports(client, registrar, make_group, make_l
 def test_upload_page_shows_every_error_and_writes_nothing(client, registrar):
     client.force_login(registrar)
     rows = [GOOD_ROWS[0], ["Петров", "Пётр", "", "31.02.1990", "М", "", "", "", ""]]
-    response = client.post(reverse("web:learner_import"), {"file": SimpleUploadedFile("l.csv", csv_bytes(rows))})
+    response = client.post(
+        reverse("web:learner_import"), {"file": SimpleUploadedFile("l.csv", csv_bytes(rows))}
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "Файл не загружен" in page and "31.02.1990" in page

@@ -11,10 +11,23 @@ from zachetka.people.models import Learner
 
 def _form_data(learner: Learner | None = None, **changes: str) -> dict:
     data = {
-        "last_name": "Иванова", "first_name": "Мария", "middle_name": "Петровна", "birth_date": "12.04.1988",
-        "sex": "F", "snils": "112-233-445 95", "citizenship": "643", "email": "", "phone": "",
-        "education_level": "", "diploma_last_name": "", "diploma_series": "", "diploma_number": "",
-        "representative_name": "", "representative_kind": "", "representative_phone": "", "representative_email": "",
+        "last_name": "Иванова",
+        "first_name": "Мария",
+        "middle_name": "Петровна",
+        "birth_date": "12.04.1988",
+        "sex": "F",
+        "snils": "112-233-445 95",
+        "citizenship": "643",
+        "email": "",
+        "phone": "",
+        "education_level": "",
+        "diploma_last_name": "",
+        "diploma_series": "",
+        "diploma_number": "",
+        "representative_name": "",
+        "representative_kind": "",
+        "representative_phone": "",
+        "representative_email": "",
     }
     if learner is not None:
         data["version"] = str(learner.version)
@@ -24,7 +37,9 @@ def _form_data(learner: Learner | None = None, **changes: str) -> dict:
 
 @pytest.mark.parametrize("query", ["иванов", "ИВАНОВ", "Иванов", "ива", "иванова мария", "112-233"])
 def test_search_is_case_insensitive_for_cyrillic(client, registrar, make_learner, query):
-    wanted = make_learner(last_name="Иванова", first_name="Мария", middle_name="Петровна", sex="F", snils="11223344595")
+    wanted = make_learner(
+        last_name="Иванова", first_name="Мария", middle_name="Петровна", sex="F", snils="11223344595"
+    )
     make_learner(last_name="Петров", first_name="Пётр", middle_name="Сергеевич")
     client.force_login(registrar)
     response = client.get(reverse("people:learner_list"), {"q": query})
@@ -44,7 +59,9 @@ def test_list_filters_by_group_and_status(client, registrar, world):
     assert set(response.context["page"].object_list) == {world["own"], world["classmate"]}
 
 
-def test_list_query_count_does_not_grow_with_rows(client, registrar, make_learner, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    client, registrar, make_learner, django_assert_max_num_queries
+):
     for n in range(40):
         make_learner(last_name=f"Фамилия{'а' * (n % 5)}", first_name="Имя")
     client.force_login(registrar)
@@ -89,8 +106,14 @@ def test_future_birth_date_is_refused(client, registrar):
 
 
 def test_edit_keeps_old_value_who_and_why(client, registrar, make_learner):
-    learner = make_learner(last_name="Иванова", first_name="Мария", middle_name="Петровна",
-                           birth_date=dt.date(1988, 4, 12), sex="F", snils="11223344595")
+    learner = make_learner(
+        last_name="Иванова",
+        first_name="Мария",
+        middle_name="Петровна",
+        birth_date=dt.date(1988, 4, 12),
+        sex="F",
+        snils="11223344595",
+    )
     client.force_login(registrar)
     data = _form_data(learner, last_name="Петрова", reason="Смена фамилии: свидетельство о браке")
     assert client.post(reverse("people:learner_edit", args=[learner.pk]), data).status_code == 302
@@ -105,8 +128,9 @@ def test_edit_keeps_old_value_who_and_why(client, registrar, make_learner):
 def test_concurrent_edit_is_detected_not_overwritten(client, registrar, director, make_learner):
     learner = make_learner(last_name="Иванова", first_name="Мария", sex="F", snils="11223344595")
     stale = _form_data(learner, phone="+7 900 111-11-11")
-    services.update_learner(by=director, learner=Learner.objects.get(pk=learner.pk), expected_version=1,
-                            email="new@example.ru")
+    services.update_learner(
+        by=director, learner=Learner.objects.get(pk=learner.pk), expected_version=1, email="new@example.ru"
+    )
     client.force_login(registrar)
     response = client.post(reverse("people:learner_edit", args=[learner.pk]), stale)
     assert response.status_code == 200

@@ -20,8 +20,9 @@ def test_program_search_is_case_insensitive_for_cyrillic(client, registrar, make
     assert list(response.context["page"].object_list) == [wanted]
 
 
-def test_group_page_query_count_is_constant(client, registrar, make_group, make_learner, make_enrollment,
-                                            django_assert_num_queries):
+def test_group_page_query_count_is_constant(
+    client, registrar, make_group, make_learner, make_enrollment, django_assert_num_queries
+):
     group = make_group()
     make_enrollment(make_learner(), group)
     client.force_login(registrar)
@@ -41,10 +42,16 @@ def test_group_page_query_count_is_constant(client, registrar, make_group, make_
 def test_registrar_creates_a_group_with_russian_dates(client, registrar, make_program, curator):
     program = make_program()
     client.force_login(registrar)
-    response = client.post(reverse("programs:group_create"), {
-        "code": "ПК-2027-01", "program": program.pk, "starts_on": "12.01.2027", "ends_on": "30.01.2027",
-        "curator": curator.pk,
-    })
+    response = client.post(
+        reverse("programs:group_create"),
+        {
+            "code": "ПК-2027-01",
+            "program": program.pk,
+            "starts_on": "12.01.2027",
+            "ends_on": "30.01.2027",
+            "curator": curator.pk,
+        },
+    )
     group = Group.objects.get(code="ПК-2027-01")
     assert response.url == group.get_absolute_url()
     assert group.curator == curator
@@ -52,9 +59,15 @@ def test_registrar_creates_a_group_with_russian_dates(client, registrar, make_pr
 
 def test_group_form_reports_dates_in_wrong_order(client, registrar, make_program):
     client.force_login(registrar)
-    response = client.post(reverse("programs:group_create"), {
-        "code": "ПК-2027-01", "program": make_program().pk, "starts_on": "30.01.2027", "ends_on": "12.01.2027",
-    })
+    response = client.post(
+        reverse("programs:group_create"),
+        {
+            "code": "ПК-2027-01",
+            "program": make_program().pk,
+            "starts_on": "30.01.2027",
+            "ends_on": "12.01.2027",
+        },
+    )
     assert "Дата окончания раньше даты начала" in response.content.decode()
 
 
@@ -64,10 +77,15 @@ def test_enrolling_from_the_group_page(client, registrar, make_group, make_learn
     client.force_login(registrar)
     found = client.get(reverse("programs:enrollment_create", args=[group.pk]), {"q": "васильева"})
     assert learner in list(found.context["found"])
-    client.post(reverse("programs:enrollment_create", args=[group.pk]), {
-        "learner_id": learner.pk, "funding": "employer", "admission_order_number": "15-к",
-        "admission_order_date": "01.09.2026",
-    })
+    client.post(
+        reverse("programs:enrollment_create", args=[group.pk]),
+        {
+            "learner_id": learner.pk,
+            "funding": "employer",
+            "admission_order_number": "15-к",
+            "admission_order_date": "01.09.2026",
+        },
+    )
     enrollment = Enrollment.objects.get(learner=learner, group=group)
     assert enrollment.funding == "employer" and enrollment.admission_order_number == "15-к"
 
@@ -75,9 +93,14 @@ def test_enrolling_from_the_group_page(client, registrar, make_group, make_learn
 def test_expulsion_form_names_missing_fields(client, registrar, world):
     enrollment = world["enrollments"]["own"]
     client.force_login(registrar)
-    response = client.post(reverse("programs:enrollment_edit", args=[enrollment.pk]), {
-        "status": "expelled", "funding": "individual", "version": enrollment.version,
-    })
+    response = client.post(
+        reverse("programs:enrollment_edit", args=[enrollment.pk]),
+        {
+            "status": "expelled",
+            "funding": "individual",
+            "version": enrollment.version,
+        },
+    )
     form = response.context["form"]
     assert "номер приказа" in form.errors["expulsion_order_number"][0]
     assert "дату приказа" in form.errors["expulsion_order_date"][0]

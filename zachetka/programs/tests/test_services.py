@@ -22,15 +22,23 @@ def test_retraining_needs_a_qualification(director):
 def test_group_dates_must_be_ordered(director, make_program):
     with pytest.raises(ValidationError):
         services.create_group(
-            by=director, code="ПК-1", program=make_program(), starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 4, 1)
+            by=director,
+            code="ПК-1",
+            program=make_program(),
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 4, 1),
         )
 
 
 def test_only_a_curator_can_curate(director, make_program, teacher):
     with pytest.raises(ValidationError, match="Куратор"):
         services.create_group(
-            by=director, code="ПК-1", program=make_program(), starts_on=dt.date(2026, 5, 1),
-            ends_on=dt.date(2026, 6, 1), curator=teacher,
+            by=director,
+            code="ПК-1",
+            program=make_program(),
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 6, 1),
+            curator=teacher,
         )
 
 
@@ -40,7 +48,9 @@ def test_assigning_a_teacher_checks_role_and_program(director, make_group, teach
     with pytest.raises(ValidationError, match="не входит в программу"):
         services.assign_teacher(by=director, group=group, module=foreign_module, teacher=teacher)
     with pytest.raises(ValidationError, match="Педагогический работник"):
-        services.assign_teacher(by=director, group=group, module=group.program.modules.first(), teacher=curator)
+        services.assign_teacher(
+            by=director, group=group, module=group.program.modules.first(), teacher=curator
+        )
     services.assign_teacher(by=director, group=group, module=group.program.modules.first(), teacher=teacher)
     assert Group.objects.visible_to(teacher).get() == group
 
@@ -55,11 +65,18 @@ def test_enrolling_twice_is_refused(director, make_group, make_learner):
 def test_expulsion_needs_its_order(director, make_group, make_learner):
     enrollment = services.enroll(by=director, learner=make_learner(), group=make_group())
     with pytest.raises(ValidationError) as refused:
-        services.update_enrollment(by=director, enrollment=enrollment, expected_version=1, status=Enrollment.Status.EXPELLED)
+        services.update_enrollment(
+            by=director, enrollment=enrollment, expected_version=1, status=Enrollment.Status.EXPELLED
+        )
     assert set(refused.value.error_dict) == {"expulsion_order_number", "expulsion_order_date"}
     services.update_enrollment(
-        by=director, enrollment=enrollment, expected_version=1, status=Enrollment.Status.EXPELLED,
-        expulsion_order_number="77-к", expulsion_order_date=dt.date(2026, 10, 1), expulsion_reason="по собственному желанию",
+        by=director,
+        enrollment=enrollment,
+        expected_version=1,
+        status=Enrollment.Status.EXPELLED,
+        expulsion_order_number="77-к",
+        expulsion_order_date=dt.date(2026, 10, 1),
+        expulsion_reason="по собственному желанию",
     )
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.EXPELLED and enrollment.version == 2
@@ -70,13 +87,22 @@ def test_expulsion_needs_its_order(director, make_group, make_learner):
 def test_restoring_after_expulsion_needs_a_reason(director, make_group, make_learner):
     enrollment = services.enroll(by=director, learner=make_learner(), group=make_group())
     services.update_enrollment(
-        by=director, enrollment=enrollment, expected_version=1, status=Enrollment.Status.EXPELLED,
-        expulsion_order_number="77-к", expulsion_order_date=dt.date(2026, 10, 1),
+        by=director,
+        enrollment=enrollment,
+        expected_version=1,
+        status=Enrollment.Status.EXPELLED,
+        expulsion_order_number="77-к",
+        expulsion_order_date=dt.date(2026, 10, 1),
     )
     with pytest.raises(ValidationError, match="основание"):
-        services.update_enrollment(by=director, enrollment=enrollment, expected_version=2, status=Enrollment.Status.STUDYING)
+        services.update_enrollment(
+            by=director, enrollment=enrollment, expected_version=2, status=Enrollment.Status.STUDYING
+        )
     services.update_enrollment(
-        by=director, enrollment=enrollment, expected_version=2, status=Enrollment.Status.STUDYING,
+        by=director,
+        enrollment=enrollment,
+        expected_version=2,
+        status=Enrollment.Status.STUDYING,
         reason="Приказ об отчислении отменён приказом 80-к",
     )
     assert AuditEvent.objects.about(enrollment).first().reason == "Приказ об отчислении отменён приказом 80-к"
@@ -85,7 +111,10 @@ def test_restoring_after_expulsion_needs_a_reason(director, make_group, make_lea
 def test_completed_cannot_go_on_leave(director, make_group, make_learner):
     enrollment = services.enroll(by=director, learner=make_learner(), group=make_group())
     services.update_enrollment(
-        by=director, enrollment=enrollment, expected_version=1, status=Enrollment.Status.COMPLETED,
+        by=director,
+        enrollment=enrollment,
+        expected_version=1,
+        status=Enrollment.Status.COMPLETED,
         completed_on=dt.date(2026, 12, 20),
     )
     with pytest.raises(ValidationError, match="Нельзя перевести"):
@@ -96,9 +125,13 @@ def test_completed_cannot_go_on_leave(director, make_group, make_learner):
 
 def test_stale_version_is_refused(director, make_group, make_learner):
     enrollment = services.enroll(by=director, learner=make_learner(), group=make_group())
-    services.update_enrollment(by=director, enrollment=enrollment, expected_version=1, admission_order_number="1-к")
+    services.update_enrollment(
+        by=director, enrollment=enrollment, expected_version=1, admission_order_number="1-к"
+    )
     with pytest.raises(ConcurrentEditError):
-        services.update_enrollment(by=director, enrollment=enrollment, expected_version=1, admission_order_number="2-к")
+        services.update_enrollment(
+            by=director, enrollment=enrollment, expected_version=1, admission_order_number="2-к"
+        )
     enrollment.refresh_from_db()
     assert enrollment.admission_order_number == "1-к"
 

@@ -128,10 +128,18 @@ CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
 
 
 @pytest.mark.parametrize(("url_name", "object_key", "role"), CASES)
-def test_access(client, world, director, registrar, curator, teacher, learner_user, url_name, object_key, role):
+def test_access(
+    client, world, director, registrar, curator, teacher, learner_user, url_name, object_key, role
+):
     method, statuses = MATRIX[(url_name, object_key)]
     expected = statuses[ROLES.index(role)]
-    users = {"director": director, "registrar": registrar, "curator": curator, "teacher": teacher, "learner": learner_user}
+    users = {
+        "director": director,
+        "registrar": registrar,
+        "curator": curator,
+        "teacher": teacher,
+        "learner": learner_user,
+    }
     if role != "anonymous":
         client.force_login(users[role])
     target = _objects(world)[object_key] if object_key else None

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--group", help="code of a group to enrol the learners in")
         parser.add_argument(
-            "--as-user", default="", help="user name recorded as the actor (default: first active administrator)"
+            "--as-user",
+            default="",
+            help="user name recorded as the actor (default: first active administrator)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -38,7 +40,10 @@ class Command(BaseCommand):
         actor = self._actor(str(options["as_user"]))
         content = path.read_bytes()
         progress = tqdm(
-            desc="Проверка строк", unit=" стр.", disable=len(content) < PROGRESS_FROM_ROWS * 60, file=self.stderr
+            desc="Проверка строк",
+            unit=" стр.",
+            disable=len(content) < PROGRESS_FROM_ROWS * 60,
+            file=self.stderr,
         )
         try:
             parsed = importing.parse_learners_file(path.name, content, on_row=lambda _: progress.update())
@@ -51,16 +56,20 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             rows = len({error.row for error in parsed.errors})
             raise CommandError(
-                f"Файл не загружен: ошибок — {len(parsed.errors)}, строк с ошибками — {rows}. Ничего не записано."
+                f"Файл не загружен: ошибок — {len(parsed.errors)}, строк с ошибками — {rows}. "
+                "Ничего не записано."
             )
         planned = importing.plan_import(parsed)
         outcome = services.import_learners(by=actor, planned=planned, source=path.name, group=group)
         summary = (
-            f"Импорт завершён: добавлено {len(outcome.learners.created)}, обновлено {len(outcome.learners.updated)}, "
-            f"без изменений {len(outcome.learners.unchanged)}."
+            f"Импорт завершён: добавлено {len(outcome.learners.created)}, "
+            f"обновлено {len(outcome.learners.updated)}, без изменений {len(outcome.learners.unchanged)}."
         )
         if group:
-            summary += f" Зачислено в группу {group.code}: {outcome.enrolled} (уже были зачислены: {outcome.already_enrolled})."
+            summary += (
+                f" Зачислено в группу {group.code}: {outcome.enrolled} "
+                f"(уже были зачислены: {outcome.already_enrolled})."
+            )
         self.stdout.write(summary)
 
     def _actor(self, username: str) -> User | None:

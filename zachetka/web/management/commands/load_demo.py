@@ -533,9 +533,7 @@ class DemoLoader:
                     columns.append((assessment, teacher))
         self.enter_grades(columns)
 
-    def session_days(
-        self, first: dt.date, last: dt.date, count: int, *, finished: bool
-    ) -> list[dt.date]:
+    def session_days(self, first: dt.date, last: dt.date, count: int, *, finished: bool) -> list[dt.date]:
         """Up to `count` dates spread over first..last, no Sundays; a finished module's last."""
         days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         days = [d for d in days if d.weekday() != SUNDAY]
@@ -579,9 +577,7 @@ class DemoLoader:
 
     def mark(self, scale: str, learner_id: int) -> str:
         """What a learner gets: mostly 4 and 5, some 3, rarely 2 or an absence."""
-        ability = self.abilities.setdefault(
-            learner_id, min(5.0, max(2.9, self.rng.gauss(4.2, 0.5)))
-        )
+        ability = self.abilities.setdefault(learner_id, min(5.0, max(2.9, self.rng.gauss(4.2, 0.5))))
         if self.rng.random() < ABSENCE_RATE:
             return "н"
         if scale == Scale.HUNDRED_POINT:
@@ -599,22 +595,14 @@ class DemoLoader:
         The latest past-deadline column of `teacher` in a running group, and one of a colleague
         in ПП-2026-01, so the «Просроченные» page has something to show.
         """
-        past = [
-            (a, t)
-            for a, t in columns
-            if a.due_on < self.today and a.group.starts_on >= RUNNING_SINCE
-        ]
+        past = [(a, t) for a, t in columns if a.due_on < self.today and a.group.starts_on >= RUNNING_SINCE]
         own = [a for a, t in past if t.username == OVERDUE_TEACHER]
-        other = [
-            a for a, t in past if t.username != OVERDUE_TEACHER and a.group.code == "ПП-2026-01"
-        ]
+        other = [a for a, t in past if t.username != OVERDUE_TEACHER and a.group.code == "ПП-2026-01"]
         empty: dict[int, set[int]] = {}
         for candidates, how_many in ((own, (4, 6)), (other, (2, 2))):
             if candidates:
                 assessment = max(candidates, key=lambda a: (a.held_on, a.pk))
-                studying = [
-                    e.pk for e in rosters[assessment.group_id] if e.status == Status.STUDYING
-                ]
+                studying = [e.pk for e in rosters[assessment.group_id] if e.status == Status.STUDYING]
                 count = min(len(studying), self.rng.randint(*how_many))
                 empty[assessment.pk] = set(self.rng.sample(studying, count))
         return empty
