@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zachetka.people",
     "zachetka.programs",
     "zachetka.gradebook",
+    "zachetka.attestation",
     "zachetka.web",
 ]
 
@@ -211,6 +212,10 @@ PAGE_SIZE = 50
 
 # Days after an assessment's date within which its grades are to be entered (п. 7.1).
 GRADE_ENTRY_DEADLINE_DAYS = env_int("ZACHETKA_GRADE_ENTRY_DEADLINE_DAYS", 3)
+# A credit (зачёт) is pre-filled in the intermediate statement from a current result this high.
+CREDIT_FROM_CURRENT_RESULT = env_int("ZACHETKA_CREDIT_FROM_CURRENT_RESULT", 60)
+# Days given to clear an academic debt (within the year of 273-ФЗ art. 58 ч. 5).
+ACADEMIC_DEBT_DAYS = env_int("ZACHETKA_ACADEMIC_DEBT_DAYS", 30)
 
 # axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
 # no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.

@@ -16,5 +16,6 @@ if "DATABASE_CONN_MAX_AGE" not in os.environ:
 # Browser tests serve pages from threads that write while the page reads; an in-memory SQLite
 # database shared between threads locks whole tables, so tests use a file (WAL, busy timeout).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs in one checkout do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405

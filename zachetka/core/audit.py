@@ -45,6 +45,12 @@ class Action:
     GRADEBOOK_LOCKED = "gradebook.locked"
     GRADEBOOK_UNLOCKED = "gradebook.unlocked"
     SCALE_CHANGED = "scale.changed"
+    COMMISSION_CREATED = "commission.created"
+    PROTOCOL_CREATED = "protocol.created"
+    PROTOCOL_RESULT_SET = "protocol.result_set"
+    PROTOCOL_SIGNATURE = "protocol.signature"
+    PROTOCOL_SIGNED = "protocol.signed"
+    PROTOCOL_ANNULLED = "protocol.annulled"
 
 
 ACTION_LABELS = {
@@ -73,6 +79,12 @@ ACTION_LABELS = {
     Action.GRADEBOOK_LOCKED: "Журнал модуля закрыт",
     Action.GRADEBOOK_UNLOCKED: "Журнал модуля открыт",
     Action.SCALE_CHANGED: "Шкала оценивания изменена",
+    Action.COMMISSION_CREATED: "Аттестационная комиссия утверждена",
+    Action.PROTOCOL_CREATED: "Протокол (ведомость) составлен",
+    Action.PROTOCOL_RESULT_SET: "Результат внесён в протокол",
+    Action.PROTOCOL_SIGNATURE: "Протокол подписан участником",
+    Action.PROTOCOL_SIGNED: "Протокол подписан",
+    Action.PROTOCOL_ANNULLED: "Протокол аннулирован",
 }
 
 
@@ -94,15 +106,16 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Field values as JSON keeps them (ids, dates and numbers as text); record() stores them."""
     values: dict[str, Any] = {}
     for name in fields:
         value = getattr(instance, name)
         if isinstance(value, models.Model):
             value = value.pk
-        elif isinstance(value, dt.date | dt.datetime | Decimal):
+        elif isinstance(value, dt.date | dt.datetime | Decimal | str):  # str: a choices member too
             value = str(value)
         values[name] = value
-    return _plain(values)
+    return values
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -212,7 +225,10 @@ def verify_chain(chunk_size: int = 5000) -> Iterator[ChainProblem]:
                 yield ChainProblem(expected_seq, f"событие №{expected_seq} отсутствует (удалено)")
                 return
             if event.prev_hash != prev_hash:
-                yield ChainProblem(event.seq, f"событие №{event.seq} не продолжает цепочку (вставлено или предыдущее изменено)")
+                yield ChainProblem(
+                    event.seq,
+                    f"событие №{event.seq} не продолжает цепочку (вставлено или предыдущее изменено)",
+                )
                 return
             if event_hash(event) != event.hash:
                 yield ChainProblem(event.seq, f"событие №{event.seq} изменено после записи")

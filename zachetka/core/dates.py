@@ -1,8 +1,10 @@
 """Dates as Russian offices write them (ДД.ММ.ГГГГ)."""
 
 import datetime as dt
+import re
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+_DOTTED = re.compile(r"\d\d\.\d\d\.\d\d\d\d")
 
 
 class DateParseError(ValueError):
@@ -18,6 +20,11 @@ def parse_date(raw: object) -> dt.date:
     text = str(raw or "").strip()
     if not text:
         raise DateParseError("дата не указана")
+    if _DOTTED.fullmatch(text):  # the usual ДД.ММ.ГГГГ, without strptime's cost per row
+        try:
+            return dt.date(int(text[6:10]), int(text[3:5]), int(text[0:2]))
+        except ValueError as error:
+            raise DateParseError(f"«{text}» — такой даты не существует") from error
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no zone

@@ -23,6 +23,15 @@ _GRADING = (
     "gradebook.delete_assessment",
 )
 
+# Intermediate statements and protocols; rows are limited by group scope and seats.
+_ATTESTATION = (
+    "attestation.view_protocol",
+    "attestation.add_protocol",
+    "attestation.change_protocol",
+    "attestation.view_commission",
+    "attestation.view_academicdebt",
+)
+
 _REGISTRY_WORK = (
     "people.view_learner",
     "people.add_learner",
@@ -44,6 +53,8 @@ _REGISTRY_WORK = (
     "programs.add_enrollment",
     "programs.change_enrollment",
     *_GRADING,
+    *_ATTESTATION,
+    "attestation.add_commission",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -52,6 +63,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "core.view_auditevent",
         "gradebook.add_gradebooklock",
         "gradebook.delete_gradebooklock",
+        "attestation.delete_protocol",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (
@@ -65,6 +77,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "programs.delete_teachingassignment",
         "programs.view_enrollment",
         *_GRADING,
+        *_ATTESTATION,
     ),
     TEACHER: (
         "people.view_learner",
@@ -74,6 +87,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "programs.view_teachingassignment",
         "programs.view_enrollment",
         *_GRADING,
+        *_ATTESTATION,
     ),
     LEARNER: (),
 }

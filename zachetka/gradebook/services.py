@@ -347,3 +347,26 @@ def unlock_gradebook(*, by: User, group: Group, module: Module, reason: str) -> 
         before={"module": module.pk},
         reason=reason,
     )
+
+
+def lock_for_attestation(*, by: User, protocol: Any) -> GradebookLock:
+    """Close a module's current grades when its intermediate attestation is signed.
+
+    Called by the attestation service inside its own transaction: signing the statement is
+    what entitles the lock, so no separate permission applies here.
+    """
+    lock = GradebookLock.objects.create(
+        group_id=protocol.group_id,
+        module_id=protocol.module_id,
+        locked_by=by,
+        locked_at=timezone.now(),
+        reason=f"Ведомость промежуточной аттестации № {protocol.number} подписана",
+    )
+    audit.record(
+        by=by,
+        action=audit.Action.GRADEBOOK_LOCKED,
+        subject=protocol.group,
+        after={"module": protocol.module_id, "protocol": protocol.number},
+        reason=lock.reason,
+    )
+    return lock

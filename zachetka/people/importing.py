@@ -37,16 +37,31 @@ HEADER_ALIASES: dict[str, str] = {
     "гражданство": "citizenship",
 }
 COLUMN_TITLES = {
-    "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество", "birth_date": "Дата рождения",
-    "sex": "Пол", "snils": "СНИЛС", "email": "Email", "phone": "Телефон", "citizenship": "Гражданство",
+    "last_name": "Фамилия",
+    "first_name": "Имя",
+    "middle_name": "Отчество",
+    "birth_date": "Дата рождения",
+    "sex": "Пол",
+    "snils": "СНИЛС",
+    "email": "Email",
+    "phone": "Телефон",
+    "citizenship": "Гражданство",
 }
 REQUIRED_COLUMNS = ("last_name", "first_name", "birth_date", "sex")
 
 SEX_VALUES = {
-    "м": Learner.Sex.MALE, "муж": Learner.Sex.MALE, "муж.": Learner.Sex.MALE, "мужской": Learner.Sex.MALE,
-    "m": Learner.Sex.MALE, "male": Learner.Sex.MALE,
-    "ж": Learner.Sex.FEMALE, "жен": Learner.Sex.FEMALE, "жен.": Learner.Sex.FEMALE,
-    "женский": Learner.Sex.FEMALE, "f": Learner.Sex.FEMALE, "female": Learner.Sex.FEMALE,
+    "м": Learner.Sex.MALE,
+    "муж": Learner.Sex.MALE,
+    "муж.": Learner.Sex.MALE,
+    "мужской": Learner.Sex.MALE,
+    "m": Learner.Sex.MALE,
+    "male": Learner.Sex.MALE,
+    "ж": Learner.Sex.FEMALE,
+    "жен": Learner.Sex.FEMALE,
+    "жен.": Learner.Sex.FEMALE,
+    "женский": Learner.Sex.FEMALE,
+    "f": Learner.Sex.FEMALE,
+    "female": Learner.Sex.FEMALE,
 }
 CITIZENSHIP_NAMES = {"россия": RUSSIA_OKSM, "рф": RUSSIA_OKSM, "российская федерация": RUSSIA_OKSM}
 
@@ -108,7 +123,42 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+# An XLSX part bigger than this once unpacked is refused (a "zip bomb" guard).
+MAX_UNPACKED_PART_BYTES = 200 * 1024 * 1024
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet holds a formula (<f> element), which only openpyxl reports."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    if info.file_size > MAX_UNPACKED_PART_BYTES:
+                        raise ImportFileError("Файл XLSX слишком велик после распаковки.")
+                    part = archive.read(info)
+                    if b"<f>" in part or b"<f " in part or b":f>" in part or b":f " in part:
+                        return True
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError("Не удалось прочитать XLSX: файл повреждён или это не книга Excel.") from error
+    return False
+
+
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+    """Rows of the first sheet. Calamine reads them many times faster than openpyxl; a book
+    with formulas goes through openpyxl, which shows them, so each is refused by its cell."""
+    if _has_formulas(content):
+        return _openpyxl_rows(content)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:  # noqa: BLE001 - calamine raises several kinds for a bad file
+        raise ImportFileError("Не удалось прочитать XLSX: файл повреждён или это не книга Excel.") from error
+    return iter(rows)
+
+
+def _openpyxl_rows(content: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -156,7 +206,11 @@ class _RowChecker:
     def unsafe(self, field_name: str, raw: Any) -> bool:
         if isinstance(raw, str):
             if _FORMULA_START.match(raw):
-                self.fail(field_name, "ячейка похожа на формулу (начинается с «=», «+», «-» или «@») — такие значения не принимаются")
+                self.fail(
+                    field_name,
+                    "ячейка похожа на формулу (начинается с «=», «+», «-» или «@») — "
+                    "такие значения не принимаются",
+                )
                 return True
             if _MARKUP.search(raw):
                 self.fail(field_name, "ячейка содержит HTML-разметку или скрипт")
@@ -193,7 +247,9 @@ class _RowChecker:
         text = _text(raw)
         value = SEX_VALUES.get(text.lower())
         if value is None:
-            self.fail("sex", f"неизвестное значение «{text}»: укажите М или Ж" if text else "не заполнено (М или Ж)")
+            self.fail(
+                "sex", f"неизвестное значение «{text}»: укажите М или Ж" if text else "не заполнено (М или Ж)"
+            )
             return ""
         return value
 
@@ -254,8 +310,11 @@ def _map_header(header: list[Any]) -> tuple[dict[str, int], list[str]]:
     missing = [COLUMN_TITLES[name] for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise ImportFileError(
-            "В первой строке нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing)
-            + ". Ожидаемый заголовок: " + "; ".join(COLUMN_TITLES.values()) + "."
+            "В первой строке нет обязательных столбцов: "
+            + ", ".join(f"«{m}»" for m in missing)
+            + ". Ожидаемый заголовок: "
+            + "; ".join(COLUMN_TITLES.values())
+            + "."
         )
     return columns, ignored
 
@@ -304,7 +363,10 @@ def parse_learners_file(
             number = values["snils"]
             if number:
                 if number in first_row_of_snils:
-                    check.fail("snils", f"{snils.format_snils(number)} уже встречается в строке {first_row_of_snils[number]}")
+                    check.fail(
+                        "snils",
+                        f"{snils.format_snils(number)} уже встречается в строке {first_row_of_snils[number]}",
+                    )
                 else:
                     first_row_of_snils[number] = row_number
             result.errors.extend(check.errors)
@@ -363,7 +425,9 @@ def plan_import(parsed: ParsedFile) -> list[PlannedRow]:
         values = row.values
         learner = by_snils.get(values["snils"]) if values["snils"] else None
         if learner is None:
-            key = _identity(values["last_name"], values["first_name"], values["middle_name"], values["birth_date"])
+            key = _identity(
+                values["last_name"], values["first_name"], values["middle_name"], values["birth_date"]
+            )
             candidate = by_identity.get(key)
             # The same name and birth date is the same person unless СНИЛС numbers say otherwise.
             if candidate and (not candidate.snils or not values["snils"]) and candidate.pk not in claimed:

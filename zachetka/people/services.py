@@ -31,7 +31,9 @@ def _check_snils_free(learner: Learner) -> None:
         return
     clash = Learner.objects.filter(snils=learner.snils).exclude(pk=learner.pk).first()
     if clash:
-        raise ValidationError({"snils": f"Этот СНИЛС уже указан у слушателя {clash.full_name} (№ {clash.pk})."})
+        raise ValidationError(
+            {"snils": f"Этот СНИЛС уже указан у слушателя {clash.full_name} (№ {clash.pk})."}
+        )
 
 
 def _prepare(learner: Learner) -> None:
@@ -103,22 +105,38 @@ def import_learners(*, by: User, planned: list[PlannedRow], source: str) -> Impo
         learner.refresh_search_key()
         learner.version += 1
         updated.append(learner)
-        entries.append(audit.Entry(
-            action=audit.Action.LEARNER_UPDATED, subject=learner, before=before,
-            after=audit.snapshot(learner, item.changes), reason=f"Импорт из файла {source}, строка {item.row}",
-        ))
+        entries.append(
+            audit.Entry(
+                action=audit.Action.LEARNER_UPDATED,
+                subject=learner,
+                before=before,
+                after=audit.snapshot(learner, item.changes),
+                reason=f"Импорт из файла {source}, строка {item.row}",
+            )
+        )
     Learner.objects.bulk_create(created, batch_size=500)
     Learner.objects.bulk_update(
         updated, fields=[*Learner.AUDITED_FIELDS, "search_key", "version"], batch_size=500
     )
     for learner in created:
-        entries.append(audit.Entry(
-            action=audit.Action.LEARNER_CREATED, subject=learner,
-            after=audit.snapshot(learner, Learner.AUDITED_FIELDS), reason=f"Импорт из файла {source}",
-        ))
-    entries.append(audit.Entry(
-        action=audit.Action.LEARNERS_IMPORTED,
-        extra={"source": source, "created": len(created), "updated": len(updated), "unchanged": len(unchanged)},
-    ))
+        entries.append(
+            audit.Entry(
+                action=audit.Action.LEARNER_CREATED,
+                subject=learner,
+                after=audit.snapshot(learner, Learner.AUDITED_FIELDS),
+                reason=f"Импорт из файла {source}",
+            )
+        )
+    entries.append(
+        audit.Entry(
+            action=audit.Action.LEARNERS_IMPORTED,
+            extra={
+                "source": source,
+                "created": len(created),
+                "updated": len(updated),
+                "unchanged": len(unchanged),
+            },
+        )
+    )
     audit.record_many(entries, by=by)
     return ImportOutcome(created=created, updated=updated, unchanged=unchanged)

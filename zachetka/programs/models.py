@@ -210,6 +210,10 @@ class Enrollment(models.Model):
         EXPELLED = "expelled", "отчислен"
         ACADEMIC_LEAVE = "leave", "академический отпуск"
 
+    class Outcome(models.TextChoices):
+        PASSED = "passed", "прошёл итоговую аттестацию"
+        FAILED = "failed", "не прошёл итоговую аттестацию"
+
     class Funding(models.TextChoices):
         INDIVIDUAL = "individual", "за счёт средств физического лица"
         EMPLOYER = "employer", "за счёт средств юридического лица"
@@ -229,6 +233,8 @@ class Enrollment(models.Model):
     expulsion_order_date = models.DateField("дата приказа об отчислении", null=True, blank=True)
     expulsion_reason = models.CharField("основание отчисления", max_length=255, blank=True)
     completed_on = models.DateField("дата завершения обучения", null=True, blank=True)
+    # Set when the final attestation protocol is signed; decides the document to issue.
+    outcome = models.CharField("итог обучения", max_length=8, choices=Outcome, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -244,6 +250,7 @@ class Enrollment(models.Model):
         "expulsion_order_date",
         "expulsion_reason",
         "completed_on",
+        "outcome",
     )
 
     class Meta:

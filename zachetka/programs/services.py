@@ -1,6 +1,9 @@
-"""Writes to programs, modules, groups, teaching assignments and enrolments (one transaction each, audited)."""
+"""Writes to programs, modules, groups, teaching assignments and enrolments.
+
+One transaction each, audited."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -27,7 +30,10 @@ def create_program(*, by: User, curators: list[User] | None = None, **fields: An
 def update_program(*, by: User, program: Program, expected_version: int, **changes: Any) -> Program:
     """Change a program's attributes."""
     return update_audited(
-        by=by, instance=program, changes=changes, expected_version=expected_version,
+        by=by,
+        instance=program,
+        changes=changes,
+        expected_version=expected_version,
         action=audit.Action.PROGRAM_UPDATED,
     )
 
@@ -43,27 +49,37 @@ def set_program_curators(*, by: User, program: Program, curators: list[User]) ->
     after = sorted(user.pk for user in curators)
     if before != after:
         audit.record(
-            by=by, action=audit.Action.PROGRAM_UPDATED, subject=program,
-            before={"curators": before}, after={"curators": after},
+            by=by,
+            action=audit.Action.PROGRAM_UPDATED,
+            subject=program,
+            before={"curators": before},
+            after={"curators": after},
         )
 
 
 def create_module(*, by: User, program: Program, **fields: Any) -> Module:
     """Add a module to a program."""
-    return create_audited(by=by, instance=Module(program=program, **fields), action=audit.Action.MODULE_CREATED)
+    return create_audited(
+        by=by, instance=Module(program=program, **fields), action=audit.Action.MODULE_CREATED
+    )
 
 
 def update_module(*, by: User, module: Module, expected_version: int, **changes: Any) -> Module:
     """Change a module's attributes."""
     return update_audited(
-        by=by, instance=module, changes=changes, expected_version=expected_version,
+        by=by,
+        instance=module,
+        changes=changes,
+        expected_version=expected_version,
         action=audit.Action.MODULE_UPDATED,
     )
 
 
 def _check_curator(group: Group) -> None:
     if group.curator and not access.has_role(group.curator, roles.CURATOR):
-        raise ValidationError({"curator": "Куратором группы можно назначить только сотрудника с ролью «Куратор программы»."})
+        raise ValidationError(
+            {"curator": "Куратором группы можно назначить только сотрудника с ролью «Куратор программы»."}
+        )
 
 
 def create_group(*, by: User, **fields: Any) -> Group:
@@ -76,10 +92,16 @@ def create_group(*, by: User, **fields: Any) -> Group:
 def update_group(*, by: User, group: Group, expected_version: int, **changes: Any) -> Group:
     """Change a group's code, dates or curator."""
     if "program" in changes and changes["program"] != group.program and group.teaching_assignments.exists():
-        raise ValidationError({"program": "У группы уже есть назначения преподавателей по модулям этой программы."})
+        raise ValidationError(
+            {"program": "У группы уже есть назначения преподавателей по модулям этой программы."}
+        )
     return update_audited(
-        by=by, instance=group, changes=changes, expected_version=expected_version,
-        action=audit.Action.GROUP_UPDATED, prepare=_check_curator,
+        by=by,
+        instance=group,
+        changes=changes,
+        expected_version=expected_version,
+        action=audit.Action.GROUP_UPDATED,
+        prepare=_check_curator,
     )
 
 
@@ -89,12 +111,16 @@ def assign_teacher(*, by: User, group: Group, module: Module, teacher: User) -> 
     if module.program_id != group.program_id:
         raise ValidationError({"module": "Модуль не входит в программу группы."})
     if not access.has_role(teacher, roles.TEACHER):
-        raise ValidationError({"teacher": "Назначить можно только сотрудника с ролью «Педагогический работник»."})
+        raise ValidationError(
+            {"teacher": "Назначить можно только сотрудника с ролью «Педагогический работник»."}
+        )
     if TeachingAssignment.objects.filter(group=group, module=module, teacher=teacher).exists():
         raise ValidationError({"teacher": "Этот преподаватель уже ведёт этот модуль в группе."})
     assignment = TeachingAssignment.objects.create(group=group, module=module, teacher=teacher)
     audit.record(
-        by=by, action=audit.Action.TEACHER_ASSIGNED, subject=group,
+        by=by,
+        action=audit.Action.TEACHER_ASSIGNED,
+        subject=group,
         after={"module": module.pk, "teacher": teacher.pk, "teacher_name": teacher.get_full_name()},
     )
     return assignment
@@ -104,8 +130,11 @@ def assign_teacher(*, by: User, group: Group, module: Module, teacher: User) -> 
 def unassign_teacher(*, by: User, assignment: TeachingAssignment) -> None:
     """Withdraw a teacher from a module of a group."""
     group = assignment.group
-    before = {"module": assignment.module_id, "teacher": assignment.teacher_id,
-              "teacher_name": assignment.teacher.get_full_name()}
+    before = {
+        "module": assignment.module_id,
+        "teacher": assignment.teacher_id,
+        "teacher_name": assignment.teacher.get_full_name(),
+    }
     assignment.delete()
     audit.record(by=by, action=audit.Action.TEACHER_UNASSIGNED, subject=group, before=before)
 
@@ -120,12 +149,18 @@ def enroll(*, by: User, learner: Learner, group: Group, **fields: Any) -> Enroll
         with transaction.atomic():
             return create_audited(by=by, instance=enrollment, action=audit.Action.ENROLLMENT_CREATED)
     except IntegrityError as error:  # a concurrent enrolment of the same learner won the race
-        raise ValidationError({"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."}) from error
+        raise ValidationError(
+            {"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."}
+        ) from error
 
 
 # Statuses an enrolment may move to; leaving a final status (a correction) needs a reason.
 NEXT_STATUSES = {
-    Enrollment.Status.STUDYING: {Enrollment.Status.COMPLETED, Enrollment.Status.EXPELLED, Enrollment.Status.ACADEMIC_LEAVE},
+    Enrollment.Status.STUDYING: {
+        Enrollment.Status.COMPLETED,
+        Enrollment.Status.EXPELLED,
+        Enrollment.Status.ACADEMIC_LEAVE,
+    },
     Enrollment.Status.ACADEMIC_LEAVE: {Enrollment.Status.STUDYING, Enrollment.Status.EXPELLED},
     Enrollment.Status.COMPLETED: {Enrollment.Status.STUDYING},
     Enrollment.Status.EXPELLED: {Enrollment.Status.STUDYING},
@@ -140,7 +175,10 @@ def _check_enrollment(enrollment: Enrollment) -> None:
             errors["expulsion_order_number"] = "Для отчисления укажите номер приказа."
         if not enrollment.expulsion_order_date:
             errors["expulsion_order_date"] = "Для отчисления укажите дату приказа."
-        elif enrollment.admission_order_date and enrollment.expulsion_order_date < enrollment.admission_order_date:
+        elif (
+            enrollment.admission_order_date
+            and enrollment.expulsion_order_date < enrollment.admission_order_date
+        ):
             errors["expulsion_order_date"] = "Приказ об отчислении не может быть раньше приказа о зачислении."
     if enrollment.status == Enrollment.Status.COMPLETED and not enrollment.completed_on:
         errors["completed_on"] = "Укажите дату завершения обучения."
@@ -156,15 +194,26 @@ def update_enrollment(
     new_status = changes.get("status", old_status)
     if new_status != old_status:
         if new_status not in NEXT_STATUSES[old_status]:
-            raise ValidationError({"status": (
-                f"Нельзя перевести из статуса «{Enrollment.Status(old_status).label}» "
-                f"в «{Enrollment.Status(new_status).label}»."
-            )})
+            raise ValidationError(
+                {
+                    "status": (
+                        f"Нельзя перевести из статуса «{Enrollment.Status(old_status).label}» "
+                        f"в «{Enrollment.Status(new_status).label}»."
+                    )
+                }
+            )
         if old_status in FINAL_STATUSES and not reason.strip():
-            raise ValidationError({"reason": "Восстановление после завершения или отчисления — укажите основание."})
+            raise ValidationError(
+                {"reason": "Восстановление после завершения или отчисления — укажите основание."}
+            )
     return update_audited(
-        by=by, instance=enrollment, changes=changes, expected_version=expected_version,
-        action=audit.Action.ENROLLMENT_UPDATED, reason=reason, prepare=_check_enrollment,
+        by=by,
+        instance=enrollment,
+        changes=changes,
+        expected_version=expected_version,
+        action=audit.Action.ENROLLMENT_UPDATED,
+        reason=reason,
+        prepare=_check_enrollment,
     )
 
 
@@ -184,21 +233,36 @@ def import_learners(
     if group is None:
         return GroupImportOutcome(outcome, enrolled=0, already_enrolled=0)
     learners = outcome.learners
-    enrolled_ids = set(
-        Enrollment.objects.filter(group=group, learner__in=[learner.pk for learner in learners]).values_list(
-            "learner_id", flat=True
-        )
-    )
+    # The group's enrolments rather than `learner__in` with thousands of keys.
+    in_group = set(Enrollment.objects.filter(group=group).values_list("learner_id", flat=True))
+    enrolled_ids = {learner.pk for learner in learners if learner.pk in in_group}
     new = [Enrollment(learner=learner, group=group) for learner in learners if learner.pk not in enrolled_ids]
     Enrollment.objects.bulk_create(new, batch_size=500)
     audit.record_many(
         [
             audit.Entry(
-                action=audit.Action.ENROLLMENT_CREATED, subject=enrollment,
-                after=audit.snapshot(enrollment, Enrollment.AUDITED_FIELDS), reason=f"Импорт из файла {source}",
+                action=audit.Action.ENROLLMENT_CREATED,
+                subject=enrollment,
+                after=audit.snapshot(enrollment, Enrollment.AUDITED_FIELDS),
+                reason=f"Импорт из файла {source}",
             )
             for enrollment in new
         ],
         by=by,
     )
     return GroupImportOutcome(outcome, enrolled=len(new), already_enrolled=len(enrolled_ids))
+
+
+def complete_enrollment(
+    *, by: User, enrollment: Enrollment, completed_on: date, outcome: str, reason: str
+) -> Enrollment:
+    """Close an enrolment with the outcome of the final attestation (signed protocol)."""
+    return update_audited(
+        by=by,
+        instance=enrollment,
+        expected_version=enrollment.version,
+        reason=reason,
+        changes={"status": Enrollment.Status.COMPLETED, "completed_on": completed_on, "outcome": outcome},
+        action=audit.Action.ENROLLMENT_UPDATED,
+        prepare=_check_enrollment,
+    )

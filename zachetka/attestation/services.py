@@ -1,0 +1,451 @@
+"""Writes of attestation: protocols from draft to signed (then immutable), results, retakes and
+academic debt, admission to final attestation and its outcome. One transaction each, audited."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zachetka.attestation.models import (
+    AcademicDebt,
+    Commission,
+    CommissionMember,
+    Protocol,
+    ProtocolCounter,
+    ProtocolResult,
+)
+from zachetka.core import access, audit
+from zachetka.gradebook import selectors as gradebook_selectors
+from zachetka.gradebook import services as gradebook_services
+from zachetka.gradebook.models import GradingScale
+from zachetka.programs import services as program_services
+from zachetka.programs.models import Enrollment, Group, Module, Program
+
+# 273-ФЗ art. 58 ч. 5: intermediate attestation may be passed again at most twice.
+MAX_ATTEMPTS = 3
+# The attempt from which a commission must sit (art. 58 ч. 6: the second retake).
+COMMISSION_ATTEMPT = 3
+
+FORM_SCALES = {
+    Module.AttestationForm.CREDIT: GradingScale.Kind.PASS_FAIL,
+    Module.AttestationForm.GRADED_CREDIT: GradingScale.Kind.FIVE_POINT,
+    Module.AttestationForm.EXAM: GradingScale.Kind.FIVE_POINT,
+    Module.AttestationForm.TEST: GradingScale.Kind.HUNDRED_POINT,
+}
+
+
+class ProtocolLocked(ValidationError):
+    def __init__(self, protocol: Protocol) -> None:
+        super().__init__(
+            f"Протокол № {protocol.number} {protocol.get_status_display()}: изменить его нельзя. "
+            "Ошибку исправляют аннулированием протокола и составлением нового.",
+            code="protocol_locked",
+        )
+
+
+def _require_draft(protocol: Protocol) -> None:
+    if not protocol.is_draft:
+        raise ProtocolLocked(protocol)
+
+
+def _take_number(kind: str, year: int) -> str:
+    """The next number of a kind and year, without gaps even under concurrent creation."""
+    counter = ProtocolCounter.objects.select_for_update().filter(kind=kind, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                ProtocolCounter.objects.create(kind=kind, year=year)
+        except IntegrityError:
+            pass  # another transaction created this year's counter first; lock that one
+        counter = ProtocolCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{Protocol.NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
+
+
+@transaction.atomic
+def create_commission(
+    *,
+    by: User,
+    title: str,
+    order_number: str,
+    order_date: dt.date,
+    chair: User,
+    secretary: User,
+    members: list[User],
+    program: Program | None = None,
+    group: Group | None = None,
+) -> Commission:
+    """Record an attestation commission approved by an order."""
+    access.require(by, "attestation.add_commission")
+    people = [chair, secretary, *members]
+    if len({user.pk for user in people}) != len(people):
+        raise ValidationError("Один человек не может занимать в комиссии два места.")
+    commission = Commission(
+        title=title, order_number=order_number, order_date=order_date, program=program, group=group
+    )
+    commission.full_clean()
+    commission.save()
+    seats = [(chair, CommissionMember.Role.CHAIR), (secretary, CommissionMember.Role.SECRETARY)]
+    seats += [(member, CommissionMember.Role.MEMBER) for member in members]
+    CommissionMember.objects.bulk_create(
+        [CommissionMember(commission=commission, user=user, role=role) for user, role in seats]
+    )
+    audit.record(
+        by=by,
+        action=audit.Action.COMMISSION_CREATED,
+        subject=commission,
+        after={
+            "order": order_number,
+            "order_date": str(order_date),
+            "members": {role: user.pk for user, role in seats if role != CommissionMember.Role.MEMBER}
+            | {"members": [m.pk for m in members]},
+        },
+    )
+    return commission
+
+
+def attempts_made(enrollment: Enrollment, module: Module) -> int:
+    """Signed intermediate sittings of this module that included the learner."""
+    return ProtocolResult.objects.filter(
+        enrollment=enrollment,
+        protocol__module=module,
+        protocol__kind=Protocol.Kind.INTERMEDIATE,
+        protocol__status=Protocol.Status.SIGNED,
+    ).count()
+
+
+def _prefill(module: Module, scale: GradingScale, result: int | None) -> str:
+    """A credit is given from current results when the gradebook shows enough (a setting)."""
+    if module.attestation_form == Module.AttestationForm.CREDIT and result is not None:
+        return "зачтено" if result >= settings.CREDIT_FROM_CURRENT_RESULT else ""
+    return ""
+
+
+@transaction.atomic
+def create_intermediate_statement(
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    held_on: dt.date,
+    attempt: int = 1,
+    commission: Commission | None = None,
+    replaces: Protocol | None = None,
+) -> Protocol:
+    """Open a statement of a module's intermediate attestation, pre-filled from the gradebook.
+
+    Attempt 1 lists every learner who is studying; attempts 2 and 3 (retakes) list those whose
+    debt in the module is open and who have made exactly attempt − 1 attempts.
+    """
+    if not access.may_grade(by, group.pk, module.pk):
+        raise PermissionDenied("Ведомость составляют преподаватели модуля, куратор группы и учебная часть.")
+    if module.program_id != group.program_id:
+        raise ValidationError("Модуль не входит в программу группы.")
+    if attempt > MAX_ATTEMPTS:
+        raise ValidationError(
+            "Промежуточную аттестацию по модулю можно пройти повторно не более двух раз "
+            "(ч. 5 ст. 58 Федерального закона № 273-ФЗ): третья пересдача не допускается."
+        )
+    if (
+        replaces is not None
+        and not Protocol.objects.filter(pk=replaces.pk, status=Protocol.Status.ANNULLED).exists()
+    ):
+        raise ValidationError("Новый протокол составляется взамен только аннулированного.")
+    if attempt >= COMMISSION_ATTEMPT and commission is None:
+        raise ValidationError(
+            "Вторая пересдача проводится комиссией (ч. 6 ст. 58 273-ФЗ): выберите комиссию."
+        )
+    scale = GradingScale.objects.get(kind=FORM_SCALES[module.attestation_form])
+    if attempt == 1:
+        if (
+            Protocol.objects.filter(group=group, module=module, attempt=1)
+            .exclude(status=Protocol.Status.ANNULLED)
+            .exists()
+        ):
+            raise ValidationError("Ведомость промежуточной аттестации по этому модулю уже составлена.")
+        enrollments = list(
+            group.enrollments.filter(status=Enrollment.Status.STUDYING).select_related("learner")
+        )
+    else:
+        debtors = AcademicDebt.objects.filter(
+            enrollment__group=group, module=module, closed_at__isnull=True
+        ).select_related("enrollment__learner")
+        enrollments = [d.enrollment for d in debtors if attempts_made(d.enrollment, module) == attempt - 1]
+        if not enrollments:
+            raise ValidationError(
+                f"Нет слушателей с задолженностью по модулю, допущенных к попытке № {attempt}."
+            )
+    protocol = Protocol.objects.create(
+        kind=Protocol.Kind.INTERMEDIATE,
+        number=_take_number(Protocol.Kind.INTERMEDIATE, held_on.year),
+        held_on=held_on,
+        group=group,
+        module=module,
+        attempt=attempt,
+        commission=commission,
+        examiner=None if commission else by,
+        scale=scale,
+        created_by=by,
+        replaces=replaces,
+    )
+    grid = gradebook_selectors.grid(by, group, module) if attempt == 1 else None
+    current = {row.enrollment.pk: row.result for row in grid.rows} if grid else {}
+    results = []
+    for enrollment in enrollments:
+        mark = scale.interpret(_prefill(module, scale, current.get(enrollment.pk)))
+        results.append(
+            ProtocolResult(
+                protocol=protocol,
+                enrollment=enrollment,
+                value=mark.value,
+                is_passing=mark.is_passing,
+                is_absent=mark.is_absent,
+            )
+        )
+    ProtocolResult.objects.bulk_create(results)
+    audit.record(
+        by=by,
+        action=audit.Action.PROTOCOL_CREATED,
+        subject=protocol,
+        after={"kind": protocol.kind, "module": module.pk, "attempt": attempt, "learners": len(results)},
+    )
+    return protocol
+
+
+@dataclass(frozen=True)
+class Admission:
+    enrollment: Enrollment
+    is_admitted: bool
+    reasons: list[str]
+
+
+def final_admission(group: Group) -> list[Admission]:
+    """Who may sit the final attestation: learners studying with no open academic debt and
+    every module's intermediate attestation passed."""
+    modules = list(group.program.modules.all())
+    enrollments = list(
+        group.enrollments.filter(status=Enrollment.Status.STUDYING)
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "learner__middle_name")
+    )
+    passed = set(
+        ProtocolResult.objects.filter(
+            protocol__group=group,
+            protocol__kind=Protocol.Kind.INTERMEDIATE,
+            protocol__status=Protocol.Status.SIGNED,
+            is_passing=True,
+        ).values_list("enrollment_id", "protocol__module_id")
+    )
+    debts = set(
+        AcademicDebt.objects.filter(enrollment__group=group, closed_at__isnull=True).values_list(
+            "enrollment_id", "module_id"
+        )
+    )
+    admissions = []
+    for enrollment in enrollments:
+        reasons = []
+        for module in modules:
+            if (enrollment.pk, module.pk) in debts:
+                reasons.append(f"академическая задолженность по модулю «{module.title}»")
+            elif (enrollment.pk, module.pk) not in passed:
+                reasons.append(f"нет результата промежуточной аттестации по модулю «{module.title}»")
+        admissions.append(Admission(enrollment, not reasons, reasons))
+    return admissions
+
+
+@transaction.atomic
+def create_final_protocol(
+    *,
+    by: User,
+    group: Group,
+    held_on: dt.date,
+    form: str,
+    commission: Commission,
+    scale: GradingScale,
+    replaces: Protocol | None = None,
+) -> Protocol:
+    """Open the final attestation protocol of a group for the learners admitted to it."""
+    access.require(by, "attestation.add_protocol")
+    if (
+        replaces is not None
+        and not Protocol.objects.filter(pk=replaces.pk, status=Protocol.Status.ANNULLED).exists()
+    ):
+        raise ValidationError("Новый протокол составляется взамен только аннулированного.")
+    if not Group.objects.visible_to(by).filter(pk=group.pk).exists():
+        raise PermissionDenied("Группа недоступна.")
+    admitted = [a.enrollment for a in final_admission(group) if a.is_admitted]
+    if not admitted:
+        raise ValidationError("Нет слушателей, допущенных к итоговой аттестации.")
+    protocol = Protocol.objects.create(
+        kind=Protocol.Kind.FINAL,
+        number=_take_number(Protocol.Kind.FINAL, held_on.year),
+        held_on=held_on,
+        group=group,
+        final_form=form,
+        commission=commission,
+        scale=scale,
+        created_by=by,
+        replaces=replaces,
+    )
+    ProtocolResult.objects.bulk_create([ProtocolResult(protocol=protocol, enrollment=e) for e in admitted])
+    audit.record(
+        by=by,
+        action=audit.Action.PROTOCOL_CREATED,
+        subject=protocol,
+        after={
+            "kind": protocol.kind,
+            "form": form,
+            "learners": len(admitted),
+            "replaces": replaces.number if replaces else "",
+        },
+    )
+    return protocol
+
+
+@transaction.atomic
+def set_result(
+    *,
+    by: User,
+    protocol: Protocol,
+    enrollment: Enrollment,
+    text: str,
+    work_topic: str | None = None,
+) -> ProtocolResult:
+    """Write one learner's result in a draft protocol."""
+    protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    _require_draft(protocol)
+    _require_signer_or_author(by, protocol)
+    result = ProtocolResult.objects.select_for_update().get(protocol=protocol, enrollment=enrollment)
+    mark = protocol.scale.interpret(text)
+    before = {"value": result.value, "work_topic": result.work_topic}
+    result.value, result.is_passing, result.is_absent = mark.value, mark.is_passing, mark.is_absent
+    if work_topic is not None:
+        result.work_topic = work_topic.strip()
+    if protocol.kind == Protocol.Kind.FINAL:
+        result.decision = (
+            ProtocolResult.Decision.QUALIFICATION_DOCUMENT
+            if mark.is_passing
+            else ProtocolResult.Decision.CERTIFICATE_OF_STUDY
+        )
+    result.save()
+    audit.record(
+        by=by,
+        action=audit.Action.PROTOCOL_RESULT_SET,
+        subject=protocol,
+        before=before,
+        after={"value": result.value, "work_topic": result.work_topic, "learner": enrollment.learner_id},
+    )
+    return result
+
+
+def _seat(user: User, protocol: Protocol) -> str | None:
+    if protocol.commission_id is None:
+        return "examiner" if protocol.examiner_id == user.pk else None
+    return (
+        CommissionMember.objects.filter(commission_id=protocol.commission_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _require_signer_or_author(by: User, protocol: Protocol) -> None:
+    if protocol.created_by_id == by.pk or _seat(by, protocol) or access.sees_everything(by):
+        return
+    if protocol.module_id and access.may_grade(by, protocol.group_id, protocol.module_id):
+        return
+    raise PermissionDenied("Заполнять протокол могут его автор, экзаменатор, члены комиссии и учебная часть.")
+
+
+@transaction.atomic
+def sign_protocol(*, by: User, protocol: Protocol) -> Protocol:
+    """Sign a draft as its examiner, or as the commission's chair or secretary; when every
+    signature is there, the protocol becomes signed and its results take effect."""
+    protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    _require_draft(protocol)
+    seat = _seat(by, protocol)
+    now = timezone.now()
+    if seat == "examiner":
+        protocol.examiner_signed_at = now
+    elif seat == CommissionMember.Role.CHAIR:
+        protocol.chair_signed_at = now
+    elif seat == CommissionMember.Role.SECRETARY:
+        protocol.secretary_signed_at = now
+    else:
+        raise PermissionDenied(
+            "Протокол подписывают председатель и секретарь комиссии, ведомость — экзаменатор."
+        )
+    empty = protocol.results.filter(value="").select_related("enrollment__learner")
+    if empty:
+        names = ", ".join(r.enrollment.learner.short_name for r in empty[:5])
+        raise ValidationError(f"Не у всех слушателей есть результат ({names}); неявку отмечайте «н».")
+    audit.record(by=by, action=audit.Action.PROTOCOL_SIGNATURE, subject=protocol, after={"seat": seat})
+    complete = (
+        protocol.examiner_signed_at
+        if protocol.commission_id is None
+        else (protocol.chair_signed_at and protocol.secretary_signed_at)
+    )
+    if complete:
+        protocol.status, protocol.signed_at = Protocol.Status.SIGNED, now
+        _take_effect(by, protocol)
+        audit.record(by=by, action=audit.Action.PROTOCOL_SIGNED, subject=protocol)
+    protocol.save()
+    return protocol
+
+
+def _take_effect(by: User, protocol: Protocol) -> None:
+    results = list(protocol.results.select_related("enrollment__learner"))
+    if protocol.kind == Protocol.Kind.INTERMEDIATE:
+        _settle_debts(protocol, results)
+        if not gradebook_services.is_locked(protocol.group_id, protocol.module_id):
+            gradebook_services.lock_for_attestation(by=by, protocol=protocol)
+        return
+    for result in results:
+        enrollment = Enrollment.objects.get(pk=result.enrollment_id)
+        program_services.complete_enrollment(
+            by=by,
+            enrollment=enrollment,
+            completed_on=protocol.held_on,
+            outcome=Enrollment.Outcome.PASSED if result.is_passing else Enrollment.Outcome.FAILED,
+            reason=f"Протокол итоговой аттестации № {protocol.number} от {protocol.held_on:%d.%m.%Y}",
+        )
+
+
+def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
+    now = timezone.now()
+    due_on = protocol.held_on + dt.timedelta(days=settings.ACADEMIC_DEBT_DAYS)
+    for result in results:
+        open_debt = AcademicDebt.objects.filter(
+            enrollment=result.enrollment, module=protocol.module, closed_at__isnull=True
+        ).first()
+        if result.is_passing and open_debt:
+            open_debt.closed_by, open_debt.closed_at = protocol, now
+            open_debt.save(update_fields=["closed_by", "closed_at"])
+        elif not result.is_passing and open_debt is None:
+            AcademicDebt.objects.create(
+                enrollment=result.enrollment, module=protocol.module, arisen_from=protocol, due_on=due_on
+            )
+
+
+@transaction.atomic
+def annul_protocol(*, by: User, protocol: Protocol, reason: str) -> Protocol:
+    """Annul a signed protocol that holds a mistake; it stays on record, marked, with the reason."""
+    access.require(by, "attestation.delete_protocol")
+    protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    if not protocol.can_become(Protocol.Status.ANNULLED):
+        raise ValidationError("Аннулировать можно только подписанный протокол.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите основание аннулирования."})
+    protocol.status, protocol.annulled_at, protocol.annulled_by = Protocol.Status.ANNULLED, timezone.now(), by
+    protocol.annul_reason = reason.strip()
+    protocol.save()
+    # Debts that arose from the annulled sitting are void; its replacement decides anew.
+    AcademicDebt.objects.filter(arisen_from=protocol, closed_at__isnull=True).update(
+        closed_at=protocol.annulled_at
+    )
+    audit.record(by=by, action=audit.Action.PROTOCOL_ANNULLED, subject=protocol, reason=protocol.annul_reason)
+    return protocol
