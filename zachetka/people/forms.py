@@ -22,25 +22,7 @@ class LearnerForm(forms.ModelForm):
 
     class Meta:
         model = Learner
-        fields = [
-            "last_name",
-            "first_name",
-            "middle_name",
-            "birth_date",
-            "sex",
-            "snils",
-            "citizenship",
-            "email",
-            "phone",
-            "education_level",
-            "diploma_last_name",
-            "diploma_series",
-            "diploma_number",
-            "representative_name",
-            "representative_kind",
-            "representative_phone",
-            "representative_email",
-        ]
+        fields = list(Learner.AUDITED_FIELDS)  # the form edits exactly what the audit compares
         widgets = {"birth_date": RussianDateInput()}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

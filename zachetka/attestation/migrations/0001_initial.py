@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('gradebook', '0002_standard_scales'),
+        ('gradebook', '0001_initial'),
         ('programs', '0002_enrollment_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
