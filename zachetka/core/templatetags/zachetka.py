@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from zachetka.core import audit, names, plural, snils
@@ -66,3 +68,36 @@ def ru_minutes(value: dt.timedelta | None) -> str:
 def staff_name(user: object) -> str:
     """A staff member as «Фамилия Имя Отчество» (first_name holds name and patronymic)."""
     return names.user_full_name(user)
+
+
+def _field(subject_type: str, name: str) -> object | None:
+    try:
+        return apps.get_model(subject_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+@register.filter
+def field_label(name: str, subject_type: str) -> str:
+    """An audited field's Russian name («фамилия» for last_name)."""
+    field = _field(subject_type, name)
+    return str(getattr(field, "verbose_name", name)) if field is not None else name
+
+
+@register.simple_tag
+def audit_value(subject_type: str, name: str, value: object) -> str:
+    """A stored value as people read it: choices by their label, ISO dates as ДД.ММ.ГГГГ."""
+    if value in (None, ""):
+        return "—"
+    field = _field(subject_type, name)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return value
+    return str(value)

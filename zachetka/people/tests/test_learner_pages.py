@@ -137,3 +137,27 @@ def test_concurrent_edit_is_detected_not_overwritten(client, registrar, director
     assert "уже изменил другой пользователь" in response.content.decode()
     learner.refresh_from_db()
     assert learner.email == "new@example.ru" and learner.phone == ""
+
+
+def test_history_speaks_russian(client, registrar, make_learner):
+    learner = make_learner(
+        last_name="Иванова",
+        first_name="Мария",
+        middle_name="Петровна",
+        birth_date=dt.date(1988, 4, 12),
+        sex="F",
+        snils="11223344595",
+    )
+    services.update_learner(
+        by=registrar,
+        learner=learner,
+        expected_version=1,
+        sex="M",
+        birth_date=dt.date(1988, 4, 13),
+        reason="Ошибка в анкете",
+    )
+    client.force_login(registrar)
+    page = client.get(learner.get_absolute_url()).content.decode()
+    assert "пол: <del>женский</del> → <ins>мужской</ins>" in page
+    assert "дата рождения: <del>12.04.1988</del> → <ins>13.04.1988</ins>" in page
+    assert "Ошибка в анкете" in page
