@@ -61,6 +61,10 @@ def configure_django(scratch_dir: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Production runs without DEBUG, which would log every query's values: measure it so.
+    settings.DEBUG = False
 
 
 def write_xlsx(path: Path, rows: int, rng: random.Random) -> None:

@@ -114,7 +114,7 @@ def import_learners(*, by: User, planned: list[PlannedRow], source: str) -> Impo
                 reason=f"Импорт из файла {source}, строка {item.row}",
             )
         )
-    Learner.objects.bulk_create(created, batch_size=500)
+    Learner.objects.bulk_create(created)  # Django sizes batches to the database's limits
     Learner.objects.bulk_update(
         updated, fields=[*Learner.AUDITED_FIELDS, "search_key", "version"], batch_size=500
     )

@@ -237,7 +237,7 @@ def import_learners(
     in_group = set(Enrollment.objects.filter(group=group).values_list("learner_id", flat=True))
     enrolled_ids = {learner.pk for learner in learners if learner.pk in in_group}
     new = [Enrollment(learner=learner, group=group) for learner in learners if learner.pk not in enrolled_ids]
-    Enrollment.objects.bulk_create(new, batch_size=500)
+    Enrollment.objects.bulk_create(new)
     audit.record_many(
         [
             audit.Entry(
