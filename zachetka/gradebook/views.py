@@ -253,40 +253,34 @@ def column_fill(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_grid_url(assessment.group_id, assessment.module_id))
 
 
-@require_POST
-def gradebook_lock(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
+def _change_lock(request: HttpRequest, group_pk: int, module_pk: int, *, lock: bool) -> HttpResponse:
     group, module = _group_module(request, group_pk, module_pk)
-    access.require(request.user, "gradebook.add_gradebooklock")
+    access.require(request.user, "gradebook.add_gradebooklock" if lock else "gradebook.delete_gradebooklock")
     form = ReasonForm(request.POST)
-    form.is_valid()
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    change = services.lock_gradebook if lock else services.unlock_gradebook
     try:
-        services.lock_gradebook(
-            by=request.user, group=group, module=module, reason=form.cleaned_data.get("reason", "")
-        )
+        change(by=request.user, group=group, module=module, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "Журнал модуля закрыт: текущие оценки теперь исправляет только администрация."
+            request,
+            "Журнал модуля закрыт: текущие оценки теперь исправляет только администрация."
+            if lock
+            else "Журнал модуля снова открыт.",
         )
     return redirect(_grid_url(group.pk, module.pk))
 
 
 @require_POST
+def gradebook_lock(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
+    return _change_lock(request, group_pk, module_pk, lock=True)
+
+
+@require_POST
 def gradebook_unlock(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
-    group, module = _group_module(request, group_pk, module_pk)
-    access.require(request.user, "gradebook.delete_gradebooklock")
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        services.unlock_gradebook(
-            by=request.user, group=group, module=module, reason=form.cleaned_data.get("reason", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Журнал модуля снова открыт.")
-    return redirect(_grid_url(group.pk, module.pk))
+    return _change_lock(request, group_pk, module_pk, lock=False)
 
 
 def group_export(request: HttpRequest, group_pk: int) -> HttpResponse:

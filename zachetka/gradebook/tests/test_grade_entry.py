@@ -341,3 +341,14 @@ def test_grid_query_count_does_not_grow(client, teacher, journal, make_learner, 
     with CaptureQueriesContext(db) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_lock_and_unlock_pages(client, director, journal):
+    url_args = [journal["group"].pk, journal["module"].pk]
+    client.force_login(director)
+    client.post(reverse("gradebook:lock", args=url_args), {"reason": "Приказ 7-у"})
+    assert services.is_locked(*url_args)
+    refused = client.post(reverse("gradebook:unlock", args=url_args), {"reason": ""}, follow=True)
+    assert "Укажите основание" in refused.content.decode() and services.is_locked(*url_args)
+    client.post(reverse("gradebook:unlock", args=url_args), {"reason": "Ошибочно закрыт"})
+    assert not services.is_locked(*url_args)
