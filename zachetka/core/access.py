@@ -128,15 +128,8 @@ def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
     if sees_everything(user):
         return True
     names = role_names(user)
-    if roles.CURATOR in names:
-        group = apps.get_model("programs", "Group")
-        if (
-            group.objects.filter(pk=group_id)
-            .filter(group_scope(user))
-            .filter(Q(curator=user) | Q(program__curators=user))
-            .exists()
-        ):
-            return True
+    if roles.CURATOR in names and _curated_group_ids(user).filter(pk=group_id).exists():
+        return True
     if roles.TEACHER in names:
         assignment = apps.get_model("programs", "TeachingAssignment")
         return assignment.objects.filter(group_id=group_id, module_id=module_id, teacher=user).exists()
