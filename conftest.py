@@ -241,3 +241,27 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return go
+
+
+@pytest.fixture
+def pdf_text():
+    """The text of a PDF via poppler's pdftotext; skipped with what to install when missing."""
+    import shutil
+    import subprocess
+
+    try:
+        import weasyprint  # noqa: F401 - needs Pango at import time
+    except OSError:
+        pytest.skip("PDF-тест пропущен: установите Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0).")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("PDF-тест пропущен: установите poppler-utils (apt-get install poppler-utils).")
+
+    def extract(content: bytes) -> str:
+        """The PDF's words in reading order, whitespace collapsed (table cells wrap lines)."""
+        done = subprocess.run(  # noqa: S603 - a fixed program reading the PDF on stdin
+            [pdftotext, "-", "-"], input=content, capture_output=True, check=True
+        )
+        return " ".join(done.stdout.decode("utf-8").split())
+
+    return extract

@@ -210,6 +210,9 @@ LOGGING = {
 
 PAGE_SIZE = 50
 
+# The organisation as its documents name it.
+ORGANIZATION_NAME = env_str("ZACHETKA_ORGANIZATION_NAME", "АНО ДПО «Умный образовательный центр»")
+
 # Days after an assessment's date within which its grades are to be entered (п. 7.1).
 GRADE_ENTRY_DEADLINE_DAYS = env_int("ZACHETKA_GRADE_ENTRY_DEADLINE_DAYS", 3)
 # A credit (зачёт) is pre-filled in the intermediate statement from a current result this high.

@@ -1,0 +1,74 @@
+import datetime as dt
+
+from zachetka.attestation import pdf, services
+from zachetka.attestation.models import Protocol
+
+
+def test_statement_pdf_names_learners_results_and_signatures(course, teacher, pdf_text):
+    protocol = services.create_intermediate_statement(
+        by=teacher, group=course["group"], module=course["credit"], held_on=dt.date(2026, 11, 20)
+    )
+    for enrollment, text in (
+        (course["own"], "зачтено"),
+        (course["classmate"], "не зачтено"),
+        (course["third"], "н"),
+    ):
+        services.set_result(by=teacher, protocol=protocol, enrollment=enrollment, text=text)
+    services.sign_protocol(by=teacher, protocol=protocol)
+    text = pdf_text(pdf.render_protocol_pdf(Protocol.objects.get(pk=protocol.pk)))
+    assert "ВЕДОМОСТЬ ПРОМЕЖУТОЧНОЙ АТТЕСТАЦИИ" in text
+    assert "№ ПА-2026-0001 от 20.11.2026" in text
+    for line in ("Смирнова Анна Сергеевна", "Петров Пётр Петрович", "Алексеев Алексей"):
+        assert line in text
+    assert "не зачтено" in text and "н/я" in text
+    assert "Аттестовано: 1 из 3" in text
+    assert "Преподавательская Ирина" in text
+
+
+def test_final_protocol_pdf_lists_commission_topics_and_decisions(course, teacher, director, pdf_text):
+    for module in ("credit", "exam"):
+        statement = services.create_intermediate_statement(
+            by=teacher, group=course["group"], module=course[module], held_on=dt.date(2026, 11, 20)
+        )
+        for result in statement.results.select_related("enrollment"):
+            services.set_result(
+                by=teacher,
+                protocol=statement,
+                enrollment=result.enrollment,
+                text="зачтено" if module == "credit" else "5",
+            )
+        services.sign_protocol(by=teacher, protocol=statement)
+    protocol = services.create_final_protocol(
+        by=director,
+        group=course["group"],
+        held_on=dt.date(2026, 12, 18),
+        form=Protocol.FinalForm.DEFENSE,
+        commission=course["commission"],
+        scale=course["five"],
+    )
+    services.set_result(
+        by=course["secretary"],
+        protocol=protocol,
+        enrollment=course["own"],
+        text="5",
+        work_topic="Цифровой след урока",
+    )
+    services.set_result(
+        by=course["secretary"],
+        protocol=protocol,
+        enrollment=course["classmate"],
+        text="2",
+        work_topic="Облачный класс",
+    )
+    services.set_result(
+        by=course["secretary"],
+        protocol=protocol,
+        enrollment=course["third"],
+        text="4",
+        work_topic="Тесты в СДО",
+    )
+    text = pdf_text(pdf.render_protocol_pdf(protocol))
+    assert "ПРОТОКОЛ ЗАСЕДАНИЯ АТТЕСТАЦИОННОЙ КОМИССИИ" in text
+    assert "Председатель" in text and "Иванова Председатель" in text and "Секретарь" in text
+    assert "Цифровой след урока" in text and "выдать справку об обучении" in text
+    assert "приказом № 15-о от 01.09.2026" in text
