@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("zachetka.programs.urls")),
     path("", include("zachetka.core.urls")),
     path("", include("zachetka.gradebook.urls")),
+    path("", include("zachetka.attestation.urls")),
 ]
 
 handler403 = "zachetka.web.views.forbidden"

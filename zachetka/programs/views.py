@@ -236,6 +236,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": selectors.assignments_of(group),
             "modules": modules,
             "may_view_grades": access.may(request.user, "gradebook.view_grade"),
+            "may_view_attestation": access.may(request.user, "attestation.view_academicdebt"),
             "assignment_form": AssignmentForm(group=group) if may_assign else None,
             "may_change": access.may(request.user, "programs.change_group"),
             "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),

@@ -36,3 +36,25 @@ def test_summary_takes_the_last_signed_result_of_each_module(course, teacher):
     assert rows[course["classmate"].pk].intermediate == ["зачтено", "—"]
     assert rows[course["classmate"].pk].open_debts == 0
     assert rows[course["classmate"].pk].final == "—"
+
+
+def test_debts_and_admission_pages(client, course, teacher):
+    from django.urls import reverse
+
+    statement = services.create_intermediate_statement(
+        by=teacher, group=course["group"], module=course["credit"], held_on=dt.date(2026, 11, 20)
+    )
+    for enrollment, text in (
+        (course["own"], "зачтено"),
+        (course["classmate"], "н"),
+        (course["third"], "зачтено"),
+    ):
+        services.set_result(by=teacher, protocol=statement, enrollment=enrollment, text=text)
+    services.sign_protocol(by=teacher, protocol=statement)
+    client.force_login(teacher)
+    debts = client.get(reverse("attestation:group_debts", args=[course["group"].pk])).content.decode()
+    assert "Петров Пётр Петрович" in debts and "20.12.2026" in debts and "не ликвидирована" in debts
+    assert "Смирнова" not in debts
+    admission = client.get(reverse("attestation:group_admission", args=[course["group"].pk])).content.decode()
+    assert "Допущено: 0 из 3" in admission  # the exam module is not attested yet
+    assert "академическая задолженность по модулю «Введение»" in admission

@@ -77,6 +77,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("gradebook:cell_history", ""): ("get", ("login", 404, 404, 404, 404, 403)),
     ("gradebook:overdue", ""): ("get", ALL_STAFF),
     ("gradebook:my_grades", ""): ("get", ("login", 403, 403, 403, 403, 200)),
+    ("attestation:group_debts", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_debts", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_admission", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_admission", "other"): ("get", FOREIGN_VIEW),
 }
 
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from zachetka.attestation import views
+
+app_name = "attestation"
+urlpatterns = [
+    path("groups/<int:pk>/debts/", views.group_debts, name="group_debts"),
+    path("groups/<int:pk>/admission/", views.group_admission, name="group_admission"),
+]
