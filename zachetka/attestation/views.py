@@ -1,8 +1,10 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from urllib.parse import quote
 
-from zachetka.attestation import services
-from zachetka.attestation.models import AcademicDebt
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from zachetka.attestation import pdf, services
+from zachetka.attestation.models import AcademicDebt, Protocol
 from zachetka.core import access
 from zachetka.programs.models import Group
 
@@ -39,3 +41,29 @@ def group_admission(request: HttpRequest, pk: int) -> HttpResponse:
             "admitted": sum(1 for a in admissions if a.is_admitted),
         },
     )
+
+
+def group_protocols(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every statement and protocol of a group, annulled ones included, with their PDFs."""
+    access.require(request.user, "attestation.view_protocol")
+    try:
+        group = Group.objects.visible_to(request.user).select_related("program").get(pk=pk)
+    except Group.DoesNotExist as error:
+        raise Http404("Группа не найдена.") from error
+    protocols = (
+        Protocol.objects.filter(group=group)
+        .select_related("module", "commission", "examiner", "replaces")
+        .order_by("-held_on", "-number")
+    )
+    return render(request, "attestation/group_protocols.html", {"group": group, "protocols": protocols})
+
+
+def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, "attestation.view_protocol")
+    protocol = get_object_or_404(
+        Protocol.objects.visible_to(request.user).select_related("group__program", "module", "commission"),
+        pk=pk,
+    )
+    response = HttpResponse(pdf.render_protocol_pdf(protocol), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'Протокол {protocol.number}.pdf')}"
+    return response

@@ -72,3 +72,33 @@ def test_final_protocol_pdf_lists_commission_topics_and_decisions(course, teache
     assert "Председатель" in text and "Иванова Председатель" in text and "Секретарь" in text
     assert "Цифровой след урока" in text and "выдать справку об обучении" in text
     assert "приказом № 15-о от 01.09.2026" in text
+
+
+def test_protocols_page_lists_annulled_and_replacement_with_pdf(client, course, teacher, director, pdf_text):
+    from django.urls import reverse
+
+    protocol = services.create_intermediate_statement(
+        by=teacher, group=course["group"], module=course["credit"], held_on=dt.date(2026, 11, 20)
+    )
+    for enrollment in (course["own"], course["classmate"], course["third"]):
+        services.set_result(by=teacher, protocol=protocol, enrollment=enrollment, text="зачтено")
+    services.sign_protocol(by=teacher, protocol=protocol)
+    services.annul_protocol(by=director, protocol=protocol, reason="Неверная дата заседания")
+    replacement = services.create_intermediate_statement(
+        by=teacher,
+        group=course["group"],
+        module=course["credit"],
+        held_on=dt.date(2026, 11, 21),
+        replaces=protocol,
+    )
+    client.force_login(teacher)
+    page = client.get(reverse("attestation:group_protocols", args=[course["group"].pk])).content.decode()
+    assert "№ ПА-2026-0001" in page and "аннулирован" in page and "Неверная дата заседания" in page
+    assert "№ ПА-2026-0002" in page and "взамен № ПА-2026-0001" in page
+    response = client.get(reverse("attestation:protocol_pdf", args=[protocol.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "АННУЛИРОВАН" in pdf_text(response.content)
+    replacement_text = pdf_text(
+        client.get(reverse("attestation:protocol_pdf", args=[replacement.pk])).content
+    )
+    assert "взамен аннулированного протокола № ПА-2026-0001" in replacement_text

@@ -81,7 +81,26 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:group_debts", "other"): ("get", FOREIGN_VIEW),
     ("attestation:group_admission", "mine"): ("get", ALL_STAFF),
     ("attestation:group_admission", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_protocols", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_protocols", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:protocol_pdf", "mine_protocol"): ("get", ALL_STAFF),
+    ("attestation:protocol_pdf", "other_protocol"): ("get", FOREIGN_VIEW),
 }
+
+
+def _protocol(group):  # noqa: ANN001, ANN202
+    from zachetka.attestation.models import Protocol
+    from zachetka.gradebook.models import GradingScale
+
+    return Protocol.objects.create(
+        kind=Protocol.Kind.INTERMEDIATE,
+        number=f"ПА-2026-{group.pk:04d}",
+        held_on=group.starts_on,
+        group=group,
+        module=group.program.modules.first(),
+        scale=GradingScale.objects.get(kind="pass_fail"),
+        created_by=group.curator,
+    )
 
 
 def _objects(world: dict) -> dict:
@@ -101,6 +120,8 @@ def _objects(world: dict) -> dict:
         "stranger_enrollment": world["enrollments"]["stranger"],
         "mine_gm": [mine.pk, mine.program.modules.first().pk],
         "other_gm": [other.pk, other.program.modules.first().pk],
+        "mine_protocol": _protocol(mine),
+        "other_protocol": _protocol(other),
         "mine_assessment": world["assessments"]["mine"],
         "other_assessment": world["assessments"]["other"],
     }
@@ -146,6 +167,13 @@ def test_access(
     }
     if role != "anonymous":
         client.force_login(users[role])
+    if url_name == "attestation:protocol_pdf" and expected == 200:
+        try:
+            import weasyprint  # noqa: F401 - rendering a PDF needs Pango
+        except OSError:
+            pytest.skip(
+                "PDF не строится: установите Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
+            )
     target = _objects(world)[object_key] if object_key else None
     args = target if isinstance(target, list) else [target.pk] if target is not None else []
     url = reverse(url_name, args=args)
