@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from zachetka.attestation.models import (
@@ -109,14 +110,19 @@ def create_commission(
     return commission
 
 
-def attempts_made(enrollment: Enrollment, module: Module) -> int:
-    """Signed intermediate sittings of this module that included the learner."""
-    return ProtocolResult.objects.filter(
-        enrollment=enrollment,
-        protocol__module=module,
-        protocol__kind=Protocol.Kind.INTERMEDIATE,
-        protocol__status=Protocol.Status.SIGNED,
-    ).count()
+def attempts_made(enrollments: list[Enrollment], module: Module) -> dict[int, int]:
+    """Per enrolment id: signed intermediate sittings of this module that included the learner."""
+    counts = (
+        ProtocolResult.objects.filter(
+            enrollment__in=enrollments,
+            protocol__module=module,
+            protocol__kind=Protocol.Kind.INTERMEDIATE,
+            protocol__status=Protocol.Status.SIGNED,
+        )
+        .values("enrollment_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["enrollment_id"]: row["n"] for row in counts}
 
 
 def _prefill(module: Module, scale: GradingScale, result: int | None) -> str:
@@ -175,7 +181,9 @@ def create_intermediate_statement(
         debtors = AcademicDebt.objects.filter(
             enrollment__group=group, module=module, closed_at__isnull=True
         ).select_related("enrollment__learner")
-        enrollments = [d.enrollment for d in debtors if attempts_made(d.enrollment, module) == attempt - 1]
+        owing = [debt.enrollment for debt in debtors]
+        made = attempts_made(owing, module)
+        enrollments = [e for e in owing if made.get(e.pk, 0) == attempt - 1]
         if not enrollments:
             raise ValidationError(
                 f"Нет слушателей с задолженностью по модулю, допущенных к попытке № {attempt}."
@@ -405,10 +413,9 @@ def _take_effect(by: User, protocol: Protocol) -> None:
             gradebook_services.lock_for_attestation(by=by, protocol=protocol)
         return
     for result in results:
-        enrollment = Enrollment.objects.get(pk=result.enrollment_id)
         program_services.complete_enrollment(
             by=by,
-            enrollment=enrollment,
+            enrollment=result.enrollment,
             completed_on=protocol.held_on,
             outcome=Enrollment.Outcome.PASSED if result.is_passing else Enrollment.Outcome.FAILED,
             reason=f"Протокол итоговой аттестации № {protocol.number} от {protocol.held_on:%d.%m.%Y}",
@@ -418,17 +425,26 @@ def _take_effect(by: User, protocol: Protocol) -> None:
 def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
     now = timezone.now()
     due_on = protocol.held_on + dt.timedelta(days=settings.ACADEMIC_DEBT_DAYS)
+    open_debts = {
+        debt.enrollment_id: debt
+        for debt in AcademicDebt.objects.filter(
+            enrollment__in=[r.enrollment_id for r in results], module=protocol.module, closed_at__isnull=True
+        )
+    }
+    cleared, arisen = [], []
     for result in results:
-        open_debt = AcademicDebt.objects.filter(
-            enrollment=result.enrollment, module=protocol.module, closed_at__isnull=True
-        ).first()
+        open_debt = open_debts.get(result.enrollment_id)
         if result.is_passing and open_debt:
             open_debt.closed_by, open_debt.closed_at = protocol, now
-            open_debt.save(update_fields=["closed_by", "closed_at"])
+            cleared.append(open_debt)
         elif not result.is_passing and open_debt is None:
-            AcademicDebt.objects.create(
-                enrollment=result.enrollment, module=protocol.module, arisen_from=protocol, due_on=due_on
+            arisen.append(
+                AcademicDebt(
+                    enrollment=result.enrollment, module=protocol.module, arisen_from=protocol, due_on=due_on
+                )
             )
+    AcademicDebt.objects.bulk_update(cleared, ["closed_by", "closed_at"])
+    AcademicDebt.objects.bulk_create(arisen)
 
 
 @transaction.atomic
