@@ -47,3 +47,20 @@ def course(world, teacher, director, make_user, make_learner, make_enrollment):
         "five": GradingScale.objects.get(kind="five_point"),
         "gradebook_lock": gradebook_services.is_locked,
     }
+
+
+@pytest.fixture
+def pass_all_modules(course, teacher):
+    """Sign an intermediate statement for every module: all pass, except `failing` if given."""
+
+    def sign(failing=None):  # noqa: ANN001, ANN202
+        for module, passing, failed in (("credit", "зачтено", "не зачтено"), ("exam", "4", "2")):
+            statement = services.create_intermediate_statement(
+                by=teacher, group=course["group"], module=course[module], held_on=dt.date(2026, 11, 20)
+            )
+            for result in statement.results.select_related("enrollment"):
+                text = failed if result.enrollment == failing else passing
+                services.set_result(by=teacher, protocol=statement, enrollment=result.enrollment, text=text)
+            services.sign_protocol(by=teacher, protocol=statement)
+
+    return sign

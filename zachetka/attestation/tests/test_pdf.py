@@ -25,19 +25,10 @@ def test_statement_pdf_names_learners_results_and_signatures(course, teacher, pd
     assert "Преподавательская Ирина" in text
 
 
-def test_final_protocol_pdf_lists_commission_topics_and_decisions(course, teacher, director, pdf_text):
-    for module in ("credit", "exam"):
-        statement = services.create_intermediate_statement(
-            by=teacher, group=course["group"], module=course[module], held_on=dt.date(2026, 11, 20)
-        )
-        for result in statement.results.select_related("enrollment"):
-            services.set_result(
-                by=teacher,
-                protocol=statement,
-                enrollment=result.enrollment,
-                text="зачтено" if module == "credit" else "5",
-            )
-        services.sign_protocol(by=teacher, protocol=statement)
+def test_final_protocol_pdf_lists_commission_topics_and_decisions(
+    course, director, pass_all_modules, pdf_text
+):
+    pass_all_modules()
     protocol = services.create_final_protocol(
         by=director,
         group=course["group"],
@@ -46,27 +37,14 @@ def test_final_protocol_pdf_lists_commission_topics_and_decisions(course, teache
         commission=course["commission"],
         scale=course["five"],
     )
-    services.set_result(
-        by=course["secretary"],
-        protocol=protocol,
-        enrollment=course["own"],
-        text="5",
-        work_topic="Цифровой след урока",
-    )
-    services.set_result(
-        by=course["secretary"],
-        protocol=protocol,
-        enrollment=course["classmate"],
-        text="2",
-        work_topic="Облачный класс",
-    )
-    services.set_result(
-        by=course["secretary"],
-        protocol=protocol,
-        enrollment=course["third"],
-        text="4",
-        work_topic="Тесты в СДО",
-    )
+    for key, text, topic in (
+        ("own", "5", "Цифровой след урока"),
+        ("classmate", "2", "Облачный класс"),
+        ("third", "4", "Тесты в СДО"),
+    ):
+        services.set_result(
+            by=course["secretary"], protocol=protocol, enrollment=course[key], text=text, work_topic=topic
+        )
     text = pdf_text(pdf.render_protocol_pdf(protocol))
     assert "ПРОТОКОЛ ЗАСЕДАНИЯ АТТЕСТАЦИОННОЙ КОМИССИИ" in text
     assert "Председатель" in text and "Иванова Председатель" in text and "Секретарь" in text

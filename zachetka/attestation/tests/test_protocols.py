@@ -171,23 +171,8 @@ def test_only_a_seat_signs(course, teacher, curator):
         services.sign_protocol(by=curator, protocol=protocol)
 
 
-def _pass_all_modules(course, teacher, failing=None):
-    for module in ("credit", "exam"):
-        protocol = _statement(course, teacher, module=module)
-        for result in protocol.results.select_related("enrollment"):
-            passing = "зачтено" if module == "credit" else "4"
-            failed = "не зачтено" if module == "credit" else "2"
-            services.set_result(
-                by=teacher,
-                protocol=protocol,
-                enrollment=result.enrollment,
-                text=failed if result.enrollment == failing else passing,
-            )
-        services.sign_protocol(by=teacher, protocol=protocol)
-
-
-def test_admission_shows_who_and_why(course, teacher):
-    _pass_all_modules(course, teacher, failing=course["third"])
+def test_admission_shows_who_and_why(course, pass_all_modules):
+    pass_all_modules(failing=course["third"])
     admission = {a.enrollment.pk: a for a in services.final_admission(course["group"])}
     assert admission[course["own"].pk].is_admitted
     third = admission[course["third"].pk]
@@ -195,8 +180,8 @@ def test_admission_shows_who_and_why(course, teacher):
     assert any("академическая задолженность" in reason for reason in third.reasons)
 
 
-def test_final_protocol_takes_only_the_admitted_and_completes_enrollments(course, teacher, director):
-    _pass_all_modules(course, teacher, failing=course["third"])
+def test_final_protocol_takes_only_the_admitted_and_completes_enrollments(course, director, pass_all_modules):
+    pass_all_modules(failing=course["third"])
     protocol = services.create_final_protocol(
         by=director,
         group=course["group"],
