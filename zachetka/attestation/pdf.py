@@ -1,43 +1,58 @@
-"""Protocols as PDF (A4, Cyrillic fonts, signature lines), rendered from an HTML template."""
+"""Protocols and the consolidated statement as PDF (A4, Cyrillic fonts, signature lines),
+rendered from HTML templates by WeasyPrint (Debian: libpango-1.0-0, libpangoft2-1.0-0)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from zachetka.attestation.models import CommissionMember, Protocol
+from zachetka.attestation import selectors
+from zachetka.attestation.models import Commission, CommissionMember, Protocol
+
+_ROLE_ORDER = {
+    CommissionMember.Role.CHAIR: 0,
+    CommissionMember.Role.MEMBER: 1,
+    CommissionMember.Role.SECRETARY: 2,
+}
+
+
+def commission_members(commission: Commission) -> list[CommissionMember]:
+    """Chair first, then members, the secretary last, as a protocol lists them."""
+    members = list(commission.members.select_related("user").order_by("pk"))
+    return sorted(members, key=lambda member: _ROLE_ORDER[member.role])
+
+
+def ordered_members(protocol: Protocol) -> list[CommissionMember]:
+    return commission_members(protocol.commission) if protocol.commission_id else []
 
 
 def protocol_context(protocol: Protocol) -> dict:
-    members = []
-    if protocol.commission_id:
-        members = list(protocol.commission.members.select_related("user").order_by("role", "pk"))
-    role_order = {
-        CommissionMember.Role.CHAIR: 0,
-        CommissionMember.Role.MEMBER: 1,
-        CommissionMember.Role.SECRETARY: 2,
-    }
-    members.sort(key=lambda member: role_order[member.role])
-    results = list(
-        protocol.results.select_related("enrollment__learner").order_by(
-            "enrollment__learner__last_name",
-            "enrollment__learner__first_name",
-            "enrollment__learner__middle_name",
-        )
-    )
+    results = selectors.protocol_results(protocol)
     return {
         "organization": settings.ORGANIZATION_NAME,
         "protocol": protocol,
         "group": protocol.group,
         "program": protocol.group.program,
         "module": protocol.module,
-        "members": members,
+        "members": ordered_members(protocol),
         "results": results,
         "passed": sum(1 for r in results if r.is_passing),
     }
 
 
-def render_protocol_pdf(protocol: Protocol) -> bytes:
-    """The protocol's PDF. WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0)."""
+def _pdf(template: str, context: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("attestation/protocol_pdf.html", protocol_context(protocol))
+    html = render_to_string(template, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_protocol_pdf(protocol: Protocol) -> bytes:
+    return _pdf("attestation/protocol_pdf.html", protocol_context(protocol))
+
+
+def render_summary_pdf(summary: selectors.Summary) -> bytes:
+    """The consolidated statement on landscape A4, module titles as numbered columns."""
+    return _pdf(
+        "attestation/summary_pdf.html",
+        {"organization": settings.ORGANIZATION_NAME, "summary": summary, "printed_on": timezone.localdate()},
+    )

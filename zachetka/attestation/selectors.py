@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
 
-from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
-from zachetka.programs.models import Enrollment, Group, Module
+from zachetka.attestation.models import AcademicDebt, Commission, Protocol, ProtocolResult
+from zachetka.core import access, roles
+from zachetka.programs.models import Enrollment, Group, Module, Program
 
 Actor = User | AnonymousUser
 
@@ -58,3 +60,85 @@ def group_summary(user: Actor, group_pk: int) -> Summary:
         debts[enrollment_id] = debts.get(enrollment_id, 0) + 1
     rows = [SummaryRow(e, intermediate[e.pk], final.get(e.pk, "—"), debts.get(e.pk, 0)) for e in enrollments]
     return Summary(group=group, modules=modules, rows=rows)
+
+
+def commission_candidates() -> QuerySet[User]:
+    """Staff who may sit on a commission: everyone active but learners."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles.STAFF_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def commissions_visible_to(user: Actor) -> QuerySet[Commission]:
+    """The administration sees every commission; others those of their programs and groups and
+    those they sit on."""
+    commissions = Commission.objects.select_related("program", "group")
+    if access.sees_everything(user):
+        return commissions
+    return commissions.filter(
+        Q(program__in=Program.objects.visible_to(user))
+        | Q(group__in=Group.objects.visible_to(user))
+        | Q(members__user=user)
+    ).distinct()
+
+
+def protocol_for(user: Actor, pk: int) -> Protocol:
+    """A protocol of a group the user sees, with what its page shows; Protocol.DoesNotExist else."""
+    return (
+        Protocol.objects.visible_to(user)
+        .select_related(
+            "group__program",
+            "module",
+            "commission",
+            "examiner",
+            "scale",
+            "replaces",
+            "created_by",
+            "annulled_by",
+        )
+        .get(pk=pk)
+    )
+
+
+def protocol_results(protocol: Protocol) -> list[ProtocolResult]:
+    return list(
+        protocol.results.select_related("enrollment__learner").order_by(
+            "enrollment__learner__last_name",
+            "enrollment__learner__first_name",
+            "enrollment__learner__middle_name",
+        )
+    )
+
+
+def replacement_of(protocol: Protocol) -> Protocol | None:
+    return Protocol.objects.filter(replaces=protocol).first()
+
+
+def debts_visible_to(user: Actor) -> QuerySet[AcademicDebt]:
+    return AcademicDebt.objects.filter(access.enrollment_scope(user, prefix="enrollment__")).select_related(
+        "enrollment__learner", "enrollment__group", "module", "arisen_from", "closed_by"
+    )
+
+
+def learner_debts(user: Actor, learner_pk: int) -> QuerySet[AcademicDebt]:
+    """Every debt of one learner across their enrolments, open ones first."""
+    return debts_visible_to(user).filter(enrollment__learner_id=learner_pk).order_by("closed_at", "due_on")
+
+
+def attempts_by_module(group: Group) -> dict[int, dict]:
+    """Per module of a group: the statements by attempt (not annulled) and open debts, for the
+    group's attestation overview."""
+    overview: dict[int, dict] = {}
+    for protocol in Protocol.objects.filter(group=group, kind=Protocol.Kind.INTERMEDIATE).exclude(
+        status=Protocol.Status.ANNULLED
+    ):
+        overview.setdefault(protocol.module_id, {"statements": [], "open_debts": 0})["statements"].append(
+            protocol
+        )
+    for module_id in AcademicDebt.objects.filter(enrollment__group=group, closed_at__isnull=True).values_list(
+        "module_id", flat=True
+    ):
+        overview.setdefault(module_id, {"statements": [], "open_debts": 0})["open_debts"] += 1
+    return overview

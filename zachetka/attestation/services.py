@@ -20,11 +20,12 @@ from zachetka.attestation.models import (
     ProtocolResult,
 )
 from zachetka.core import access, audit
+from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import GradingScale
 from zachetka.programs import services as program_services
-from zachetka.programs.models import Enrollment, Group, Module, Program
+from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
 # 273-ФЗ art. 58 ч. 5: intermediate attestation may be passed again at most twice.
 MAX_ATTEMPTS = 3
@@ -141,9 +142,13 @@ def create_intermediate_statement(
     held_on: dt.date,
     attempt: int = 1,
     commission: Commission | None = None,
+    examiner: User | None = None,
     replaces: Protocol | None = None,
 ) -> Protocol:
     """Open a statement of a module's intermediate attestation, pre-filled from the gradebook.
+
+    Without a commission the statement is the examiner's to sign: `examiner`, a teacher of the
+    module in the group, or else the author.
 
     Attempt 1 lists every learner who is studying; attempts 2 and 3 (retakes) list those whose
     debt in the module is open and who have made exactly attempt − 1 attempts.
@@ -166,6 +171,12 @@ def create_intermediate_statement(
         raise ValidationError(
             "Вторая пересдача проводится комиссией (ч. 6 ст. 58 273-ФЗ): выберите комиссию."
         )
+    if (
+        examiner is not None
+        and examiner != by
+        and not TeachingAssignment.objects.filter(group=group, module=module, teacher=examiner).exists()
+    ):
+        raise ValidationError({"examiner": "Экзаменатор — преподаватель этого модуля в группе."})
     scale = GradingScale.objects.get(kind=FORM_SCALES[module.attestation_form])
     if attempt == 1:
         if (
@@ -196,7 +207,7 @@ def create_intermediate_statement(
         module=module,
         attempt=attempt,
         commission=commission,
-        examiner=None if commission else by,
+        examiner=None if commission else examiner or by,
         scale=scale,
         created_by=by,
         replaces=replaces,
@@ -284,8 +295,8 @@ def create_final_protocol(
         and not Protocol.objects.filter(pk=replaces.pk, status=Protocol.Status.ANNULLED).exists()
     ):
         raise ValidationError("Новый протокол составляется взамен только аннулированного.")
-    if not Group.objects.visible_to(by).filter(pk=group.pk).exists():
-        raise PermissionDenied("Группа недоступна.")
+    if not access.manages_group(by, group.pk):
+        raise PermissionDenied("Протокол итоговой аттестации составляют учебная часть и куратор группы.")
     admitted = [a.enrollment for a in final_admission(group) if a.is_admitted]
     if not admitted:
         raise ValidationError("Нет слушателей, допущенных к итоговой аттестации.")
@@ -315,43 +326,104 @@ def create_final_protocol(
     return protocol
 
 
+@dataclass(frozen=True)
+class ResultEntry:
+    """One learner's line as typed: the result and, for a defense, the topic of the work."""
+
+    enrollment_id: int
+    text: str
+    work_topic: str | None = None
+
+
 @transaction.atomic
-def set_result(
-    *,
-    by: User,
-    protocol: Protocol,
-    enrollment: Enrollment,
-    text: str,
-    work_topic: str | None = None,
-) -> ProtocolResult:
-    """Write one learner's result in a draft protocol."""
-    protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+def set_results(
+    *, by: User, protocol: Protocol, entries: list[ResultEntry], expected_version: int | None = None
+) -> Protocol:
+    """Write learners' results in a draft protocol, all or nothing.
+
+    Every line is checked first; any bad value refuses the whole save with a message per learner
+    (keyed by enrolment id). `expected_version` is the version the form was built from: a save
+    over someone else's newer one is refused instead of overwriting it.
+    """
+    protocol = Protocol.objects.select_for_update().select_related("scale").get(pk=protocol.pk)
     _require_draft(protocol)
     _require_signer_or_author(by, protocol)
-    result = ProtocolResult.objects.select_for_update().get(protocol=protocol, enrollment=enrollment)
-    mark = protocol.scale.interpret(text)
-    before = {"value": result.value, "work_topic": result.work_topic}
-    result.value, result.is_passing, result.is_absent = mark.value, mark.is_passing, mark.is_absent
-    if work_topic is not None:
-        result.work_topic = work_topic.strip()
-    if protocol.kind == Protocol.Kind.FINAL:
-        result.decision = (
-            ProtocolResult.Decision.QUALIFICATION_DOCUMENT
-            if mark.is_passing
-            else ProtocolResult.Decision.CERTIFICATE_OF_STUDY
-        )
-    result.save()
+    if expected_version is not None and protocol.version != expected_version:
+        raise ConcurrentEditError(protocol)
+    results = {r.enrollment_id: r for r in protocol.results.select_related("enrollment__learner")}
+    scale_values = list(protocol.scale.values.all())
+    errors: dict[str, str] = {}
+    changed: list[ProtocolResult] = []
+    before: dict[str, dict] = {}
+    after: dict[str, dict] = {}
+    for entry in entries:
+        result = results.get(entry.enrollment_id)
+        if result is None:
+            raise ValidationError("Слушатель не включён в этот протокол.")
+        try:
+            mark = protocol.scale.interpret(entry.text, scale_values)
+        except ValidationError as error:
+            errors[str(entry.enrollment_id)] = f"{result.enrollment.learner.full_name}: {error.messages[0]}"
+            continue
+        topic = result.work_topic if entry.work_topic is None else " ".join(entry.work_topic.split())
+        if len(topic) > ProtocolResult._meta.get_field("work_topic").max_length:
+            errors[str(entry.enrollment_id)] = (
+                f"{result.enrollment.learner.full_name}: тема итоговой работы длиннее 500 символов."
+            )
+            continue
+        if (mark.value, topic) == (result.value, result.work_topic):
+            continue
+        key = str(result.enrollment.learner_id)
+        before[key] = {"value": result.value, "work_topic": result.work_topic}
+        result.value, result.is_passing, result.is_absent = mark.value, mark.is_passing, mark.is_absent
+        result.work_topic = topic
+        if protocol.kind == Protocol.Kind.FINAL:
+            result.decision = (
+                ProtocolResult.Decision.QUALIFICATION_DOCUMENT
+                if mark.is_passing
+                else ProtocolResult.Decision.CERTIFICATE_OF_STUDY
+            )
+        after[key] = {"value": result.value, "work_topic": result.work_topic}
+        changed.append(result)
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return protocol
+    ProtocolResult.objects.bulk_update(
+        changed, ["value", "is_passing", "is_absent", "work_topic", "decision"]
+    )
+    # A signature covers the results as they were signed: a change calls for signing again.
+    withdrawn = [
+        name
+        for name in ("chair_signed_at", "secretary_signed_at", "examiner_signed_at")
+        if getattr(protocol, name)
+    ]
+    for name in withdrawn:
+        setattr(protocol, name, None)
+    save_versioned(protocol, expected_version=protocol.version, fields=withdrawn)
     audit.record(
         by=by,
         action=audit.Action.PROTOCOL_RESULT_SET,
         subject=protocol,
         before=before,
-        after={"value": result.value, "work_topic": result.work_topic, "learner": enrollment.learner_id},
+        after=after,
+        extra={"signatures_withdrawn": withdrawn} if withdrawn else None,
     )
-    return result
+    return protocol
 
 
-def _seat(user: User, protocol: Protocol) -> str | None:
+def set_result(
+    *, by: User, protocol: Protocol, enrollment: Enrollment, text: str, work_topic: str | None = None
+) -> ProtocolResult:
+    """Write one learner's result in a draft protocol."""
+    set_results(by=by, protocol=protocol, entries=[ResultEntry(enrollment.pk, text, work_topic)])
+    return ProtocolResult.objects.get(protocol=protocol, enrollment=enrollment)
+
+
+def seat_of(user: User, protocol: Protocol) -> str | None:
+    """Where the user signs this protocol: "examiner", a commission role, or None."""
+    if not user.is_authenticated:
+        return None
     if protocol.commission_id is None:
         return "examiner" if protocol.examiner_id == user.pk else None
     return (
@@ -361,36 +433,63 @@ def _seat(user: User, protocol: Protocol) -> str | None:
     )
 
 
+SIGNING_SEATS = ("examiner", CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY)
+
+
+def has_signed(protocol: Protocol, seat: str) -> bool:
+    return bool(getattr(protocol, f"{seat}_signed_at", None))
+
+
+def may_fill(user: User, protocol: Protocol) -> bool:
+    """Results are entered by the author, the examiner, the commission, the module's graders and
+    the registry staff."""
+    if not access.may(user, "attestation.change_protocol"):
+        return False
+    if protocol.created_by_id == user.pk or seat_of(user, protocol) or access.sees_everything(user):
+        return True
+    return bool(protocol.module_id and access.may_grade(user, protocol.group_id, protocol.module_id))
+
+
 def _require_signer_or_author(by: User, protocol: Protocol) -> None:
-    if protocol.created_by_id == by.pk or _seat(by, protocol) or access.sees_everything(by):
-        return
-    if protocol.module_id and access.may_grade(by, protocol.group_id, protocol.module_id):
+    if may_fill(by, protocol):
         return
     raise PermissionDenied("Заполнять протокол могут его автор, экзаменатор, члены комиссии и учебная часть.")
 
 
 @transaction.atomic
-def sign_protocol(*, by: User, protocol: Protocol) -> Protocol:
+def sign_protocol(*, by: User, protocol: Protocol, expected_version: int | None = None) -> Protocol:
     """Sign a draft as its examiner, or as the commission's chair or secretary; when every
-    signature is there, the protocol becomes signed and its results take effect."""
+    signature is there, the protocol becomes signed and its results take effect.
+
+    `expected_version` is the version the signer read: results changed since are not signed
+    unseen."""
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     _require_draft(protocol)
-    seat = _seat(by, protocol)
+    seat = seat_of(by, protocol)
+    if seat not in SIGNING_SEATS:
+        raise PermissionDenied(
+            "Протокол подписывают председатель и секретарь комиссии, ведомость — экзаменатор."
+        )
+    if expected_version is not None and protocol.version != expected_version:
+        raise ConcurrentEditError(protocol)
     now = timezone.now()
     if seat == "examiner":
         protocol.examiner_signed_at = now
     elif seat == CommissionMember.Role.CHAIR:
         protocol.chair_signed_at = now
-    elif seat == CommissionMember.Role.SECRETARY:
-        protocol.secretary_signed_at = now
     else:
-        raise PermissionDenied(
-            "Протокол подписывают председатель и секретарь комиссии, ведомость — экзаменатор."
-        )
+        protocol.secretary_signed_at = now
     empty = protocol.results.filter(value="").select_related("enrollment__learner")
     if empty:
         names = ", ".join(r.enrollment.learner.short_name for r in empty[:5])
         raise ValidationError(f"Не у всех слушателей есть результат ({names}); неявку отмечайте «н».")
+    if protocol.final_form == Protocol.FinalForm.DEFENSE:
+        untitled = protocol.results.filter(work_topic="", is_absent=False).select_related(
+            "enrollment__learner"
+        )
+        if untitled:
+            names = ", ".join(r.enrollment.learner.short_name for r in untitled[:5])
+            raise ValidationError(f"Не указана тема итоговой работы ({names}).")
     audit.record(by=by, action=audit.Action.PROTOCOL_SIGNATURE, subject=protocol, after={"seat": seat})
     complete = (
         protocol.examiner_signed_at
@@ -401,6 +500,7 @@ def sign_protocol(*, by: User, protocol: Protocol) -> Protocol:
         protocol.status, protocol.signed_at = Protocol.Status.SIGNED, now
         _take_effect(by, protocol)
         audit.record(by=by, action=audit.Action.PROTOCOL_SIGNED, subject=protocol)
+    protocol.version += 1
     protocol.save()
     return protocol
 
@@ -458,6 +558,7 @@ def annul_protocol(*, by: User, protocol: Protocol, reason: str) -> Protocol:
         raise ValidationError({"reason": "Укажите основание аннулирования."})
     protocol.status, protocol.annulled_at, protocol.annulled_by = Protocol.Status.ANNULLED, timezone.now(), by
     protocol.annul_reason = reason.strip()
+    protocol.version += 1
     protocol.save()
     # Debts that arose from the annulled sitting are void; its replacement decides anew.
     AcademicDebt.objects.filter(arisen_from=protocol, closed_at__isnull=True).update(

@@ -1,36 +1,107 @@
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from zachetka.attestation import pdf, services
+from zachetka.attestation import export, pdf, selectors, services
+from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol
 from zachetka.core import access
+from zachetka.core.forms import add_service_errors
+from zachetka.core.versioning import ConcurrentEditError
+from zachetka.people.models import Learner
 from zachetka.programs.models import Group
 
 
-def _group(request: HttpRequest, pk: int) -> Group:
-    access.require(request.user, "attestation.view_academicdebt")
+def _group(request: HttpRequest, pk: int, permission: str) -> Group:
+    access.require(request.user, permission)
     try:
         return Group.objects.visible_to(request.user).select_related("program").get(pk=pk)
     except Group.DoesNotExist as error:
         raise Http404("Группа не найдена.") from error
 
 
+def _protocol(request: HttpRequest, pk: int) -> Protocol:
+    access.require(request.user, "attestation.view_protocol")
+    try:
+        return selectors.protocol_for(request.user, pk)
+    except Protocol.DoesNotExist as error:
+        raise Http404("Протокол не найден.") from error
+
+
+def _replaced(request: HttpRequest, group: Group) -> Protocol | None:
+    """The annulled protocol a new one is drawn up in place of (`?replaces=` on the form)."""
+    pk = request.POST.get("replaces") or request.GET.get("replaces")
+    if not pk:
+        return None
+    protocol = Protocol.objects.filter(group=group, pk=pk if str(pk).isdigit() else 0).first()
+    if protocol is None:
+        raise Http404("Аннулированный протокол не найден.")
+    return protocol
+
+
 def group_debts(request: HttpRequest, pk: int) -> HttpResponse:
     """Academic debts of a group: open ones with their deadlines, then those cleared."""
-    group = _group(request, pk)
+    group = _group(request, pk, "attestation.view_academicdebt")
     debts = (
         AcademicDebt.objects.filter(enrollment__group=group)
         .select_related("enrollment__learner", "module", "arisen_from", "closed_by")
         .order_by("closed_at", "due_on", "enrollment__learner__last_name")
     )
-    return render(request, "attestation/group_debts.html", {"group": group, "debts": debts})
+    return render(
+        request,
+        "attestation/group_debts.html",
+        {"group": group, "debts": debts, "today": timezone.localdate()},
+    )
+
+
+def debt_list(request: HttpRequest) -> HttpResponse:
+    """Open academic debts across the groups the user sees; overdue ones on request."""
+    access.require(request.user, "attestation.view_academicdebt")
+    debts = selectors.debts_visible_to(request.user).filter(closed_at__isnull=True)
+    today = timezone.localdate()
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        debts = debts.filter(due_on__lt=today)
+    debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name")
+    page = Paginator(debts, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attestation/debt_list.html",
+        {
+            "page": page,
+            "overdue_only": overdue_only,
+            "today": today,
+            "querystring": "overdue=1" if overdue_only else "",
+        },
+    )
+
+
+def learner_debts(request: HttpRequest, pk: int) -> HttpResponse:
+    """One learner's academic debts in every enrolment, with the sittings that raised and
+    cleared them."""
+    access.require(request.user, "attestation.view_academicdebt")
+    learner = get_object_or_404(Learner.objects.visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "attestation/learner_debts.html",
+        {
+            "learner": learner,
+            "debts": selectors.learner_debts(request.user, learner.pk),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def group_admission(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is admitted to the final attestation and, for the others, why not."""
-    group = _group(request, pk)
+    group = _group(request, pk, "attestation.view_academicdebt")
     admissions = services.final_admission(group)
     return render(
         request,
@@ -39,31 +110,316 @@ def group_admission(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "admissions": admissions,
             "admitted": sum(1 for a in admissions if a.is_admitted),
+            "may_create": access.may(request.user, "attestation.add_protocol")
+            and access.manages_group(request.user, group.pk),
         },
     )
 
 
 def group_protocols(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every statement and protocol of a group, annulled ones included, with their PDFs."""
-    access.require(request.user, "attestation.view_protocol")
-    try:
-        group = Group.objects.visible_to(request.user).select_related("program").get(pk=pk)
-    except Group.DoesNotExist as error:
-        raise Http404("Группа не найдена.") from error
+    """A group's attestation: each module's statements and open debts, and every statement and
+    protocol, annulled ones included, with their PDFs."""
+    group = _group(request, pk, "attestation.view_protocol")
     protocols = (
         Protocol.objects.filter(group=group)
         .select_related("module", "commission", "examiner", "replaces")
         .order_by("-held_on", "-number")
     )
-    return render(request, "attestation/group_protocols.html", {"group": group, "protocols": protocols})
+    overview = selectors.attempts_by_module(group)
+    modules = [
+        (module, overview.get(module.pk, {"statements": [], "open_debts": 0}))
+        for module in group.program.modules.order_by("order")
+    ]
+    return render(
+        request,
+        "attestation/group_protocols.html",
+        {
+            "group": group,
+            "protocols": protocols,
+            "modules": modules,
+            "may_create": access.may(request.user, "attestation.add_protocol"),
+            "may_create_final": access.may(request.user, "attestation.add_protocol")
+            and access.manages_group(request.user, group.pk),
+        },
+    )
+
+
+def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draw up an intermediate statement (or a retake) of a module, pre-filled from the gradebook."""
+    group = _group(request, pk, "attestation.add_protocol")
+    modules = [
+        m for m in group.program.modules.order_by("order") if access.may_grade(request.user, group.pk, m.pk)
+    ]
+    if not modules:
+        raise PermissionDenied("Вы не ведёте модулей этой группы.")
+    replaces = _replaced(request, group)
+    initial = {"held_on": timezone.localdate(), "module": request.GET.get("module")}
+    if request.GET.get("attempt", "").isdigit():
+        initial["attempt"] = int(request.GET["attempt"])
+    if replaces is not None:
+        initial |= {"module": replaces.module_id, "attempt": replaces.attempt, "held_on": replaces.held_on}
+        initial |= {"commission": replaces.commission_id, "examiner": replaces.examiner_id}
+    form = StatementForm(request.POST or None, group=group, modules=modules, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            protocol = services.create_intermediate_statement(
+                by=request.user,
+                group=group,
+                module=data["module"],
+                held_on=data["held_on"],
+                attempt=data["attempt"],
+                commission=data["commission"],
+                examiner=data["examiner"],
+                replaces=replaces,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Ведомость № {protocol.number} составлена. Проверьте результаты.")
+            return redirect("attestation:protocol_detail", protocol.pk)
+    return render(
+        request,
+        "attestation/protocol_form.html",
+        {"form": form, "group": group, "replaces": replaces, "title": "Ведомость промежуточной аттестации"},
+    )
+
+
+def final_protocol_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the final attestation protocol for the learners admitted to it."""
+    group = _group(request, pk, "attestation.add_protocol")
+    if not access.manages_group(request.user, group.pk):
+        raise PermissionDenied("Протокол итоговой аттестации составляют учебная часть и куратор группы.")
+    replaces = _replaced(request, group)
+    initial = {"held_on": timezone.localdate()}
+    if replaces is not None:
+        initial |= {"held_on": replaces.held_on, "form": replaces.final_form}
+        initial |= {"commission": replaces.commission_id, "scale": replaces.scale_id}
+    form = FinalProtocolForm(request.POST or None, group=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            protocol = services.create_final_protocol(
+                by=request.user,
+                group=group,
+                held_on=data["held_on"],
+                form=data["form"],
+                commission=data["commission"],
+                scale=data["scale"],
+                replaces=replaces,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Протокол № {protocol.number} составлен. Внесите результаты.")
+            return redirect("attestation:protocol_detail", protocol.pk)
+    return render(
+        request,
+        "attestation/protocol_form.html",
+        {"form": form, "group": group, "replaces": replaces, "title": "Протокол итоговой аттестации"},
+    )
+
+
+def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A protocol: in draft, its results are entered here, all at once, then it is signed; once
+    signed it is read-only and may only be annulled (with a reason) and replaced."""
+    protocol = _protocol(request, pk)
+    results = selectors.protocol_results(protocol)
+    errors: dict[str, str] = {}
+    typed: dict[str, tuple[str, str]] = {}
+    if request.method == "POST":
+        typed = {
+            str(r.enrollment_id): (
+                request.POST.get(f"value-{r.enrollment_id}", ""),
+                request.POST.get(f"topic-{r.enrollment_id}", ""),
+            )
+            for r in results
+        }
+        entries = [
+            services.ResultEntry(
+                r.enrollment_id,
+                typed[str(r.enrollment_id)][0],
+                typed[str(r.enrollment_id)][1] if protocol.final_form == Protocol.FinalForm.DEFENSE else None,
+            )
+            for r in results
+        ]
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.set_results(
+                by=request.user, protocol=protocol, entries=entries, expected_version=version
+            )
+        except ConcurrentEditError as error:
+            messages.error(request, error.messages[0])
+            return redirect("attestation:protocol_detail", protocol.pk)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {key: messages_[0] for key, messages_ in error.message_dict.items()}
+            else:
+                messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Результаты сохранены.")
+            return redirect("attestation:protocol_detail", protocol.pk)
+    rows = [
+        {
+            "result": r,
+            "value": typed.get(str(r.enrollment_id), (r.value, r.work_topic))[0],
+            "topic": typed.get(str(r.enrollment_id), (r.value, r.work_topic))[1],
+            "error": errors.get(str(r.enrollment_id), ""),
+        }
+        for r in results
+    ]
+    seat = services.seat_of(request.user, protocol)
+    return render(
+        request,
+        "attestation/protocol_detail.html",
+        {
+            "protocol": protocol,
+            "program": protocol.group.program,
+            "rows": rows,
+            "errors": list(errors.values()),
+            "members": pdf.ordered_members(protocol),
+            "scale_hint": protocol.scale.allowed_hint(list(protocol.scale.values.all())),
+            "may_fill": protocol.is_draft and services.may_fill(request.user, protocol),
+            "seat": seat,
+            "may_sign": protocol.is_draft
+            and seat in services.SIGNING_SEATS
+            and not services.has_signed(protocol, seat),
+            "may_annul": protocol.can_become(Protocol.Status.ANNULLED)
+            and access.may(request.user, "attestation.delete_protocol"),
+            "replacement": selectors.replacement_of(protocol),
+            "may_replace": protocol.status == Protocol.Status.ANNULLED
+            and access.may(request.user, "attestation.add_protocol"),
+            "passed": sum(1 for r in results if r.is_passing),
+        },
+    )
+
+
+@require_POST
+def protocol_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    protocol = _protocol(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        protocol = services.sign_protocol(by=request.user, protocol=protocol, expected_version=version)
+    except ConcurrentEditError:
+        messages.error(
+            request, "Результаты изменились, пока вы их просматривали. Проверьте их и подпишите снова."
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if protocol.status == Protocol.Status.SIGNED:
+            messages.success(request, f"Протокол № {protocol.number} подписан и вступил в силу.")
+        else:
+            messages.success(request, "Ваша подпись поставлена. Протокол ждёт второй подписи.")
+    return redirect("attestation:protocol_detail", protocol.pk)
+
+
+@require_POST
+def protocol_annul(request: HttpRequest, pk: int) -> HttpResponse:
+    protocol = _protocol(request, pk)
+    try:
+        services.annul_protocol(by=request.user, protocol=protocol, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Протокол № {protocol.number} аннулирован. Составьте новый взамен.")
+    return redirect("attestation:protocol_detail", protocol.pk)
 
 
 def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(request.user, "attestation.view_protocol")
-    protocol = get_object_or_404(
-        Protocol.objects.visible_to(request.user).select_related("group__program", "module", "commission"),
-        pk=pk,
-    )
+    protocol = _protocol(request, pk)
     response = HttpResponse(pdf.render_protocol_pdf(protocol), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'Протокол {protocol.number}.pdf')}"
     return response
+
+
+def _summary(request: HttpRequest, pk: int) -> selectors.Summary:
+    access.require(request.user, "attestation.view_protocol")
+    try:
+        return selectors.group_summary(request.user, pk)
+    except Group.DoesNotExist as error:
+        raise Http404("Группа не найдена.") from error
+
+
+def group_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consolidated statement (сводная ведомость) of a group."""
+    return render(request, "attestation/group_summary.html", {"summary": _summary(request, pk)})
+
+
+def group_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = _summary(request, pk)
+    response = HttpResponse(pdf.render_summary_pdf(summary), content_type="application/pdf")
+    name = quote(f"Сводная ведомость {summary.group.code}.pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    return response
+
+
+def group_summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = _summary(request, pk)
+    response = HttpResponse(
+        export.summary_workbook(summary),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = quote(f"Сводная ведомость {summary.group.code}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+def commission_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "attestation.view_commission")
+    commissions = selectors.commissions_visible_to(request.user).order_by("-order_date", "pk")
+    page = Paginator(commissions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attestation/commission_list.html",
+        {"page": page, "may_add": access.may(request.user, "attestation.add_commission")},
+    )
+
+
+def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, "attestation.view_commission")
+    commission = get_object_or_404(selectors.commissions_visible_to(request.user), pk=pk)
+    protocols = (
+        Protocol.objects.visible_to(request.user)
+        .filter(commission=commission)
+        .select_related("group", "module")
+        .order_by("-held_on", "-number")
+    )
+    return render(
+        request,
+        "attestation/commission_detail.html",
+        {"commission": commission, "members": pdf.commission_members(commission), "protocols": protocols},
+    )
+
+
+def commission_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "attestation.add_commission")
+    form = CommissionForm(
+        request.POST or None, user=request.user, initial={"group": request.GET.get("group")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commission = services.create_commission(
+                by=request.user,
+                title=data["title"],
+                order_number=data["order_number"],
+                order_date=data["order_date"],
+                chair=data["chair"],
+                secretary=data["secretary"],
+                members=list(data["members"]),
+                program=data["program"],
+                group=data["group"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Комиссия утверждена приказом № {commission.order_number}.")
+            return redirect(reverse("attestation:commission_detail", args=[commission.pk]))
+    return render(request, "attestation/commission_form.html", {"form": form})

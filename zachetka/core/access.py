@@ -121,6 +121,13 @@ def is_administration(user: Actor) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, roles.ADMINISTRATION))
 
 
+def manages_group(user: Actor, group_id: int) -> bool:
+    """Runs a group's affairs (its final attestation): the registry and the group's curators."""
+    if sees_everything(user):
+        return True
+    return has_role(user, roles.CURATOR) and _curated_group_ids(user).filter(pk=group_id).exists()
+
+
 def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
     """Enter current grades in a group's module: its teachers, the group's curators, registry staff."""
     if not may(user, "gradebook.add_grade"):

@@ -20,6 +20,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Зачисления", reverse("programs:enrollment_list")))
     if access.may(user, "gradebook.view_grade") and access.is_staff_member(user):
         items.append(("Просроченные оценки", reverse("gradebook:overdue")))
+    if access.may(user, "attestation.view_academicdebt") and access.is_staff_member(user):
+        items.append(("Задолженности", reverse("attestation:debt_list")))
+    if access.may(user, "attestation.view_commission") and access.is_staff_member(user):
+        items.append(("Комиссии", reverse("attestation:commission_list")))
     if access.is_learner(user):
         items.append(("Мои оценки", reverse("gradebook:my_grades")))
     if access.may(user, "people.import_learners"):

@@ -11,6 +11,7 @@ TEACHER = "Педагогический работник"
 LEARNER = "Обучающийся"
 
 ALL_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER, LEARNER)
+STAFF_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER)
 
 # Current grades and assessments (the gradebook); rows are limited by access.may_grade.
 _GRADING = (

@@ -85,6 +85,19 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:program_detail", args=[self.pk])
 
+    @property
+    def completion_document(self) -> str:
+        """The document issued on passing the final attestation (273-ФЗ art. 60, 76)."""
+        return COMPLETION_DOCUMENTS[self.kind]
+
+
+COMPLETION_DOCUMENTS = {
+    Program.Kind.QUALIFICATION_UPGRADE: "удостоверение о повышении квалификации",
+    Program.Kind.RETRAINING: "диплом о профессиональной переподготовке",
+    Program.Kind.VOCATIONAL: "свидетельство о профессии рабочего, должности служащего",
+    Program.Kind.OTHER: "сертификат об обучении",
+}
+
 
 class Module(models.Model):
     """A part of a program with its own hours and form of intermediate attestation."""

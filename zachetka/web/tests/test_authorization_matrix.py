@@ -85,6 +85,31 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:group_protocols", "other"): ("get", FOREIGN_VIEW),
     ("attestation:protocol_pdf", "mine_protocol"): ("get", ALL_STAFF),
     ("attestation:protocol_pdf", "other_protocol"): ("get", FOREIGN_VIEW),
+    ("attestation:protocol_detail", "mine_protocol"): ("get", ALL_STAFF),
+    ("attestation:protocol_detail", "other_protocol"): ("get", FOREIGN_VIEW),
+    # Nobody in the matrix holds a seat on these protocols, so nobody may sign them.
+    ("attestation:protocol_sign", "mine_protocol"): ("post", ("login", 403, 403, 403, 403, 403)),
+    ("attestation:protocol_sign", "other_protocol"): ("post", ("login", 403, 403, 404, 404, 403)),
+    # Only the administration annuls (a draft is refused with a message: 302).
+    ("attestation:protocol_annul", "mine_protocol"): ("post", ("login", 302, 403, 403, 403, 403)),
+    ("attestation:protocol_annul", "other_protocol"): ("post", ("login", 302, 403, 404, 404, 403)),
+    ("attestation:statement_create", "mine"): ("get", ALL_STAFF),
+    ("attestation:statement_create", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:final_protocol_create", "mine"): ("get", ("login", 200, 200, 200, 403, 403)),
+    ("attestation:final_protocol_create", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_summary", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_summary", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_summary_pdf", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_summary_pdf", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
+    ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:debt_list", ""): ("get", ALL_STAFF),
+    ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
+    ("attestation:learner_debts", "stranger"): ("get", FOREIGN_VIEW),
+    ("attestation:commission_list", ""): ("get", ALL_STAFF),
+    ("attestation:commission_create", ""): ("get", REGISTRY_ONLY),
+    ("attestation:commission_detail", "mine_commission"): ("get", ALL_STAFF),
+    ("attestation:commission_detail", "other_commission"): ("get", FOREIGN_VIEW),
 }
 
 
@@ -100,6 +125,14 @@ def _protocol(group):  # noqa: ANN001, ANN202
         module=group.program.modules.first(),
         scale=GradingScale.objects.get(kind="pass_fail"),
         created_by=group.curator,
+    )
+
+
+def _commission(group):  # noqa: ANN001, ANN202
+    from zachetka.attestation.models import Commission
+
+    return Commission.objects.create(
+        title="Комиссия", program=group.program, order_number="1-о", order_date=group.starts_on
     )
 
 
@@ -122,6 +155,8 @@ def _objects(world: dict) -> dict:
         "other_gm": [other.pk, other.program.modules.first().pk],
         "mine_protocol": _protocol(mine),
         "other_protocol": _protocol(other),
+        "mine_commission": _commission(mine),
+        "other_commission": _commission(other),
         "mine_assessment": world["assessments"]["mine"],
         "other_assessment": world["assessments"]["other"],
     }
@@ -149,6 +184,7 @@ def test_every_url_is_in_the_matrix() -> None:
     assert _site_url_names() - covered == set()
 
 
+PDF_URLS = {"attestation:protocol_pdf", "attestation:group_summary_pdf"}
 CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
 
 
@@ -167,7 +203,7 @@ def test_access(
     }
     if role != "anonymous":
         client.force_login(users[role])
-    if url_name == "attestation:protocol_pdf" and expected == 200:
+    if url_name in PDF_URLS and expected == 200:
         try:
             import weasyprint  # noqa: F401 - rendering a PDF needs Pango
         except OSError:

@@ -1,0 +1,68 @@
+"""The consolidated statement of a group as an XLSX workbook laid out for printing."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from zachetka.attestation.selectors import Summary
+from zachetka.core import dates
+
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="EEF1F7")
+HEADER_ROW = 4
+
+
+def summary_workbook(summary: Summary) -> bytes:
+    group = summary.group
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Сводная ведомость"
+    sheet["A1"] = f"Сводная ведомость группы {group.code} — {group.program.title}"
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet["A2"] = (
+        f"{group.program.get_kind_display()}, {group.program.hours} ч; обучение "
+        f"{dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}. "
+        "Результаты из подписанных протоколов; «—» — результата нет."
+    )
+    headers = ["№", "Фамилия Имя Отчество"]
+    headers += [f"{m.order}. {m.title} ({m.get_attestation_form_display()})" for m in summary.modules]
+    headers += ["Итоговая аттестация", "Статус", "Задолженностей"]
+    for index, title in enumerate(headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.border = _BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for number, row in enumerate(summary.rows, start=1):
+        values = [
+            number,
+            row.enrollment.learner.full_name,
+            *row.intermediate,
+            row.final,
+            row.enrollment.get_status_display(),
+            row.open_debts,
+        ]
+        for index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=HEADER_ROW + number, column=index, value=value)
+            cell.border = _BOX
+            if index > 2:
+                cell.alignment = Alignment(horizontal="center")
+    sheet.column_dimensions["A"].width = 5
+    sheet.column_dimensions["B"].width = 36
+    for index in range(3, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    sheet.row_dimensions[HEADER_ROW].height = 90
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "Стр. &P из &N"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
