@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zachetka.attestation import services
@@ -379,7 +380,7 @@ def test_debts_per_learner_and_across_groups(client, course, teacher, curator):
     due = (dt.date(2026, 11, 20) + dt.timedelta(days=30)).strftime("%d.%m.%Y")
     assert due in listing
     overdue = client.get(reverse("attestation:debt_list"), {"overdue": "1"}).content.decode()
-    assert ("Петров Пётр Петрович" in overdue) == (dt.date.today() > dt.date(2026, 12, 20))
+    assert ("Петров Пётр Петрович" in overdue) == (timezone.localdate() > dt.date(2026, 12, 20))
     learner_page = client.get(
         reverse("attestation:learner_debts", args=[course["classmate"].learner_id])
     ).content.decode()

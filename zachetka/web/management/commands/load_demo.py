@@ -7,9 +7,11 @@ up to the day the command runs (assessments held by then, deadlines counted from
 """
 
 import datetime as dt
+import functools
 import itertools
 import random
 from collections import Counter
+from collections.abc import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as Role
@@ -18,8 +20,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from zachetka.attestation import services as attestation
+from zachetka.attestation.models import AcademicDebt, Protocol
 from zachetka.core import roles, snils
 from zachetka.core.models import AuditChainHead
+from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradingScale
 from zachetka.people import services as people_services
@@ -153,6 +158,33 @@ RETAKE = {
     Kind.TEST: ("теста", "тест пройден повторно"),
 }
 
+# --- attestation ---
+# Commissions per program: order number and date, members besides the director (chair), the
+# registrar (secretary) and the program's curator.
+COMMISSIONS = {
+    "pk": ("11-о", "2025-02-24", ("teacher2",)),
+    "pp": ("6-о", "2025-01-27", ("teacher3", "teacher4")),
+    "kk": ("112-о", "2025-10-06", ("teacher3",)),
+}
+FINAL_FORMS = {"pk": Protocol.FinalForm.TEST, "pp": Protocol.FinalForm.DEFENSE, "kk": Protocol.FinalForm.EXAM}
+RETAKE_GROUP = "ПК-2025-01"  # one learner fails a module, owes it, and passes the retake
+FINAL_FAILURE_GROUP = "ПП-2025-01"  # one learner fails the defense and gets a справка
+MID_ATTESTATION_GROUP = "ПП-2026-01"  # finished modules attested, the latest statement a draft
+THESIS_TOPICS = (
+    "Организация внутренней системы оценки качества образования",
+    "Управление проектами развития образовательной организации",
+    "Формирование кадрового резерва образовательной организации",
+    "Внедрение эффективного контракта в образовательной организации",
+    "Маркетинговая стратегия центра дополнительного образования",
+    "Развитие сетевого взаимодействия образовательных организаций",
+    "Бюджетирование в автономном образовательном учреждении",
+    "Организация наставничества для молодых педагогов",
+    "Управление изменениями при переходе на цифровые сервисы",
+    "Система мотивации педагогических работников",
+    "Программа развития образовательной организации на пять лет",
+    "Управление платными образовательными услугами",
+)
+
 
 def words(text: str) -> tuple[str, ...]:
     """Lists of names are written as space-separated words, so they stay a few lines long."""
@@ -237,6 +269,7 @@ class DemoLoader:
         learners = self.create_learners()
         self.enroll_all(learners)
         self.fill_gradebook()
+        self.attest()
 
     # --- people -------------------------------------------------------------------------------
 
@@ -453,7 +486,7 @@ class DemoLoader:
                     )
                 )
             if group.starts_on < RUNNING_SINCE:
-                self.finish(enrollments, group.ends_on, expulsions.get(code, []))
+                self.expel(enrollments, expulsions.get(code, []))
             elif code == "ПП-2026-01":
                 on_leave = enrollments[-1]
                 services.update_enrollment(
@@ -464,10 +497,9 @@ class DemoLoader:
                     reason=f"Заявление слушателя от {LEAVE_FROM:%d.%m.%Y} (медицинские показания)",
                 )
 
-    def finish(
-        self, enrollments: list[Enrollment], ends_on: dt.date, expulsions: list[tuple[str, dt.date]]
-    ) -> None:
-        """Expel a few (never the first, who may be the demo learner) and graduate the rest."""
+    def expel(self, enrollments: list[Enrollment], expulsions: list[tuple[str, dt.date]]) -> None:
+        """Expel a few (never the first, who may be the demo learner); the rest complete the
+        course by the final attestation protocol (`attest`)."""
         expelled = self.rng.sample(enrollments[1:], len(expulsions))
         for enrollment, (number, date) in zip(expelled, expulsions, strict=True):
             services.update_enrollment(
@@ -479,15 +511,6 @@ class DemoLoader:
                 expulsion_order_date=date,
                 expulsion_reason="по собственному желанию",
             )
-        for enrollment in enrollments:
-            if enrollment not in expelled:
-                services.update_enrollment(
-                    by=self.director,
-                    enrollment=enrollment,
-                    expected_version=enrollment.version,
-                    status=Status.COMPLETED,
-                    completed_on=ends_on,
-                )
 
     # --- gradebook ----------------------------------------------------------------------------
 
@@ -688,6 +711,141 @@ class DemoLoader:
             reason=f"Пересдача {what} {retake_on:%d.%m.%Y}: {result}",
         )
 
+    # --- attestation --------------------------------------------------------------------------
+
+    def attest(self) -> None:
+        """Intermediate statements of every finished module, signed by its teacher; in the 2025
+        groups a signed final protocol that completes the course. One learner of ПК-2025-01
+        retakes a module; ПП-2026-01 is in the middle of its intermediate attestation.
+
+        Sittings are held in date order across groups, so protocol numbers follow the calendar.
+        """
+        commissions = {}
+        for key, (number, date, members) in COMMISSIONS.items():
+            curator = self.users[PROGRAM_CURATORS[key][0]]
+            commissions[key] = attestation.create_commission(
+                by=self.director,
+                title=f"Аттестационная комиссия по программе «{self.programs[key].title}»",
+                order_number=number,
+                order_date=day(date),
+                chair=self.director,
+                secretary=self.users["registrar"],
+                members=[curator, *(self.users[name] for name in members)],
+                program=self.programs[key],
+            )
+        sittings: list[tuple[dt.date, int, Callable[[], None]]] = []
+        for code, key, *_ in GROUPS:
+            group = self.groups[code]
+            finished_course = group.starts_on < RUNNING_SINCE
+            if not finished_course and code != MID_ATTESTATION_GROUP:
+                continue
+            modules = self.modules[key]
+            teachers = TEACHERS[code].split()
+            spans = module_spans(group, modules)
+            finished = [(m, last) for m, (_, last) in zip(modules, spans, strict=True) if last < self.today]
+            for index, (module, last) in enumerate(finished):
+                held_on = last - dt.timedelta(days=1) if last.weekday() == SUNDAY else last
+                failing = index == 0 and code in (RETAKE_GROUP, MID_ATTESTATION_GROUP)
+                draft = code == MID_ATTESTATION_GROUP and index == len(finished) - 1
+                teacher = self.users[teachers[module.order - 1]]
+                sittings.append(
+                    (
+                        held_on,
+                        0,
+                        functools.partial(
+                            self.attest_module, group, module, teacher, held_on, failing=failing, draft=draft
+                        ),
+                    )
+                )
+                if failing and finished_course:
+                    retake_on = held_on + dt.timedelta(days=7)
+                    sittings.append(
+                        (
+                            retake_on,
+                            1,
+                            functools.partial(self.retake_module, group, module, teacher, retake_on),
+                        )
+                    )
+            if finished_course:
+                final = functools.partial(
+                    self.final_attestation, group, key, commissions[key], failing=code == FINAL_FAILURE_GROUP
+                )
+                sittings.append((group.ends_on, 2, final))
+        for _, _, sit in sorted(sittings, key=lambda sitting: sitting[:2]):
+            sit()
+
+    def attest_module(
+        self, group: Group, module: Module, teacher: User, held_on: dt.date, *, failing: bool, draft: bool
+    ) -> None:
+        """The module's statement from the gradebook's current results; with `failing`, the
+        learner in the middle of the list fails it."""
+        statement = attestation.create_intermediate_statement(
+            by=teacher, group=group, module=module, held_on=held_on
+        )
+        current = {
+            row.enrollment.pk: row.result for row in gradebook_selectors.grid(teacher, group, module).rows
+        }
+        lines = list(statement.results.order_by("enrollment__learner__last_name", "pk"))
+        failed_id = lines[len(lines) // 2].enrollment_id if failing and len(lines) > 1 else None
+        entries = []
+        for line in lines:
+            text = self.attestation_mark(
+                module, current.get(line.enrollment_id), failed=line.enrollment_id == failed_id
+            )
+            if line.value != text:
+                entries.append(attestation.ResultEntry(line.enrollment_id, text))
+        attestation.set_results(by=teacher, protocol=statement, entries=entries)
+        if not draft:  # a draft is still being reviewed by its teacher
+            attestation.sign_protocol(by=teacher, protocol=statement)
+
+    def attestation_mark(self, module: Module, result: int | None, *, failed: bool) -> str:
+        """The statement's result, from the learner's current result in the gradebook."""
+        form = module.attestation_form
+        if form == Module.AttestationForm.CREDIT:
+            return "не зачтено" if failed else "зачтено"
+        if form == Module.AttestationForm.TEST:
+            return str(self.rng.randint(30, 45)) if failed else str(max(52, result or 75))
+        if failed:
+            return "2"
+        score = result if result is not None else 75
+        return "5" if score >= 85 else "4" if score >= 70 else "3"
+
+    def retake_module(self, group: Group, module: Module, teacher: User, held_on: dt.date) -> None:
+        """The first retake of the failed module, passed."""
+        retake = attestation.create_intermediate_statement(
+            by=teacher, group=group, module=module, held_on=held_on, attempt=2
+        )
+        entries = [
+            attestation.ResultEntry(line.enrollment_id, self.attestation_mark(module, 60, failed=False))
+            for line in retake.results.all()
+        ]
+        attestation.set_results(by=teacher, protocol=retake, entries=entries)
+        attestation.sign_protocol(by=teacher, protocol=retake)
+
+    def final_attestation(self, group: Group, key: str, commission: object, *, failing: bool) -> None:
+        form = FINAL_FORMS[key]
+        protocol = attestation.create_final_protocol(
+            by=self.users["registrar"],
+            group=group,
+            held_on=group.ends_on,
+            form=form,
+            commission=commission,
+            scale=GradingScale.objects.get(kind=Scale.FIVE_POINT),
+        )
+        lines = list(protocol.results.order_by("enrollment__learner__last_name", "pk"))
+        topics = itertools.cycle(THESIS_TOPICS)
+        entries = []
+        for index, line in enumerate(lines):
+            ability = self.abilities.get(line.enrollment.learner_id, 4.2)
+            text = "5" if ability >= 4.5 else "4" if ability >= 3.8 else "3"
+            if failing and index == len(lines) - 2:
+                text = "2"
+            topic = next(topics) if form == Protocol.FinalForm.DEFENSE else None
+            entries.append(attestation.ResultEntry(line.enrollment_id, text, topic))
+        attestation.set_results(by=self.users["registrar"], protocol=protocol, entries=entries)
+        attestation.sign_protocol(by=self.director, protocol=protocol)
+        attestation.sign_protocol(by=self.users["registrar"], protocol=protocol)
+
 
 def module_spans(group: Group, modules: list[Module]) -> list[tuple[dt.date, dt.date]]:
     """Modules follow one another, each taking a share of the group's dates by its hours."""
@@ -728,6 +886,10 @@ class Command(BaseCommand):
             f"  Журнал: контрольных мероприятий — {Assessment.objects.count()}, "
             f"оценок — {Grade.objects.exclude(value='').count()}, "
             f"исправлений с указанием причины — {GradeChange.objects.exclude(reason='').count()}.\n"
+            f"  Аттестация: подписанных ведомостей и протоколов — "
+            f"{Protocol.objects.filter(status=Protocol.Status.SIGNED).count()}, черновиков — "
+            f"{Protocol.objects.filter(status=Protocol.Status.DRAFT).count()}, непогашенных "
+            f"задолженностей — {AcademicDebt.objects.filter(closed_at__isnull=True).count()}.\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
             "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
             f"пароль {PASSWORD}."

@@ -1,0 +1,72 @@
+"""The demo data: loaded through the services, it tells the story the README promises."""
+
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
+from zachetka.core import audit
+from zachetka.programs.models import Enrollment
+
+# The demo fills the gradebook up to "today"; pin it so the story is the same on every run.
+DEMO_DAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_demo_tells_its_story():
+    """Loading takes ~20 s, so one load serves every check below."""
+    with time_machine.travel(DEMO_DAY, tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+    a_2025_group_is_completed_through_its_protocols()
+    numbers_follow_the_calendar()
+    one_final_failure_gets_a_certificate_of_study()
+    a_running_group_is_in_the_middle_of_its_intermediate_attestation()
+    assert list(audit.verify_chain()) == []
+
+
+def a_2025_group_is_completed_through_its_protocols() -> None:
+    enrollments = Enrollment.objects.filter(group__code="ПК-2025-01")
+    assert Counter(enrollments.values_list("status", "outcome")) == {
+        (Enrollment.Status.COMPLETED, Enrollment.Outcome.PASSED): 27,
+        (Enrollment.Status.EXPELLED, ""): 1,
+    }
+    statements = Protocol.objects.filter(group__code="ПК-2025-01", kind=Protocol.Kind.INTERMEDIATE)
+    assert set(statements.values_list("status", flat=True)) == {Protocol.Status.SIGNED}
+    assert statements.filter(attempt=1).count() == 5 and statements.filter(attempt=2).count() == 1
+    retake = statements.get(attempt=2)
+    (retaker,) = retake.results.all()
+    debt = AcademicDebt.objects.get(enrollment=retaker.enrollment)
+    assert debt.closed_by == retake and retaker.is_passing
+    final = Protocol.objects.get(group__code="ПК-2025-01", kind=Protocol.Kind.FINAL)
+    assert final.status == Protocol.Status.SIGNED and final.chair_signed_at and final.secretary_signed_at
+    assert final.results.count() == 27
+    smirnova = enrollments.get(learner__last_name="Смирнова", learner__first_name="Анна")
+    assert smirnova.outcome == Enrollment.Outcome.PASSED
+
+
+def numbers_follow_the_calendar() -> None:
+    for kind in (Protocol.Kind.INTERMEDIATE, Protocol.Kind.FINAL):
+        dates = list(Protocol.objects.filter(kind=kind).order_by("number").values_list("held_on", flat=True))
+        assert dates == sorted(dates)
+
+
+def one_final_failure_gets_a_certificate_of_study() -> None:
+    failed = ProtocolResult.objects.get(protocol__kind=Protocol.Kind.FINAL, is_passing=False)
+    assert failed.decision == ProtocolResult.Decision.CERTIFICATE_OF_STUDY
+    assert failed.enrollment.group.code == "ПП-2025-01"
+    assert failed.enrollment.outcome == Enrollment.Outcome.FAILED
+    assert failed.work_topic  # a defense: every learner's topic is recorded
+
+
+def a_running_group_is_in_the_middle_of_its_intermediate_attestation() -> None:
+    statements = Protocol.objects.filter(group__code="ПП-2026-01").order_by("held_on")
+    statuses = list(statements.values_list("status", flat=True))
+    assert statuses[-1] == Protocol.Status.DRAFT and set(statuses[:-1]) == {Protocol.Status.SIGNED}
+    assert len(statuses) >= 2
+    open_debts = AcademicDebt.objects.filter(closed_at__isnull=True)
+    assert [d.enrollment.group.code for d in open_debts] == ["ПП-2026-01"]
+    assert not Protocol.objects.filter(group__code="ПП-2026-01", kind=Protocol.Kind.FINAL).exists()
