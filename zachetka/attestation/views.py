@@ -126,8 +126,13 @@ def group_protocols(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-held_on", "-number")
     )
     overview = selectors.attempts_by_module(group)
+    graded = access.graded_module_ids(request.user, group.pk)
     modules = [
-        (module, overview.get(module.pk, {"statements": [], "open_debts": 0}))
+        (
+            module,
+            overview.get(module.pk, {"statements": [], "open_debts": 0}),
+            graded is None or module.pk in graded,
+        )
         for module in group.program.modules.order_by("order")
     ]
     return render(
@@ -147,9 +152,8 @@ def group_protocols(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw up an intermediate statement (or a retake) of a module, pre-filled from the gradebook."""
     group = _group(request, pk, "attestation.add_protocol")
-    modules = [
-        m for m in group.program.modules.order_by("order") if access.may_grade(request.user, group.pk, m.pk)
-    ]
+    graded = access.graded_module_ids(request.user, group.pk)
+    modules = [m for m in group.program.modules.order_by("order") if graded is None or m.pk in graded]
     if not modules:
         raise PermissionDenied("Вы не ведёте модулей этой группы.")
     replaces = _replaced(request, group)

@@ -128,6 +128,20 @@ def manages_group(user: Actor, group_id: int) -> bool:
     return has_role(user, roles.CURATOR) and _curated_group_ids(user).filter(pk=group_id).exists()
 
 
+def graded_module_ids(user: Actor, group_id: int) -> set[int] | None:
+    """The modules of a group whose grades and statements the user keeps; None means all of them."""
+    if not may(user, "gradebook.add_grade"):
+        return set()
+    if manages_group(user, group_id):
+        return None
+    assignment = apps.get_model("programs", "TeachingAssignment")
+    if has_role(user, roles.TEACHER):
+        return set(
+            assignment.objects.filter(group_id=group_id, teacher=user).values_list("module_id", flat=True)
+        )
+    return set()
+
+
 def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
     """Enter current grades in a group's module: its teachers, the group's curators, registry staff."""
     if not may(user, "gradebook.add_grade"):

@@ -412,3 +412,18 @@ def test_services_refuse_a_signed_protocol_directly(course, teacher):
         services.set_results(
             by=teacher, protocol=protocol, entries=[services.ResultEntry(course["own"].pk, "не зачтено")]
         )
+
+
+def test_teacher_is_offered_statements_only_of_modules_they_teach(client, world, teacher, curator):
+    group = world["mine"]
+    taught, other = group.program.modules.order_by("order")[:2]
+    assert group.teaching_assignments.get(teacher=teacher).module == taught
+    url = reverse("attestation:group_protocols", args=[group.pk])
+    client.force_login(teacher)
+    page = client.get(url).content.decode()
+    assert f"?module={taught.pk}" in page and f"?module={other.pk}" not in page
+    form = client.get(reverse("attestation:statement_create", args=[group.pk])).content.decode()
+    assert taught.title in form and other.title not in form
+    client.force_login(curator)
+    page = client.get(url).content.decode()
+    assert f"?module={taught.pk}" in page and f"?module={other.pk}" in page
