@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from zachetka.attestation import services
-from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolCounter
+from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolCounter, ProtocolResult
 from zachetka.core import audit
 from zachetka.core.models import AuditEvent
 from zachetka.gradebook import services as gradebook_services
@@ -256,3 +256,46 @@ def test_admin_cannot_change_a_protocol(client, course, teacher, director):
     assert protocol.number == "ПА-2026-0001" and protocol.status == Protocol.Status.DRAFT
     delete = client.post(reverse("admin:attestation_protocol_delete", args=[protocol.pk]), {"post": "yes"})
     assert delete.status_code == 403 and Protocol.objects.filter(pk=protocol.pk).exists()
+
+
+def _signed_statement(course, teacher):
+    protocol = _statement(course, teacher)
+    _fill(protocol, teacher, {e: "зачтено" for e in (course["own"], course["classmate"], course["third"])})
+    return services.sign_protocol(by=teacher, protocol=protocol)
+
+
+def test_the_database_refuses_to_change_a_signed_protocol_or_its_results(
+    course, teacher, director, make_learner, make_enrollment
+):
+    from django.db import DatabaseError, transaction
+
+    protocol = _signed_statement(course, teacher)
+    latecomer = make_enrollment(make_learner(last_name="Поздняков"), course["group"])
+    attempts = [
+        lambda: ProtocolResult.objects.filter(protocol=protocol).update(value="не зачтено"),
+        lambda: Protocol.objects.filter(pk=protocol.pk).update(number="ПА-2026-0999"),
+        lambda: Protocol.objects.filter(pk=protocol.pk).update(status=Protocol.Status.DRAFT),
+        lambda: Protocol.objects.filter(pk=protocol.pk).update(held_on=HELD.replace(day=1)),
+        lambda: ProtocolResult.objects.create(protocol=protocol, enrollment=latecomer),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    assert set(protocol.results.values_list("value", flat=True)) == {"зачтено"}
+    # Annulment is the one change a signed protocol admits; after it, none.
+    services.annul_protocol(by=director, protocol=protocol, reason="Ошибка в дате")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Protocol.objects.filter(pk=protocol.pk).update(annul_reason="другая причина")
+    assert Protocol.objects.get(pk=protocol.pk).annul_reason == "Ошибка в дате"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE open for the test flush")
+def test_postgres_refuses_to_delete_a_signed_protocol_or_its_results(course, teacher):
+    from django.db import DatabaseError, transaction
+
+    protocol = _signed_statement(course, teacher)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ProtocolResult.objects.filter(protocol=protocol)._raw_delete(connection.alias)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Protocol.objects.filter(pk=protocol.pk)._raw_delete(connection.alias)
+    assert protocol.results.count() == 3
