@@ -43,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import_learners.py
 	$(PY) bench/gradebook.py
+	$(PY) bench/attestation.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles
