@@ -3,15 +3,12 @@
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from zachetka.attestation.selectors import Summary
-from zachetka.core import dates
+from zachetka.core import dates, xlsx
 
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="EEF1F7")
 HEADER_ROW = 4
 
 
@@ -33,8 +30,8 @@ def summary_workbook(summary: Summary) -> bytes:
     for index, title in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BOX
+        cell.fill = xlsx.HEAD_FILL
+        cell.border = xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for number, row in enumerate(summary.rows, start=1):
         values = [
@@ -47,7 +44,7 @@ def summary_workbook(summary: Summary) -> bytes:
         ]
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(row=HEADER_ROW + number, column=index, value=value)
-            cell.border = _BOX
+            cell.border = xlsx.BOX
             if index > 2:
                 cell.alignment = Alignment(horizontal="center")
     sheet.column_dimensions["A"].width = 5
@@ -55,14 +52,7 @@ def summary_workbook(summary: Summary) -> bytes:
     for index in range(3, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.row_dimensions[HEADER_ROW].height = 90
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "Стр. &P из &N"
+    xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,17 +6,14 @@ from urllib.parse import quote
 
 from django.contrib.auth.models import User
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from zachetka.core import dates
+from zachetka.core import dates, xlsx
 from zachetka.gradebook import selectors
 from zachetka.programs.models import Group
 
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="EEF1F7")
 _FAIL_FONT = Font(color="B3261E")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 HEADER_ROW = 4
@@ -52,8 +49,8 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
     for index, title in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BOX
+        cell.fill = xlsx.HEAD_FILL
+        cell.border = xlsx.BOX
         cell.alignment = Alignment(
             wrap_text=True,
             vertical="center",
@@ -68,7 +65,7 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
         values = [number, name, *[(c.value if c else "") for c in row.cells], row.result]
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(row=excel_row, column=index, value=value)
-            cell.border = _BOX
+            cell.border = xlsx.BOX
             if 2 < index < last_col:
                 cell.alignment = Alignment(horizontal="center")
                 grade = row.cells[index - 3]
@@ -80,15 +77,7 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = 6
     sheet.column_dimensions[get_column_letter(last_col)].width = 9
     sheet.row_dimensions[HEADER_ROW].height = 120
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.gridLines = False
-    sheet.oddFooter.center.text = "Стр. &P из &N"
+    xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     sheet.oddFooter.right.text = "Подпись преподавателя ______________"
 
 
