@@ -4,6 +4,7 @@ Every variable is listed in `.env.example`. With DJANGO_DEBUG unset (production)
 secret key or host list is a configuration error rather than a silent insecure default.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "zachetka.programs",
     "zachetka.gradebook",
     "zachetka.attestation",
+    "zachetka.documents",
     "zachetka.web",
 ]
 
@@ -94,7 +96,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The organisation's own document templates (documents/pdf/<kind>.html) come first.
+        "DIRS": [*env_list("ZACHETKA_TEMPLATE_OVERRIDES", ""), BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -219,6 +222,32 @@ GRADE_ENTRY_DEADLINE_DAYS = env_int("ZACHETKA_GRADE_ENTRY_DEADLINE_DAYS", 3)
 CREDIT_FROM_CURRENT_RESULT = env_int("ZACHETKA_CREDIT_FROM_CURRENT_RESULT", 60)
 # Days given to clear an academic debt (within the year of 273-ФЗ art. 58 ч. 5).
 ACADEMIC_DEBT_DAYS = env_int("ZACHETKA_ACADEMIC_DEBT_DAYS", 30)
+
+# Issued documents: registration number format ({year}, {seq}), the public address the QR code
+# on a document points to, and the days within which a document is reported to ФИС ФРДО.
+DOCUMENT_REGISTRATION_FORMAT = env_str("ZACHETKA_DOCUMENT_REGISTRATION_FORMAT", "{year}-{seq:05d}")
+PUBLIC_URL = env_str("ZACHETKA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+FRDO_REPORT_DAYS = env_int("ZACHETKA_FRDO_REPORT_DAYS", 30)
+# Public verification: wrong guesses allowed from one address per window before it is slowed.
+VERIFY_FREE_FAILURES = env_int("ZACHETKA_VERIFY_FREE_FAILURES", 5)
+VERIFY_WINDOW_MINUTES = env_int("ZACHETKA_VERIFY_WINDOW_MINUTES", 15)
+# Printing on pre-printed blanks: per document kind, each field's position on the page
+# (millimetres from the top-left corner) and font size in points. Adjust to the blanks in use.
+DOCUMENT_BLANK_LAYOUTS = {
+    "default": {
+        "page": {"width": 210, "height": 297},
+        "fields": {
+            "registration_number": [30, 52, 11],
+            "issued_on": [120, 52, 11],
+            "full_name": [25, 110, 14],
+            "program_title": [25, 140, 12],
+            "hours": [25, 170, 12],
+            "studied": [25, 180, 11],
+            "qualification": [25, 195, 12],
+        },
+    },
+}
+DOCUMENT_BLANK_LAYOUTS |= json.loads(env_str("ZACHETKA_DOCUMENT_BLANK_LAYOUTS", "{}"))
 
 # axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
 # no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from zachetka.attestation.models import (
     ProtocolCounter,
     ProtocolResult,
 )
-from zachetka.core import access, audit
+from zachetka.core import access, audit, numbering
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook_services
@@ -56,17 +56,8 @@ def _require_draft(protocol: Protocol) -> None:
 
 def _take_number(kind: str, year: int) -> str:
     """The next number of a kind and year, without gaps even under concurrent creation."""
-    counter = ProtocolCounter.objects.select_for_update().filter(kind=kind, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                ProtocolCounter.objects.create(kind=kind, year=year)
-        except IntegrityError:
-            pass  # another transaction created this year's counter first; lock that one
-        counter = ProtocolCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{Protocol.NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
+    last = numbering.take_next(ProtocolCounter, kind=kind, year=year)
+    return f"{Protocol.NUMBER_PREFIX[kind]}-{year}-{last:04d}"
 
 
 @transaction.atomic

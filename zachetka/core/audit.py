@@ -51,6 +51,12 @@ class Action:
     PROTOCOL_SIGNATURE = "protocol.signature"
     PROTOCOL_SIGNED = "protocol.signed"
     PROTOCOL_ANNULLED = "protocol.annulled"
+    DOCUMENT_ISSUED = "document.issued"
+    DOCUMENT_LOST = "document.lost"
+    DOCUMENT_EXCHANGED = "document.exchanged"
+    DOCUMENT_DESTROYED = "document.destroyed"
+    DOCUMENT_REVOKED = "document.revoked"
+    FRDO_EXPORTED = "frdo.exported"
 
 
 ACTION_LABELS = {
@@ -85,6 +91,12 @@ ACTION_LABELS = {
     Action.PROTOCOL_SIGNATURE: "Протокол подписан участником",
     Action.PROTOCOL_SIGNED: "Протокол подписан",
     Action.PROTOCOL_ANNULLED: "Протокол аннулирован",
+    Action.DOCUMENT_ISSUED: "Документ выдан",
+    Action.DOCUMENT_LOST: "Документ утрачен (выдан дубликат)",
+    Action.DOCUMENT_EXCHANGED: "Документ обменян",
+    Action.DOCUMENT_DESTROYED: "Бланк документа уничтожен",
+    Action.DOCUMENT_REVOKED: "Документ аннулирован",
+    Action.FRDO_EXPORTED: "Выгрузка в ФИС ФРДО",
 }
 
 

@@ -20,6 +20,8 @@ def name_part_error(value: str) -> str | None:
         return "только русские буквы, пробел, дефис, точка, апостроф и скобки"
     if value[-1] in " -":
         return "не может заканчиваться пробелом или дефисом"
+    if "  " in value:
+        return "без двойных пробелов"
     return None
 
 

@@ -56,6 +56,11 @@ _REGISTRY_WORK = (
     *_GRADING,
     *_ATTESTATION,
     "attestation.add_commission",
+    "documents.view_document",
+    "documents.add_document",
+    "documents.change_document",
+    "documents.view_frdoexport",
+    "documents.add_frdoexport",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -65,6 +70,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "gradebook.add_gradebooklock",
         "gradebook.delete_gradebooklock",
         "attestation.delete_protocol",
+        "documents.delete_document",
+        "documents.view_verificationcheck",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (
@@ -79,6 +86,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "programs.view_enrollment",
         *_GRADING,
         *_ATTESTATION,
+        "documents.view_document",
     ),
     TEACHER: (
         "people.view_learner",

@@ -1,0 +1,218 @@
+"""Issued documents (273-ФЗ art. 60): qualification certificates and diplomas, vocational
+certificates, справки об обучении and the organisation's own certificates; their registry, their
+verification by the public, and their reporting to ФИС ФРДО (art. 98)."""
+
+import secrets
+from typing import Self
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.urls import reverse
+
+from zachetka.core import access, names
+
+Actor = User | AnonymousUser
+
+
+def new_verification_code() -> str:
+    """128 random bits: a code from a QR link cannot be guessed or enumerated."""
+    return secrets.token_urlsafe(16)
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number used in a year (see core.numbering)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user: Actor) -> Self:
+        return self.filter(access.enrollment_scope(user, prefix="enrollment__"))
+
+
+class Document(models.Model):
+    """One issued document, as it was filled in on its blank. Never deleted: a lost, exchanged,
+    spoiled or revoked document stays in the registry with its new state."""
+
+    class Kind(models.TextChoices):
+        QUALIFICATION_CERTIFICATE = "pk", "удостоверение о повышении квалификации"
+        RETRAINING_DIPLOMA = "pp", "диплом о профессиональной переподготовке"
+        VOCATIONAL_CERTIFICATE = "po", "свидетельство о профессии рабочего, должности служащего"
+        STUDY_CERTIFICATE = "study", "справка об обучении или о периоде обучения"
+        COURSE_CERTIFICATE = "course", "сертификат об обучении"
+
+    class Issue(models.TextChoices):
+        ORIGINAL = "original", "оригинал"
+        DUPLICATE = "duplicate", "дубликат (взамен утраченного)"
+        EXCHANGE = "exchange", "выдан в обмен"
+
+    class State(models.TextChoices):
+        VALID = "valid", "действителен"
+        LOST = "lost", "утрачен, выдан дубликат"
+        EXCHANGED = "exchanged", "обменян на новый"
+        DESTROYED = "destroyed", "бланк испорчен и уничтожен"
+        REVOKED = "revoked", "аннулирован"
+
+    # Documents on a blank of strict accountability; a справка is printed on plain paper.
+    ON_BLANK = {Kind.QUALIFICATION_CERTIFICATE, Kind.RETRAINING_DIPLOMA, Kind.VOCATIONAL_CERTIFICATE}
+
+    registration_number = models.CharField("регистрационный номер", max_length=30, unique=True)
+    registration_year = models.PositiveSmallIntegerField(editable=False)
+    registration_seq = models.PositiveIntegerField(editable=False)
+    kind = models.CharField("вид документа", max_length=8, choices=Kind)
+    issue = models.CharField("выдан как", max_length=10, choices=Issue, default=Issue.ORIGINAL)
+    state = models.CharField("состояние", max_length=10, choices=State, default=State.VALID)
+    state_reason = models.TextField("основание изменения состояния", blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    original = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name="взамен документа",
+    )
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", models.PROTECT, related_name="documents", verbose_name="обучение"
+    )
+    protocol = models.ForeignKey(
+        "attestation.Protocol",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name="протокол итоговой аттестации",
+    )
+    series = models.CharField("серия бланка", max_length=20, blank=True)
+    number = models.CharField("номер бланка", max_length=40, blank=True)
+    issued_on = models.DateField("дата выдачи")
+    # The holder and the program as printed on the document (a later change of surname is an
+    # exchange, not an edit).
+    last_name = models.CharField("фамилия", max_length=50)
+    first_name = models.CharField("имя", max_length=50)
+    middle_name = models.CharField("отчество", max_length=50, blank=True)
+    sex = models.CharField("пол", max_length=1)
+    program_title = models.CharField("программа", max_length=255)
+    program_kind = models.CharField("вид программы", max_length=10)
+    qualification = models.CharField("квалификация", max_length=255, blank=True)
+    field_of_activity = models.CharField("область профессиональной деятельности", max_length=255, blank=True)
+    hours = models.PositiveIntegerField("объём, часов")
+    studied_from = models.DateField("начало обучения")
+    studied_to = models.DateField("окончание обучения")
+    verification_code = models.CharField(
+        max_length=32, unique=True, default=new_verification_code, editable=False
+    )
+    frdo_exported_at = models.DateTimeField("выгружен в ФИС ФРДО", null=True, blank=True)
+    frdo_export = models.ForeignKey(
+        "documents.FrdoExport", models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registration_year", "registration_seq"]
+        verbose_name = "выданный документ"
+        verbose_name_plural = "выданные документы"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_year", "registration_seq"], name="document_registration_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issue="original") | models.Q(original__isnull=False),
+                name="document_replacement_has_original",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="valid") | ~models.Q(state_reason=""),
+                name="document_state_change_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "issued_on"]), models.Index(fields=["frdo_exported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} рег. № {self.registration_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:document_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return names.full_name(self.last_name, self.first_name, self.middle_name)
+
+    @property
+    def short_name(self) -> str:
+        """«Иванов И. И.» — the masked name the public verification shows."""
+        return names.short_name(self.last_name, self.first_name, self.middle_name)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == self.State.VALID
+
+    @property
+    def series_display(self) -> str:
+        return self.series or "Нет"
+
+    def verification_path(self) -> str:
+        return reverse("documents:verify_code", args=[self.verification_code])
+
+
+# The document a program's kind gives on passing the final attestation (273-ФЗ art. 60, 76).
+KIND_OF_PROGRAM = {
+    "pk": Document.Kind.QUALIFICATION_CERTIFICATE,
+    "pp": Document.Kind.RETRAINING_DIPLOMA,
+    "po": Document.Kind.VOCATIONAL_CERTIFICATE,
+    "other": Document.Kind.COURSE_CERTIFICATE,
+}
+
+
+class FrdoExport(models.Model):
+    """One workbook written for ФИС ФРДО: what it held and the SHA-256 of the file."""
+
+    template = models.CharField("шаблон", max_length=10)
+    template_version = models.CharField("версия шаблона", max_length=20)
+    year = models.PositiveSmallIntegerField("год выдачи")
+    group = models.ForeignKey(
+        "programs.Group", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="группа"
+    )
+    only_new = models.BooleanField("только новые и изменённые", default=True)
+    rows = models.PositiveIntegerField("строк")
+    sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="frdo/%Y/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "выгрузка в ФИС ФРДО"
+        verbose_name_plural = "выгрузки в ФИС ФРДО"
+
+    def __str__(self) -> str:
+        return f"ФРДО {self.template} {self.year}: {self.rows} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class VerificationCheck(models.Model):
+    """A check on the public verification page, kept as the log of who asked about what."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.CharField(max_length=45, blank=True, db_index=True)
+    via_code = models.BooleanField(default=False)
+    registration_number = models.CharField(max_length=30, blank=True)
+    document = models.ForeignKey(Document, models.PROTECT, null=True, blank=True, related_name="checks")
+    found = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "проверка подлинности"
+        verbose_name_plural = "проверки подлинности"
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.ip_address} {'найден' if self.found else 'не найден'}"

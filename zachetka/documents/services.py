@@ -1,0 +1,340 @@
+"""Writes of issued documents: issue from a signed final protocol (or a справка without one),
+duplicates, exchanges, spoiled blanks and revocation. One transaction each, audited; nothing is
+ever deleted."""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zachetka.attestation.models import Protocol, ProtocolResult
+from zachetka.core import access, audit, numbering
+from zachetka.core.versioning import ConcurrentEditError, save_versioned
+from zachetka.documents.models import KIND_OF_PROGRAM, Document, RegistrationCounter
+from zachetka.programs.models import Enrollment
+
+
+def _registration_number(year: int) -> tuple[int, str]:
+    seq = numbering.take_next(RegistrationCounter, year=year)
+    return seq, settings.DOCUMENT_REGISTRATION_FORMAT.format(year=year, seq=seq)
+
+
+def next_blank_number(number: str, step: int) -> str:
+    """The blank `step` places after `number`, keeping its width and any letter prefix:
+    «000123» + 2 → «000125»."""
+    match = re.fullmatch(r"(.*?)(\d+)", number)
+    if match is None:
+        raise ValidationError({"first_number": "Номер бланка должен оканчиваться цифрами."})
+    prefix, digits = match.groups()
+    return f"{prefix}{int(digits) + step:0{len(digits)}d}"
+
+
+def _holder_and_program(enrollment: Enrollment) -> dict:
+    learner, group = enrollment.learner, enrollment.group
+    program = group.program
+    return {
+        "last_name": learner.last_name,
+        "first_name": learner.first_name,
+        "middle_name": learner.middle_name,
+        "sex": learner.sex,
+        "program_title": program.title,
+        "program_kind": program.kind,
+        "qualification": program.qualification,
+        "field_of_activity": program.field_of_activity,
+        "hours": program.hours,
+        "studied_from": group.starts_on,
+        "studied_to": enrollment.completed_on or enrollment.expulsion_order_date or group.ends_on,
+    }
+
+
+def _new_document(*, by: User, issued_on: dt.date, **fields: object) -> Document:
+    seq, registration_number = _registration_number(issued_on.year)
+    document = Document(
+        registration_number=registration_number,
+        registration_year=issued_on.year,
+        registration_seq=seq,
+        issued_on=issued_on,
+        created_by=by,
+        **fields,
+    )
+    document.save()
+    return document
+
+
+def _require_issuer(by: User) -> None:
+    access.require(by, "documents.add_document")
+
+
+def _check_date(issued_on: dt.date, not_before: dt.date, what: str) -> None:
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": "Дата выдачи не может быть в будущем."})
+    if issued_on < not_before:
+        raise ValidationError({"issued_on": f"Дата выдачи раньше {what} ({not_before:%d.%m.%Y})."})
+
+
+@transaction.atomic
+def issue_from_protocol(
+    *,
+    by: User,
+    protocol: Protocol,
+    issued_on: dt.date,
+    series: str = "",
+    first_number: str = "",
+    enrollments: list[Enrollment] | None = None,
+) -> list[Document]:
+    """Issue the documents a signed final protocol decided, to the whole group or to the given
+    learners: a document of the program's kind to those who passed (blanks numbered on from
+    `first_number`), a справка to those who did not. All or nothing."""
+    _require_issuer(by)
+    if protocol.kind != Protocol.Kind.FINAL or protocol.status != Protocol.Status.SIGNED:
+        raise ValidationError("Документы выдаются по подписанному протоколу итоговой аттестации.")
+    if not Protocol.objects.visible_to(by).filter(pk=protocol.pk).exists():
+        raise PermissionDenied("Протокол недоступен.")
+    _check_date(issued_on, protocol.held_on, "заседания комиссии")
+    results = list(
+        ProtocolResult.objects.filter(protocol=protocol)
+        .select_related("enrollment__learner", "enrollment__group__program")
+        .order_by("enrollment__learner__last_name", "enrollment__learner__first_name", "pk")
+    )
+    if enrollments is not None:
+        wanted = {e.pk for e in enrollments}
+        results = [r for r in results if r.enrollment_id in wanted]
+        if len(results) != len(wanted):
+            raise ValidationError("Не все выбранные слушатели есть в протоколе.")
+    already = dict(
+        Document.objects.filter(
+            enrollment__in=[r.enrollment_id for r in results], issue=Document.Issue.ORIGINAL
+        ).values_list("enrollment_id", "registration_number")
+    )
+    if already:
+        names = [
+            f"{r.enrollment.learner.full_name} (рег. № {already[r.enrollment_id]})"
+            for r in results
+            if r.enrollment_id in already
+        ]
+        raise ValidationError(
+            "Документ уже выдан: " + "; ".join(names[:5]) + (" и другие" if len(names) > 5 else "") + "."
+        )
+    program_kind = KIND_OF_PROGRAM[protocol.group.program.kind]
+    on_blank = program_kind in Document.ON_BLANK
+    if on_blank and any(r.is_passing for r in results) and not first_number.strip():
+        raise ValidationError({"first_number": "Укажите номер первого бланка."})
+    documents, blanks = [], 0
+    for result in results:
+        kind = program_kind if result.is_passing else Document.Kind.STUDY_CERTIFICATE
+        number = ""
+        if kind in Document.ON_BLANK:
+            number, blanks = next_blank_number(first_number.strip(), blanks), blanks + 1
+        documents.append(
+            _new_document(
+                by=by,
+                issued_on=issued_on,
+                kind=kind,
+                enrollment=result.enrollment,
+                protocol=protocol,
+                series=series.strip() if kind in Document.ON_BLANK else "",
+                number=number,
+                **_holder_and_program(result.enrollment),
+            )
+        )
+    for document in documents:
+        if not document.number:  # a справка carries its registration number
+            document.number = document.registration_number
+    Document.objects.bulk_update([d for d in documents if d.kind not in Document.ON_BLANK], ["number"])
+    audit.record_many(
+        [
+            audit.Entry(
+                action=audit.Action.DOCUMENT_ISSUED,
+                subject=document,
+                after=_facts(document),
+            )
+            for document in documents
+        ],
+        by=by,
+    )
+    return documents
+
+
+@transaction.atomic
+def issue_study_certificate(*, by: User, enrollment: Enrollment, issued_on: dt.date) -> Document:
+    """A справка об обучении for a learner who was expelled or left without final attestation."""
+    _require_issuer(by)
+    enrollment = Enrollment.objects.select_related("learner", "group__program").get(pk=enrollment.pk)
+    if not Enrollment.objects.visible_to(by).filter(pk=enrollment.pk).exists():
+        raise PermissionDenied("Обучение недоступно.")
+    if enrollment.status != Enrollment.Status.EXPELLED and enrollment.outcome != Enrollment.Outcome.FAILED:
+        raise ValidationError("Справку об обучении выдают отчисленным и не прошедшим итоговую аттестацию.")
+    if Document.objects.filter(enrollment=enrollment, issue=Document.Issue.ORIGINAL).exists():
+        raise ValidationError("Документ по этому обучению уже выдан.")
+    _check_date(issued_on, enrollment.group.starts_on, "начала обучения")
+    document = _new_document(
+        by=by,
+        issued_on=issued_on,
+        kind=Document.Kind.STUDY_CERTIFICATE,
+        enrollment=enrollment,
+        **_holder_and_program(enrollment),
+    )
+    document.number = document.registration_number
+    document.save(update_fields=["number"])
+    audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
+    return document
+
+
+def _facts(document: Document) -> dict:
+    return {
+        "kind": document.kind,
+        "issue": document.issue,
+        "registration_number": document.registration_number,
+        "series": document.series,
+        "number": document.number,
+        "issued_on": document.issued_on.isoformat(),
+        "holder": document.full_name,
+        "original": document.original.registration_number if document.original else "",
+    }
+
+
+def _lock(document: Document, expected_version: int | None) -> Document:
+    locked = Document.objects.select_for_update().select_related("enrollment__learner").get(pk=document.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(locked)
+    if not locked.is_valid:
+        raise ValidationError(
+            f"Документ рег. № {locked.registration_number} {locked.get_state_display()}: "
+            "его состояние больше не меняется."
+        )
+    return locked
+
+
+def _change_state(by: User, document: Document, state: str, reason: str, action: str) -> Document:
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите основание."})
+    before = {"state": document.state}
+    document.state, document.state_reason = state, reason.strip()
+    document.state_changed_at = timezone.now()
+    save_versioned(
+        document,
+        expected_version=document.version,
+        fields=["state", "state_reason", "state_changed_at"],
+    )
+    audit.record(
+        by=by, action=action, subject=document, before=before, after={"state": state}, reason=reason.strip()
+    )
+    return document
+
+
+@transaction.atomic
+def issue_duplicate(
+    *,
+    by: User,
+    original: Document,
+    issued_on: dt.date,
+    series: str,
+    number: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Document:
+    """A duplicate in place of a lost document: the original is marked lost, the duplicate
+    repeats its contents on a new blank and refers to it."""
+    _require_issuer(by)
+    original = _lock(original, expected_version)
+    _check_date(issued_on, original.issued_on, "выдачи оригинала")
+    _change_state(by, original, Document.State.LOST, reason, audit.Action.DOCUMENT_LOST)
+    return _replacement(by, original, Document.Issue.DUPLICATE, issued_on, series, number, holder=None)
+
+
+@transaction.atomic
+def exchange(
+    *,
+    by: User,
+    original: Document,
+    issued_on: dt.date,
+    series: str,
+    number: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Document:
+    """A new document in exchange (e.g. after a change of surname): it carries the learner's
+    current name; the old one is marked exchanged."""
+    _require_issuer(by)
+    original = _lock(original, expected_version)
+    _check_date(issued_on, original.issued_on, "выдачи оригинала")
+    _change_state(by, original, Document.State.EXCHANGED, reason, audit.Action.DOCUMENT_EXCHANGED)
+    learner = original.enrollment.learner
+    holder = {
+        "last_name": learner.last_name,
+        "first_name": learner.first_name,
+        "middle_name": learner.middle_name,
+        "sex": learner.sex,
+    }
+    return _replacement(by, original, Document.Issue.EXCHANGE, issued_on, series, number, holder=holder)
+
+
+def _replacement(
+    by: User,
+    original: Document,
+    issue: str,
+    issued_on: dt.date,
+    series: str,
+    number: str,
+    holder: dict | None,
+) -> Document:
+    on_blank = original.kind in Document.ON_BLANK
+    if on_blank and not number.strip():
+        raise ValidationError({"number": "Укажите номер нового бланка."})
+    copied = {
+        name: getattr(original, name)
+        for name in (
+            "kind",
+            "enrollment",
+            "protocol",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "sex",
+            "program_title",
+            "program_kind",
+            "qualification",
+            "field_of_activity",
+            "hours",
+            "studied_from",
+            "studied_to",
+        )
+    }
+    copied |= holder or {}
+    document = _new_document(
+        by=by,
+        issued_on=issued_on,
+        issue=issue,
+        original=original,
+        series=series.strip() if on_blank else "",
+        number=number.strip(),
+        **copied,
+    )
+    if not on_blank:
+        document.number = document.registration_number
+        document.save(update_fields=["number"])
+    audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
+    return document
+
+
+@transaction.atomic
+def destroy_blank(
+    *, by: User, document: Document, reason: str, expected_version: int | None = None
+) -> Document:
+    """A spoiled blank (a misprint found before or after handing over): recorded as destroyed;
+    a correct document is then issued anew."""
+    _require_issuer(by)
+    document = _lock(document, expected_version)
+    return _change_state(by, document, Document.State.DESTROYED, reason, audit.Action.DOCUMENT_DESTROYED)
+
+
+@transaction.atomic
+def revoke(*, by: User, document: Document, reason: str, expected_version: int | None = None) -> Document:
+    """Revoke a document (e.g. issued by mistake); the administration only."""
+    access.require(by, "documents.delete_document")
+    document = _lock(document, expected_version)
+    return _change_state(by, document, Document.State.REVOKED, reason, audit.Action.DOCUMENT_REVOKED)
