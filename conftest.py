@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth.models import Group as RoleGroup
 from django.contrib.auth.models import User
 
+from zachetka.attestation import services as attestation_services
 from zachetka.core import roles, snils
+from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import Assessment, GradingScale
 from zachetka.people.models import Learner
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
@@ -30,6 +32,7 @@ def _fast_password_hashing(settings) -> None:
 @pytest.fixture(autouse=True)
 def _staging_in_tmp(settings, tmp_path) -> None:
     settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -265,3 +268,81 @@ def pdf_text():
         return " ".join(done.stdout.decode("utf-8").split())
 
     return extract
+
+
+@pytest.fixture
+def course(world, teacher, director, make_user, make_learner, make_enrollment):
+    """The teacher's group with a credit module (taught by `teacher`) and a second module, a
+    commission, and three learners: Смирнова and Петров from the world, plus Алексеев."""
+    group = world["mine"]
+    credit_module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
+    credit_module.attestation_form = Module.AttestationForm.CREDIT
+    credit_module.save()
+    exam_module = group.program.modules.exclude(pk=credit_module.pk).get()
+    exam_module.attestation_form = Module.AttestationForm.EXAM
+    exam_module.save()
+    TeachingAssignment.objects.create(group=group, module=exam_module, teacher=teacher)
+    third = make_enrollment(make_learner(last_name="Алексеев", first_name="Алексей", middle_name=""), group)
+    chair = make_user("chair", role=roles.ADMINISTRATION, first_name="Председатель", last_name="Иванова")
+    secretary = make_user("secretary", role=roles.STAFF, first_name="Секретарь", last_name="Петрова")
+    commission = attestation_services.create_commission(
+        by=director,
+        title="Аттестационная комиссия",
+        order_number="15-о",
+        order_date=dt.date(2026, 9, 1),
+        chair=chair,
+        secretary=secretary,
+        members=[teacher],
+        program=group.program,
+    )
+    return {
+        "group": group,
+        "credit": credit_module,
+        "exam": exam_module,
+        "commission": commission,
+        "chair": chair,
+        "secretary": secretary,
+        "own": world["enrollments"]["own"],
+        "classmate": world["enrollments"]["classmate"],
+        "third": third,
+        "five": GradingScale.objects.get(kind="five_point"),
+        "gradebook_lock": gradebook_services.is_locked,
+    }
+
+
+@pytest.fixture
+def pass_all_modules(course, teacher):
+    """Sign an intermediate statement for every module: all pass, except `failing` if given."""
+
+    def sign(failing=None):  # noqa: ANN001, ANN202
+        for module, passing, failed in (("credit", "зачтено", "не зачтено"), ("exam", "4", "2")):
+            statement = attestation_services.create_intermediate_statement(
+                by=teacher, group=course["group"], module=course[module], held_on=dt.date(2026, 11, 20)
+            )
+            for result in statement.results.select_related("enrollment"):
+                text = failed if result.enrollment == failing else passing
+                attestation_services.set_result(
+                    by=teacher, protocol=statement, enrollment=result.enrollment, text=text
+                )
+            attestation_services.sign_protocol(by=teacher, protocol=statement)
+
+    return sign
+
+
+@pytest.fixture
+def graduated(course, director, pass_all_modules):
+    """The course's final attestation done: Смирнова (5) and Петров (4) pass a signed final
+    protocol; Алексеев failed a module and was not admitted. Returns the protocol."""
+    pass_all_modules(failing=course["third"])
+    protocol = attestation_services.create_final_protocol(
+        by=director,
+        group=course["group"],
+        held_on=dt.date(2026, 11, 25),
+        form="exam",
+        commission=course["commission"],
+        scale=course["five"],
+    )
+    for enrollment, text in ((course["own"], "5"), (course["classmate"], "4")):
+        attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
+    attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
+    return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)

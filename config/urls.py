@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("zachetka.core.urls")),
     path("", include("zachetka.gradebook.urls")),
     path("", include("zachetka.attestation.urls")),
+    path("", include("zachetka.documents.urls")),
 ]
 
 handler403 = "zachetka.web.views.forbidden"

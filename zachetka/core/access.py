@@ -9,6 +9,7 @@ Scopes refer to other apps' models by label (apps.get_model), so `core` imports 
 """
 
 from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -17,6 +18,13 @@ from zachetka.core import roles
 
 Actor = User | AnonymousUser
 _NOTHING = Q(pk__in=[])
+
+
+def public(view):  # noqa: ANN001, ANN201 - a view decorator
+    """Open a view to anyone, logged in or not (LoginRequiredMiddleware guards all others).
+
+    Every public view of the site is marked here, so they are found in one search."""
+    return login_not_required(view)
 
 
 def role_names(user: Actor) -> frozenset[str]:

@@ -100,6 +100,11 @@ ACTION_LABELS = {
 }
 
 
+def client_ip(request: Any) -> str:
+    """The address a request came from (behind a proxy, set REMOTE_ADDR there: README)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 @dataclass(frozen=True)
 class Entry:
     """An event to append: what happened to which object, with values before and after."""

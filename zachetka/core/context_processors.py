@@ -24,6 +24,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Задолженности", reverse("attestation:debt_list")))
     if access.may(user, "attestation.view_commission") and access.is_staff_member(user):
         items.append(("Комиссии", reverse("attestation:commission_list")))
+    if access.may(user, "documents.view_document") and access.is_staff_member(user):
+        items.append(("Документы", reverse("documents:registry")))
+    if access.may(user, "documents.add_frdoexport"):
+        items.append(("ФИС ФРДО", reverse("documents:frdo")))
     if access.is_learner(user):
         items.append(("Мои оценки", reverse("gradebook:my_grades")))
     if access.may(user, "people.import_learners"):

@@ -12,7 +12,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = audit.current_ip.set(request.META.get("REMOTE_ADDR", ""))
+        token = audit.current_ip.set(audit.client_ip(request))
         try:
             return self.get_response(request)
         finally:

@@ -4,6 +4,7 @@ ever deleted."""
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from zachetka.attestation.models import Protocol, ProtocolResult
-from zachetka.core import access, audit, numbering
+from zachetka.core import access, audit, names, numbering
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
-from zachetka.documents.models import KIND_OF_PROGRAM, Document, RegistrationCounter
+from zachetka.documents.models import KIND_OF_PROGRAM, Document, RegistrationCounter, VerificationCheck
 from zachetka.programs.models import Enrollment
 
 
@@ -192,7 +193,9 @@ def _facts(document: Document) -> dict:
         "series": document.series,
         "number": document.number,
         "issued_on": document.issued_on.isoformat(),
-        "holder": document.full_name,
+        "last_name": document.last_name,
+        "first_name": document.first_name,
+        "middle_name": document.middle_name,
         "original": document.original.registration_number if document.original else "",
     }
 
@@ -338,3 +341,45 @@ def revoke(*, by: User, document: Document, reason: str, expected_version: int |
     access.require(by, "documents.delete_document")
     document = _lock(document, expected_version)
     return _change_state(by, document, Document.State.REVOKED, reason, audit.Action.DOCUMENT_REVOKED)
+
+
+@dataclass(frozen=True)
+class Verification:
+    document: Document | None
+    wait_seconds: int = 0  # > 0: too many wrong guesses from this address, nothing was checked
+
+
+def verify(
+    *, ip_address: str, code: str = "", registration_number: str = "", last_name: str = ""
+) -> Verification:
+    """The public check of a document, by the code of its QR link or by its registration number
+    and the holder's surname. Every check is logged; after VERIFY_FREE_FAILURES wrong guesses
+    within VERIFY_WINDOW_MINUTES an address waits twice as long after each further one."""
+    now = timezone.now()
+    window = dt.timedelta(minutes=settings.VERIFY_WINDOW_MINUTES)
+    failures = list(
+        VerificationCheck.objects.filter(ip_address=ip_address, found=False, at__gte=now - window)
+        .order_by("-at")
+        .values_list("at", flat=True)[:64]
+    )
+    excess = len(failures) - settings.VERIFY_FREE_FAILURES
+    if excess >= 0:
+        wait = min(2 ** min(excess, 20), int(window.total_seconds()))
+        remaining = int((failures[0] + dt.timedelta(seconds=wait) - now).total_seconds())
+        if remaining > 0:
+            return Verification(None, wait_seconds=remaining)
+    document = None
+    if code:
+        document = Document.objects.filter(verification_code=code).first()
+    elif registration_number and last_name:
+        candidate = Document.objects.filter(registration_number=registration_number.strip()).first()
+        if candidate and names.search_key(candidate.last_name) == names.search_key(last_name):
+            document = candidate
+    VerificationCheck.objects.create(
+        ip_address=ip_address,
+        via_code=bool(code),
+        registration_number=(registration_number or (document.registration_number if document else ""))[:30],
+        document=document,
+        found=document is not None,
+    )
+    return Verification(document)

@@ -1,0 +1,108 @@
+from django import forms
+from django.utils import timezone
+
+from zachetka.core.forms import RussianDateInput
+from zachetka.documents import frdo
+from zachetka.documents.models import Document
+from zachetka.programs.models import Enrollment, Group
+
+
+class LearnerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Enrollment) -> str:
+        return obj.learner.full_name
+
+
+class IssueForm(forms.Form):
+    """Issue the documents of a signed final protocol: to everyone in it or to those ticked."""
+
+    issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput())
+    series = forms.CharField(
+        label="Серия бланков",
+        max_length=20,
+        required=False,
+        help_text="Если на бланках нет серии, оставьте пустым (в ФРДО — «Нет»).",
+    )
+    first_number = forms.CharField(
+        label="Номер первого бланка",
+        max_length=40,
+        required=False,
+        help_text="Следующие бланки нумеруются по порядку; справки — без бланка.",
+    )
+    enrollments = LearnerChoiceField(
+        label="Кому", queryset=Enrollment.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, owed: list[Enrollment], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enrollments"].queryset = (
+            Enrollment.objects.filter(pk__in=[e.pk for e in owed])
+            .select_related("learner")
+            .order_by("learner__last_name", "learner__first_name")
+        )
+        self.fields["enrollments"].initial = [e.pk for e in owed]
+        self.fields["issued_on"].initial = timezone.localdate()
+
+
+class StudyCertificateForm(forms.Form):
+    issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput(), initial=timezone.localdate)
+
+
+class ReplacementForm(forms.Form):
+    """A duplicate or an exchange: a new blank, and why."""
+
+    issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput(), initial=timezone.localdate)
+    series = forms.CharField(label="Серия нового бланка", max_length=20, required=False)
+    number = forms.CharField(label="Номер нового бланка", max_length=40, required=False)
+    reason = forms.CharField(
+        label="Основание",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Например: заявление об утрате от 01.12.2026; свидетельство о браке.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StateForm(forms.Form):
+    reason = forms.CharField(label="Основание", widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RegistryFilter(forms.Form):
+    year = forms.TypedChoiceField(label="Год", coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(label="Вид", required=False, choices=[("", "все виды"), *Document.Kind.choices])
+    group = forms.ModelChoiceField(
+        label="Группа", required=False, queryset=Group.objects.none(), empty_label="все группы"
+    )
+
+    def __init__(self, *args: object, years: list[int], groups: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "все годы"), *((y, y) for y in years)]
+        self.fields["group"].queryset = groups
+
+
+class FrdoForm(forms.Form):
+    template = forms.ChoiceField(
+        label="Шаблон",
+        choices=[("dpo", "ДПО (удостоверения, дипломы, справки)"), ("po", "ПО (свидетельства, справки)")],
+    )
+    year = forms.IntegerField(label="Год выдачи", min_value=2000, max_value=2100)
+    group = forms.ModelChoiceField(
+        label="Группа", required=False, queryset=Group.objects.none(), empty_label="все группы"
+    )
+    only_new = forms.BooleanField(
+        label="Только новые и изменённые с прошлой выгрузки", required=False, initial=True
+    )
+
+    def __init__(self, *args: object, groups: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_template(self) -> str:
+        key = self.cleaned_data["template"]
+        frdo.load(key)
+        return key
+
+
+class VerifyForm(forms.Form):
+    registration_number = forms.CharField(label="Регистрационный номер", max_length=30)
+    last_name = forms.CharField(label="Фамилия владельца", max_length=50)

@@ -1,0 +1,394 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zachetka.attestation.models import Protocol
+from zachetka.core import access, audit
+from zachetka.core.forms import add_service_errors
+from zachetka.core.models import AuditEvent
+from zachetka.documents import export, frdo, pdf, selectors, services
+from zachetka.documents.forms import (
+    FrdoForm,
+    IssueForm,
+    RegistryFilter,
+    ReplacementForm,
+    StateForm,
+    StudyCertificateForm,
+    VerifyForm,
+)
+from zachetka.documents.models import Document, FrdoExport
+from zachetka.programs.models import Enrollment, Group
+
+
+def _document(request: HttpRequest, pk: int) -> Document:
+    access.require(request.user, "documents.view_document")
+    return get_object_or_404(
+        selectors.documents_visible_to(request.user).select_related(
+            "enrollment__learner", "enrollment__group__program", "protocol", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _attachment(content: bytes, content_type: str, name: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _registry_filter(request: HttpRequest) -> tuple[RegistryFilter, dict]:
+    groups = Group.objects.visible_to(request.user).order_by("-starts_on", "code")
+    form = RegistryFilter(request.GET or None, years=selectors.registry_years(), groups=groups)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "year": chosen.get("year"),
+        "kind": chosen.get("kind", ""),
+        "group_id": chosen["group"].pk if chosen.get("group") else None,
+    }
+
+
+def registry(request: HttpRequest) -> HttpResponse:
+    """The registry book of issued documents, by registration number."""
+    access.require(request.user, "documents.view_document")
+    form, chosen = _registry_filter(request)
+    documents = selectors.registry(request.user, **chosen)
+    page = Paginator(documents, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/registry.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "may_issue": access.may(request.user, "documents.add_document"),
+        },
+    )
+
+
+def registry_xlsx(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "documents.view_document")
+    _, chosen = _registry_filter(request)
+    content = export.registry_workbook(selectors.registry(request.user, **chosen), chosen)
+    return _attachment(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Книга регистрации выданных документов.xlsx",
+    )
+
+
+def registry_pdf(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "documents.view_document")
+    _, chosen = _registry_filter(request)
+    content = export.registry_pdf(selectors.registry(request.user, **chosen), chosen)
+    return _attachment(content, "application/pdf", "Книга регистрации выданных документов.pdf", inline=True)
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    history = AuditEvent.objects.about(document).order_by("seq")
+    may_issue = access.may(request.user, "documents.add_document") and document.is_valid
+    initial = {"version": document.version}
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "history": history,
+            "replacements": document.replacements.order_by("registration_year", "registration_seq"),
+            "verify_url": pdf.verification_url(document),
+            "replacement_form": ReplacementForm(initial=initial) if may_issue else None,
+            "state_form": StateForm(initial=initial) if may_issue else None,
+            "may_revoke": document.is_valid and access.may(request.user, "documents.delete_document"),
+        },
+    )
+
+
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    blank = request.GET.get("blank") == "1"
+    name = pdf.file_name(document) if not blank else f"Бланк {pdf.file_name(document)}"
+    return _attachment(pdf.render_pdf([document], blank=blank), "application/pdf", name, inline=True)
+
+
+def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:  # noqa: ANN001
+    document = _document(request, pk)
+    form = ReplacementForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}"
+            )
+        return redirect(document)
+    data = form.cleaned_data
+    try:
+        new = service(
+            by=request.user,
+            original=document,
+            issued_on=data["issued_on"],
+            series=data["series"],
+            number=data["number"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(document)
+    messages.success(request, f"{done}: рег. № {new.registration_number}.")
+    return redirect(new)
+
+
+@require_POST
+def document_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _replacement(request, pk, services.issue_duplicate, "Выдан дубликат")
+
+
+@require_POST
+def document_exchange(request: HttpRequest, pk: int) -> HttpResponse:
+    return _replacement(request, pk, services.exchange, "Выдан документ в обмен")
+
+
+def _state_change(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:  # noqa: ANN001
+    document = _document(request, pk)
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите основание.")
+        return redirect(document)
+    try:
+        service(
+            by=request.user,
+            document=document,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(document)
+
+
+@require_POST
+def document_destroy(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, services.destroy_blank, "Бланк отмечен как испорченный и уничтоженный.")
+
+
+@require_POST
+def document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, services.revoke, "Документ аннулирован.")
+
+
+def due_list(request: HttpRequest) -> HttpResponse:
+    """Documents owed: after a signed final protocol, and справки after an expulsion."""
+    access.require(request.user, "documents.add_document")
+    due = selectors.due_documents(request.user)
+    return render(
+        request,
+        "documents/due_list.html",
+        {"due": due, "overdue": sum(1 for d in due if d.is_overdue), "today": timezone.localdate()},
+    )
+
+
+def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a signed final protocol's documents to its whole group or to the learners ticked."""
+    access.require(request.user, "documents.add_document")
+    protocol = get_object_or_404(
+        Protocol.objects.visible_to(request.user).select_related("group__program"),
+        pk=pk,
+        kind=Protocol.Kind.FINAL,
+    )
+    issued = set(
+        Document.objects.filter(protocol=protocol, issue=Document.Issue.ORIGINAL).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    owed = [
+        r.enrollment
+        for r in protocol.results.select_related("enrollment__learner")
+        if r.enrollment_id not in issued
+    ]
+    form = IssueForm(request.POST or None, owed=owed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            documents = services.issue_from_protocol(
+                by=request.user,
+                protocol=protocol,
+                issued_on=data["issued_on"],
+                series=data["series"],
+                first_number=data["first_number"],
+                enrollments=list(data["enrollments"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Выдано документов: {len(documents)}.")
+            return redirect("documents:group_documents", protocol.group_id)
+    return render(
+        request,
+        "documents/issue_form.html",
+        {
+            "form": form,
+            "protocol": protocol,
+            "owed": owed,
+            "document_kind": protocol.group.program.completion_document,
+            "issued": len(issued),
+        },
+    )
+
+
+def study_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a справка об обучении to an expelled learner (or one who failed the final one)."""
+    access.require(request.user, "documents.add_document")
+    enrollment = get_object_or_404(
+        Enrollment.objects.visible_to(request.user).select_related("learner", "group__program"), pk=pk
+    )
+    form = StudyCertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.issue_study_certificate(
+                by=request.user, enrollment=enrollment, issued_on=form.cleaned_data["issued_on"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Справка выдана: рег. № {document.registration_number}.")
+            return redirect(document)
+    return render(request, "documents/study_certificate_form.html", {"form": form, "enrollment": enrollment})
+
+
+def group_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """A group's issued documents with printing for all of them at once."""
+    access.require(request.user, "documents.view_document")
+    group = get_object_or_404(Group.objects.visible_to(request.user).select_related("program"), pk=pk)
+    documents = selectors.registry(request.user, group_id=group.pk)
+    protocols = Protocol.objects.filter(group=group, kind=Protocol.Kind.FINAL, status=Protocol.Status.SIGNED)
+    return render(
+        request,
+        "documents/group_documents.html",
+        {
+            "group": group,
+            "documents": documents,
+            "protocols": protocols,
+            "may_issue": access.may(request.user, "documents.add_document"),
+        },
+    )
+
+
+def _group_print(request: HttpRequest, pk: int) -> tuple[Group, list[Document], bool]:
+    access.require(request.user, "documents.view_document")
+    group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
+    documents = list(
+        selectors.registry(request.user, group_id=group.pk)
+        .filter(state=Document.State.VALID)
+        .select_related("enrollment__learner", "enrollment__group__program")
+    )
+    if not documents:
+        raise Http404("В группе нет действующих документов.")
+    return group, documents, request.GET.get("blank") == "1"
+
+
+def group_documents_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    group, documents, blank = _group_print(request, pk)
+    name = f"Документы {group.code}{' (бланки)' if blank else ''}.pdf"
+    return _attachment(pdf.render_pdf(documents, blank=blank), "application/pdf", name, inline=True)
+
+
+def group_documents_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    group, documents, blank = _group_print(request, pk)
+    return _attachment(
+        pdf.render_zip(documents, blank=blank), "application/zip", f"Документы {group.code}.zip"
+    )
+
+
+def frdo_page(request: HttpRequest) -> HttpResponse:
+    """ФИС ФРДО: what is not reported yet (and past the deadline), the export, past exports."""
+    access.require(request.user, "documents.add_frdoexport")
+    groups = Group.objects.visible_to(request.user).order_by("-starts_on", "code")
+    form = FrdoForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = frdo.export(
+                by=request.user,
+                template_key=data["template"],
+                year=data["year"],
+                group=data["group"],
+                only_new=data["only_new"],
+            )
+        except frdo.FrdoRefused as refusal:
+            form.add_error(
+                None, f"Выгрузка не выполнена: ошибок — {refusal.total}. Ничего не отмечено как выгруженное."
+            )
+            return render(request, "documents/frdo.html", _frdo_context(request, form, refusal.problems))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Выгружено документов: {record.rows}. Файл: {record.file_name}.")
+            return redirect("documents:frdo")
+    return render(request, "documents/frdo.html", _frdo_context(request, form, []))
+
+
+def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> dict:
+    pending = Document.objects.filter(frdo_exported_at__isnull=True).exclude(
+        kind=Document.Kind.COURSE_CERTIFICATE
+    )
+    overdue = frdo.overdue(pending).select_related("enrollment__group").order_by("issued_on")
+    return {
+        "form": form,
+        "problems": problems,
+        "pending": pending.count(),
+        "overdue": overdue[:200],
+        "overdue_count": overdue.count(),
+        "exports": FrdoExport.objects.select_related("group", "created_by")[:50],
+        "report_days": settings.FRDO_REPORT_DAYS,
+    }
+
+
+def frdo_file(request: HttpRequest, pk: int) -> FileResponse:
+    access.require(request.user, "documents.view_frdoexport")
+    record = get_object_or_404(FrdoExport, pk=pk)
+    if not record.file:
+        raise Http404("Файл выгрузки не сохранён.")
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
+
+
+@access.public
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a document by its registration number and the holder's surname."""
+    form = VerifyForm(request.POST or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = services.verify(
+            ip_address=audit.client_ip(request),
+            registration_number=form.cleaned_data["registration_number"],
+            last_name=form.cleaned_data["last_name"],
+        )
+    return _verification_page(request, form, outcome)
+
+
+@access.public
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The page a document's QR code opens."""
+    outcome = services.verify(ip_address=audit.client_ip(request), code=code)
+    return _verification_page(request, VerifyForm(), outcome)
+
+
+def _verification_page(
+    request: HttpRequest, form: VerifyForm, outcome: services.Verification | None
+) -> HttpResponse:
+    status = 429 if outcome and outcome.wait_seconds else 200
+    context = {"form": form, "outcome": outcome, "organization_name": settings.ORGANIZATION_NAME}
+    response = render(request, "documents/verify.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(outcome.wait_seconds)
+    return response
