@@ -3,6 +3,7 @@ duplicates, exchanges, spoiled blanks and revocation. One transaction each, audi
 ever deleted."""
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -202,13 +203,13 @@ def _facts(document: Document) -> dict:
 
 def _lock(document: Document, expected_version: int | None) -> Document:
     locked = Document.objects.select_for_update().select_related("enrollment__learner").get(pk=document.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError(locked)
     if not locked.is_valid:
         raise ValidationError(
             f"Документ рег. № {locked.registration_number} {locked.get_state_display()}: "
             "его состояние больше не меняется."
         )
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(locked)
     return locked
 
 
@@ -364,8 +365,8 @@ def verify(
     )
     excess = len(failures) - settings.VERIFY_FREE_FAILURES
     if excess >= 0:
-        wait = min(2 ** min(excess, 20), int(window.total_seconds()))
-        remaining = int((failures[0] + dt.timedelta(seconds=wait) - now).total_seconds())
+        wait = min(2 ** min(excess + 1, 20), int(window.total_seconds()))
+        remaining = math.ceil((failures[0] + dt.timedelta(seconds=wait) - now).total_seconds())
         if remaining > 0:
             return Verification(None, wait_seconds=remaining)
     document = None

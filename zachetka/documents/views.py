@@ -122,6 +122,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:  # noqa: ANN001
     document = _document(request, pk)
+    access.require(request.user, "documents.add_document")
     form = ReplacementForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -157,8 +158,9 @@ def document_exchange(request: HttpRequest, pk: int) -> HttpResponse:
     return _replacement(request, pk, services.exchange, "Выдан документ в обмен")
 
 
-def _state_change(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:  # noqa: ANN001
+def _state_change(request: HttpRequest, pk: int, service, permission: str, done: str) -> HttpResponse:  # noqa: ANN001
     document = _document(request, pk)
+    access.require(request.user, permission)
     form = StateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите основание.")
@@ -179,12 +181,18 @@ def _state_change(request: HttpRequest, pk: int, service, done: str) -> HttpResp
 
 @require_POST
 def document_destroy(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, services.destroy_blank, "Бланк отмечен как испорченный и уничтоженный.")
+    return _state_change(
+        request,
+        pk,
+        services.destroy_blank,
+        "documents.add_document",
+        "Бланк отмечен как испорченный и уничтоженный.",
+    )
 
 
 @require_POST
 def document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, services.revoke, "Документ аннулирован.")
+    return _state_change(request, pk, services.revoke, "documents.delete_document", "Документ аннулирован.")
 
 
 def due_list(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,11 @@ ALL_STAFF = ("login", 200, 200, 200, 200, 403)
 REGISTRY_ONLY = ("login", 200, 200, 403, 403, 403)
 FOREIGN_VIEW = ("login", 200, 200, 404, 404, 403)
 FOREIGN_ACTION = ("login", 302, 302, 404, 404, 403)
+# Issued documents: the registry and curators see them (curators: their groups), teachers do not.
+DOCUMENT_VIEW = ("login", 200, 200, 200, 403, 403)
+DOCUMENT_FOREIGN = ("login", 200, 200, 404, 403, 403)
+DOCUMENT_ACTION = ("login", 302, 302, 403, 403, 403)
+DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -110,6 +115,38 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:commission_create", ""): ("get", REGISTRY_ONLY),
     ("attestation:commission_detail", "mine_commission"): ("get", ALL_STAFF),
     ("attestation:commission_detail", "other_commission"): ("get", FOREIGN_VIEW),
+    ("documents:registry", ""): ("get", DOCUMENT_VIEW),
+    ("documents:registry_xlsx", ""): ("get", DOCUMENT_VIEW),
+    ("documents:registry_pdf", ""): ("get", DOCUMENT_VIEW),
+    ("documents:due_list", ""): ("get", REGISTRY_ONLY),
+    ("documents:frdo", ""): ("get", REGISTRY_ONLY),
+    ("documents:frdo_file", "frdo_export"): ("get", REGISTRY_ONLY),
+    ("documents:document_detail", "mine_document"): ("get", DOCUMENT_VIEW),
+    ("documents:document_detail", "other_document"): ("get", DOCUMENT_FOREIGN),
+    ("documents:document_pdf", "mine_document"): ("get", DOCUMENT_VIEW),
+    ("documents:document_pdf", "other_document"): ("get", DOCUMENT_FOREIGN),
+    # An empty form is refused with a message (302) once access is granted.
+    ("documents:document_duplicate", "mine_document"): ("post", DOCUMENT_ACTION),
+    ("documents:document_duplicate", "other_document"): ("post", DOCUMENT_FOREIGN_ACTION),
+    ("documents:document_exchange", "mine_document"): ("post", DOCUMENT_ACTION),
+    ("documents:document_exchange", "other_document"): ("post", DOCUMENT_FOREIGN_ACTION),
+    ("documents:document_destroy", "mine_document"): ("post", DOCUMENT_ACTION),
+    ("documents:document_destroy", "other_document"): ("post", DOCUMENT_FOREIGN_ACTION),
+    ("documents:document_revoke", "mine_document"): ("post", ("login", 302, 403, 403, 403, 403)),
+    ("documents:document_revoke", "other_document"): ("post", ("login", 302, 403, 404, 403, 403)),
+    ("documents:issue_from_protocol", "mine_final"): ("get", REGISTRY_ONLY),
+    ("documents:issue_from_protocol", "other_final"): ("get", REGISTRY_ONLY),
+    ("documents:study_certificate", "own_enrollment"): ("get", REGISTRY_ONLY),
+    ("documents:study_certificate", "stranger_enrollment"): ("get", REGISTRY_ONLY),
+    ("documents:group_documents", "mine"): ("get", DOCUMENT_VIEW),
+    ("documents:group_documents", "other"): ("get", DOCUMENT_FOREIGN),
+    ("documents:group_documents_pdf", "mine"): ("get", DOCUMENT_VIEW),
+    ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
+    ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
+    ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    # Public: anyone may check a document, logged in or not.
+    ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
 }
 
 
@@ -126,6 +163,59 @@ def _protocol(group):  # noqa: ANN001, ANN202
         scale=GradingScale.objects.get(kind="pass_fail"),
         created_by=group.curator,
     )
+
+
+def _final(group):  # noqa: ANN001, ANN202
+    from zachetka.attestation.models import Protocol
+    from zachetka.gradebook.models import GradingScale
+
+    return Protocol.objects.create(
+        kind=Protocol.Kind.FINAL,
+        number=f"ИА-2026-{group.pk:04d}",
+        held_on=group.ends_on,
+        group=group,
+        final_form="exam",
+        scale=GradingScale.objects.get(kind="five_point"),
+        created_by=group.curator,
+    )
+
+
+def _document(enrollment, seq):  # noqa: ANN001, ANN202
+    from zachetka.documents.models import Document
+
+    learner, group = enrollment.learner, enrollment.group
+    return Document.objects.create(
+        registration_number=f"2026-{seq:05d}",
+        registration_year=2026,
+        registration_seq=seq,
+        kind=Document.Kind.QUALIFICATION_CERTIFICATE,
+        enrollment=enrollment,
+        series="",
+        number=f"{seq:06d}",
+        issued_on=group.ends_on,
+        last_name=learner.last_name,
+        first_name=learner.first_name,
+        middle_name=learner.middle_name,
+        sex=learner.sex,
+        program_title=group.program.title,
+        program_kind=group.program.kind,
+        hours=group.program.hours,
+        studied_from=group.starts_on,
+        studied_to=group.ends_on,
+        created_by=group.curator,
+    )
+
+
+def _frdo_export():  # noqa: ANN202
+    from django.core.files.base import ContentFile
+
+    from zachetka.documents.models import FrdoExport
+
+    record = FrdoExport.objects.create(
+        template="dpo", template_version="t", year=2026, rows=0, sha256="0", file_name="x.xlsx"
+    )
+    record.file.save("x.xlsx", ContentFile(b"PK"), save=True)
+    return record
 
 
 def _commission(group):  # noqa: ANN001, ANN202
@@ -156,6 +246,12 @@ def _objects(world: dict) -> dict:
         "mine_protocol": _protocol(mine),
         "other_protocol": _protocol(other),
         "mine_commission": _commission(mine),
+        "mine_final": _final(mine),
+        "other_final": _final(other),
+        "mine_document": (mine_document := _document(world["enrollments"]["own"], 1)),
+        "mine_document_code": [mine_document.verification_code],
+        "other_document": _document(world["enrollments"]["stranger"], 2),
+        "frdo_export": _frdo_export(),
         "other_commission": _commission(other),
         "mine_assessment": world["assessments"]["mine"],
         "other_assessment": world["assessments"]["other"],
@@ -184,7 +280,14 @@ def test_every_url_is_in_the_matrix() -> None:
     assert _site_url_names() - covered == set()
 
 
-PDF_URLS = {"attestation:protocol_pdf", "attestation:group_summary_pdf"}
+PDF_URLS = {
+    "attestation:protocol_pdf",
+    "attestation:group_summary_pdf",
+    "documents:registry_pdf",
+    "documents:document_pdf",
+    "documents:group_documents_pdf",
+    "documents:group_documents_zip",
+}
 CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
 
 

@@ -1,0 +1,159 @@
+"""The ФИС ФРДО export: the template's columns and values, validation refusals, incremental
+exports, duplicates' «(оригинала)» block; read back with openpyxl."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zachetka.documents import frdo, services
+from zachetka.documents.models import Document, FrdoExport
+
+ISSUED = dt.date(2026, 11, 27)
+PROGRAM_TYPE = (
+    "Дополнительная профессиональная программа (повышение квалификации/ профессиональная переподготовка)"
+)
+TERMINATION = "Форма получения образования на момент прекращения образовательных отношений"
+
+
+@pytest.fixture
+def issued(graduated, registrar):
+    return services.issue_from_protocol(
+        by=registrar, protocol=graduated, issued_on=ISSUED, series="", first_number="000118"
+    )
+
+
+def _read(path_or_bytes) -> list[list[str]]:  # noqa: ANN001
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    sheet = load_workbook(source, read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _template_data(key: str) -> dict:
+    return json.loads((frdo.TEMPLATE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def test_dpo_export_matches_the_template_column_by_column(issued, registrar, tmp_path, course):
+    out = tmp_path / "dpo.xlsx"
+    call_command("export_frdo", str(out), template="dpo", year=2026, stdout=io.StringIO())
+    rows = _read(out)
+    data = _template_data("dpo")
+    assert rows[0] == [column["title"] for column in data["columns"]] and len(rows[0]) == 40
+    by_name = {row[21]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert set(by_name) == {"Петров", "Смирнова"}
+    smirnova = by_name["Смирнова"]
+    learner = course["own"].learner
+    expected = {
+        "Вид документа": "Удостоверение о повышении квалификации",
+        "Статус документа": "Оригинал",
+        "Подтверждение утраты": "Нет",
+        "Подтверждение обмена": "Нет",
+        "Подтверждение уничтожения": "Нет",
+        "Серия документа": "Нет",
+        "Номер документа": "000119",
+        "Дата выдачи документа": "27.11.2026",
+        "Регистрационный номер": "2026-00002",
+        PROGRAM_TYPE: "Повышение квалификации",
+        "Наименование дополнительной профессиональной программы": "Цифровые инструменты педагога",
+        "Год начала обучения (для документа о квалификации)": "2026",
+        "Год окончания обучения (для документа о квалификации)": "2026",
+        "Срок обучения, часов (для документа о квалификации)": "72",
+        "Фамилия получателя": "Смирнова",
+        "Имя получателя": "Анна",
+        "Отчество получателя": "Сергеевна",
+        "Дата рождения получателя": learner.birth_date.strftime("%d.%m.%Y"),
+        "Пол получателя": "Жен",
+        "СНИЛС": learner.snils_display,
+        "Форма обучения": "Очная",
+        "Источник финансирования обучения": "Платное обучение",
+        TERMINATION: "в образовательной организации",
+        "Гражданство получателя (код страны по ОКСМ)": "643",
+        "Номер документа для изменения": "",
+        "Регистрационный N (оригинала)": "",
+    }
+    assert {title: smirnova[title] for title in expected} == expected
+    record = FrdoExport.objects.get()
+    assert record.sha256 == hashlib.sha256(out.read_bytes()).hexdigest() and record.rows == 2
+    assert Document.objects.filter(frdo_exported_at__isnull=True).count() == 0
+
+
+def test_next_export_takes_only_what_is_new_or_changed_and_fills_the_original(issued, registrar, director):
+    frdo.export(by=registrar, template_key="dpo", year=2026)
+    with pytest.raises(Exception, match="Нет документов для выгрузки"):
+        frdo.export(by=registrar, template_key="dpo", year=2026)
+    petrov = issued[0]
+    duplicate = services.issue_duplicate(
+        by=registrar, original=petrov, issued_on=ISSUED, series="", number="000300", reason="Утрата"
+    )
+    record = frdo.export(by=registrar, template_key="dpo", year=2026)
+    rows = _read(record.file.open("rb").read())
+    header, body = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert len(header) == 40 and len(body) == 2  # the lost original (changed) and its duplicate
+    original_row, duplicate_row = body
+    assert original_row["Регистрационный номер"] == petrov.registration_number
+    assert original_row["Подтверждение утраты"] == "Да"
+    assert duplicate_row["Статус документа"] == "Дубликат"
+    assert duplicate_row["Регистрационный N (оригинала)"] == petrov.registration_number
+    assert duplicate_row["Номер (оригинала)"] == "000118"
+    assert duplicate_row["Дата выдачи (оригинала)"] == "27.11.2026"
+    assert duplicate_row["Фамилия получателя (оригинала)"] == "Петров"
+    assert duplicate_row["Регистрационный номер"] == duplicate.registration_number
+
+
+def test_a_bad_row_refuses_the_whole_export_naming_document_and_field(issued, registrar, course):
+    learner = course["classmate"].learner
+    learner.snils = "11223344596"  # wrong checksum, written around the form's validation
+    learner.save()
+    smirnova = course["own"].learner
+    smirnova.citizenship = ""
+    smirnova.save()
+    with pytest.raises(frdo.FrdoRefused) as refusal:
+        frdo.export(by=registrar, template_key="dpo", year=2026)
+    problems = "\n".join(refusal.value.problems)
+    assert "Рег. № 2026-00001 (Петров П. П.): «СНИЛС» — СНИЛС в формате 000-000-000 00" in problems
+    assert (
+        "Рег. № 2026-00002 (Смирнова А. С.): «Гражданство получателя (код страны по ОКСМ)» — не заполнено"
+        in problems
+    )
+    assert not FrdoExport.objects.exists()
+    assert Document.objects.filter(frdo_exported_at__isnull=False).count() == 0
+    with pytest.raises(CommandError, match="ошибок — 2"):
+        call_command("export_frdo", "/tmp/never.xlsx", template="dpo", year=2026, stdout=io.StringIO())  # noqa: S108
+
+
+def test_row_rules_for_names_years_and_lists(issued):
+    template = frdo.load("dpo")
+    document = Document.objects.select_related("enrollment__learner", "enrollment__group__program").first()
+    document.last_name = "Smith"
+    document.middle_name = "Иванович-"
+    document.studied_to = dt.date(2025, 1, 1)
+    document.sex = "X"
+    _, problems = frdo.row_of(template, document, dt.date(2026, 11, 28))
+    assert "«Фамилия получателя» — только русские буквы, пробел, дефис, точка, апостроф и скобки" in problems
+    assert "«Отчество получателя» — не может заканчиваться пробелом или дефисом" in problems
+    assert "«Пол получателя» — значение не из списка шаблона" in problems
+    assert "год окончания обучения раньше года начала" in problems
+
+
+def test_po_template_has_35_columns_and_takes_only_its_programs(issued, registrar):
+    data = _template_data("po")
+    assert len(data["columns"]) == 35
+    with pytest.raises(Exception, match="Нет документов для выгрузки"):
+        frdo.export(by=registrar, template_key="po", year=2026)
+
+
+def test_frdo_page_lists_pending_and_exports(client, issued, registrar):
+    client.force_login(registrar)
+    url = reverse("documents:frdo")
+    page = client.get(url).content.decode()
+    assert "не выгружено" in page
+    response = client.post(url, {"template": "dpo", "year": 2026, "only_new": "on"}, follow=True)
+    assert "Выгружено документов: 2." in response.content.decode()
+    record = FrdoExport.objects.get()
+    download = client.get(reverse("documents:frdo_file", args=[record.pk]))
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == record.sha256
