@@ -7,9 +7,11 @@ from collections import Counter
 import pytest
 import time_machine
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.core import audit
+from zachetka.documents.models import Document
 from zachetka.programs.models import Enrollment
 
 # The demo fills the gradebook up to "today"; pin it so the story is the same on every run.
@@ -17,7 +19,7 @@ DEMO_DAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.django_db
-def test_demo_tells_its_story():
+def test_demo_tells_its_story(tmp_path):
     """Loading takes ~20 s, so one load serves every check below."""
     with time_machine.travel(DEMO_DAY, tick=False):
         call_command("load_demo", stdout=io.StringIO())
@@ -25,6 +27,7 @@ def test_demo_tells_its_story():
     numbers_follow_the_calendar()
     one_final_failure_gets_a_certificate_of_study()
     a_running_group_is_in_the_middle_of_its_intermediate_attestation()
+    documents_are_issued_and_reported(tmp_path)
     assert list(audit.verify_chain()) == []
 
 
@@ -70,3 +73,26 @@ def a_running_group_is_in_the_middle_of_its_intermediate_attestation() -> None:
     open_debts = AcademicDebt.objects.filter(closed_at__isnull=True)
     assert [d.enrollment.group.code for d in open_debts] == ["ПП-2026-01"]
     assert not Protocol.objects.filter(group__code="ПП-2026-01", kind=Protocol.Kind.FINAL).exists()
+
+
+def documents_are_issued_and_reported(tmp_path) -> None:  # noqa: ANN001
+    """Every 2025 graduate holds a document, one lost certificate has a duplicate, the expelled
+    have справки but one (still due), and the ФИС ФРДО export of 2025 works at once."""
+    graduates = Enrollment.objects.filter(group__code__endswith="2025-01", status=Enrollment.Status.COMPLETED)
+    holders = Document.objects.filter(issue=Document.Issue.ORIGINAL).values_list("enrollment_id", flat=True)
+    assert set(graduates.values_list("pk", flat=True)) <= set(holders)
+    duplicate = Document.objects.get(issue=Document.Issue.DUPLICATE)
+    assert duplicate.original.state == Document.State.LOST
+    expelled = Enrollment.objects.filter(status=Enrollment.Status.EXPELLED)
+    certificates = Document.objects.filter(enrollment__in=expelled, kind=Document.Kind.STUDY_CERTIFICATE)
+    assert certificates.count() == expelled.count() - 1
+    smirnova = Document.objects.get(
+        enrollment__group__code="ПК-2025-01", last_name="Смирнова", first_name="Анна"
+    )
+    assert smirnova.kind == Document.Kind.QUALIFICATION_CERTIFICATE and smirnova.is_valid
+    numbers = list(Document.objects.order_by("registration_seq").values_list("issued_on", flat=True))
+    assert numbers == sorted(numbers)
+    out = tmp_path / "frdo.xlsx"
+    call_command("export_frdo", str(out), template="dpo", year=2025, stdout=io.StringIO())
+    rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    assert len(rows[0]) == 40 and len(rows) - 1 == Document.objects.exclude(kind="course").count()

@@ -24,6 +24,8 @@ from zachetka.attestation import services as attestation
 from zachetka.attestation.models import AcademicDebt, Protocol
 from zachetka.core import roles, snils
 from zachetka.core.models import AuditChainHead
+from zachetka.documents import services as documents
+from zachetka.documents.models import Document
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradingScale
@@ -185,6 +187,13 @@ THESIS_TOPICS = (
     "Управление платными образовательными услугами",
 )
 
+# --- documents ---
+# Blank series and the first blank number per finished group; documents are handed out this
+# many days after the final protocol.
+BLANKS = {"ПП-2025-01": ("ПП", "000341"), "ПК-2025-01": ("УД", "001207"), "КК-2025-01": ("", "")}
+ISSUE_AFTER_DAYS = 3
+UNISSUED_CERTIFICATE_GROUP = "ПП-2025-01"  # one expelled learner there still awaits a справка
+
 
 def words(text: str) -> tuple[str, ...]:
     """Lists of names are written as space-separated words, so they stay a few lines long."""
@@ -270,6 +279,7 @@ class DemoLoader:
         self.enroll_all(learners)
         self.fill_gradebook()
         self.attest()
+        self.issue_documents()
 
     # --- people -------------------------------------------------------------------------------
 
@@ -846,6 +856,69 @@ class DemoLoader:
         attestation.sign_protocol(by=self.director, protocol=protocol)
         attestation.sign_protocol(by=self.users["registrar"], protocol=protocol)
 
+    # --- documents ----------------------------------------------------------------------------
+
+    def issue_documents(self) -> None:
+        """Documents of the finished groups by their final protocols, справки for those expelled
+        (but one, still due), and one duplicate for a lost certificate; in date order, so
+        registration numbers follow the calendar."""
+        registrar = self.users["registrar"]
+        handouts = []
+        for code, *_ in GROUPS:
+            group = self.groups[code]
+            if group.starts_on >= RUNNING_SINCE:
+                continue
+            protocol = Protocol.objects.get(
+                group=group, kind=Protocol.Kind.FINAL, status=Protocol.Status.SIGNED
+            )
+            handouts.append((protocol.held_on + dt.timedelta(days=ISSUE_AFTER_DAYS), group, protocol))
+            expelled = group.enrollments.filter(status=Status.EXPELLED).order_by("expulsion_order_date", "pk")
+            for index, enrollment in enumerate(expelled):
+                if code == UNISSUED_CERTIFICATE_GROUP and index == len(expelled) - 1:
+                    continue
+                handouts.append((enrollment.expulsion_order_date + dt.timedelta(days=2), group, enrollment))
+        for issued_on, group, basis in sorted(handouts, key=lambda h: (h[0], h[1].code)):
+            if isinstance(basis, Protocol):
+                self.complete_snils(basis)
+                series, first_number = BLANKS[group.code]
+                documents.issue_from_protocol(
+                    by=registrar,
+                    protocol=basis,
+                    issued_on=issued_on,
+                    series=series,
+                    first_number=first_number,
+                )
+            else:
+                documents.issue_study_certificate(by=registrar, enrollment=basis, issued_on=issued_on)
+        lost = (
+            Document.objects.filter(
+                enrollment__group__code="ПК-2025-01", kind=Document.Kind.QUALIFICATION_CERTIFICATE
+            )
+            .exclude(enrollment__learner__last_name="Смирнова")
+            .order_by("registration_seq")[3]
+        )
+        documents.issue_duplicate(
+            by=registrar,
+            original=lost,
+            issued_on=dt.date(2025, 11, 17),
+            series="УД",
+            number="001650",
+            reason="Заявление об утрате удостоверения от 14.11.2025",
+        )
+
+    def complete_snils(self, protocol: Protocol) -> None:
+        """ФИС ФРДО needs a СНИЛС for each holder: those who had not given it bring it in."""
+        for result in protocol.results.select_related("enrollment__learner"):
+            learner = result.enrollment.learner
+            if not learner.snils:
+                people_services.update_learner(
+                    by=self.users["registrar"],
+                    learner=learner,
+                    expected_version=learner.version,
+                    reason="Слушатель предоставил СНИЛС для внесения сведений в ФИС ФРДО",
+                    snils=self.new_snils(),
+                )
+
 
 def module_spans(group: Group, modules: list[Module]) -> list[tuple[dt.date, dt.date]]:
     """Modules follow one another, each taking a share of the group's dates by its hours."""
@@ -890,6 +963,8 @@ class Command(BaseCommand):
             f"{Protocol.objects.filter(status=Protocol.Status.SIGNED).count()}, черновиков — "
             f"{Protocol.objects.filter(status=Protocol.Status.DRAFT).count()}, непогашенных "
             f"задолженностей — {AcademicDebt.objects.filter(closed_at__isnull=True).count()}.\n"
+            f"  Выдано документов: {Document.objects.count()} (дубликатов — "
+            f"{Document.objects.filter(issue=Document.Issue.DUPLICATE).count()}).\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
             "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
             f"пароль {PASSWORD}."
