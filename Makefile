@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/import_learners.py
 	$(PY) bench/gradebook.py
 	$(PY) bench/attestation.py
+	$(PY) bench/frdo_export.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles

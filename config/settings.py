@@ -226,7 +226,8 @@ ACADEMIC_DEBT_DAYS = env_int("ZACHETKA_ACADEMIC_DEBT_DAYS", 30)
 # Issued documents: registration number format ({year}, {seq}), the public address the QR code
 # on a document points to, and the days within which a document is reported to ФИС ФРДО.
 DOCUMENT_REGISTRATION_FORMAT = env_str("ZACHETKA_DOCUMENT_REGISTRATION_FORMAT", "{year}-{seq:05d}")
-PUBLIC_URL = env_str("ZACHETKA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+PUBLIC_URL = env_str("ZACHETKA_PUBLIC_URL", _DEFAULT_PUBLIC_URL).rstrip("/")
 FRDO_REPORT_DAYS = env_int("ZACHETKA_FRDO_REPORT_DAYS", 30)
 # Public verification: wrong guesses allowed from one address per window before it is slowed.
 VERIFY_FREE_FAILURES = env_int("ZACHETKA_VERIFY_FREE_FAILURES", 5)

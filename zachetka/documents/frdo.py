@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from zachetka.core import access, audit, names, snils
+from zachetka.core.xlsx_stream import StreamingSheet
 from zachetka.documents.models import Document, FrdoExport
 from zachetka.programs.models import Group
 
@@ -93,15 +93,69 @@ def documents_for(
     return documents
 
 
+# What a row is built from: one flat record per document (no model instances: an export reads
+# a hundred thousand of them).
+RECORD = {
+    "pk": "pk",
+    "kind": "kind",
+    "issue": "issue",
+    "state": "state",
+    "series": "series",
+    "number": "number",
+    "issued_on": "issued_on",
+    "registration_number": "registration_number",
+    "program_kind": "program_kind",
+    "program_title": "program_title",
+    "field_of_activity": "field_of_activity",
+    "qualification": "qualification",
+    "studied_from": "studied_from",
+    "studied_to": "studied_to",
+    "hours": "hours",
+    "last_name": "last_name",
+    "first_name": "first_name",
+    "middle_name": "middle_name",
+    "sex": "sex",
+    "education_level": "enrollment__learner__education_level",
+    "diploma_last_name": "enrollment__learner__diploma_last_name",
+    "diploma_series": "enrollment__learner__diploma_series",
+    "diploma_number": "enrollment__learner__diploma_number",
+    "birth_date": "enrollment__learner__birth_date",
+    "snils": "enrollment__learner__snils",
+    "citizenship": "enrollment__learner__citizenship",
+    "funding": "enrollment__funding",
+    "study_form": "enrollment__group__program__study_form",
+    "original_kind": "original__kind",
+    "original_series": "original__series",
+    "original_number": "original__number",
+    "original_registration_number": "original__registration_number",
+    "original_issued_on": "original__issued_on",
+    "original_last_name": "original__last_name",
+    "original_first_name": "original__first_name",
+    "original_middle_name": "original__middle_name",
+}
+
+
+def records(documents: QuerySet[Document]) -> Iterator[dict]:
+    """Flat records of the documents, in registration order, read in chunks."""
+    lookups = list(RECORD.values())
+    names = list(RECORD)
+    rows = documents.order_by("registration_year", "registration_seq").values_list(*lookups)
+    for row in rows.iterator(chunk_size=5000):
+        yield dict(zip(names, row, strict=True))
+
+
 def _date(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def _listed(list_name: str, key: Callable[[Document], str]) -> Callable[[Template, Document], str | None]:
+Reader = Callable[[Template, dict], str | None]
+
+
+def _listed(list_name: str, key: str) -> Reader:
     """A value from one of the template's lists; None (an error) when the key is not listed."""
 
-    def read(template: Template, document: Document) -> str | None:
-        raw = key(document)
+    def read(template: Template, r: dict) -> str | None:
+        raw = r[key]
         if raw in ("", None):
             return ""
         return template.value_lists[list_name].get(str(raw))
@@ -109,73 +163,75 @@ def _listed(list_name: str, key: Callable[[Document], str]) -> Callable[[Templat
     return read
 
 
-def _yes_no(state: str) -> Callable[[Template, Document], str]:
-    return lambda template, d: template.value_lists["yes_no"]["true" if d.state == state else "false"]
+def _yes_no(state: str) -> Reader:
+    return lambda template, r: template.value_lists["yes_no"]["true" if r["state"] == state else "false"]
 
 
-def _original(attribute: str) -> Callable[[Template, Document], str | None]:
-    def read(template: Template, document: Document) -> str | None:
-        original = document.original if document.issue != Document.Issue.ORIGINAL else None
-        if original is None:
+def _plain(key: str) -> Reader:
+    return lambda template, r: r[key] or ""
+
+
+def _original(key: str) -> Reader:
+    """The «(оригинала)» block: filled for a duplicate or an exchange, from the original."""
+
+    def read(template: Template, r: dict) -> str | None:
+        if r["issue"] == Document.Issue.ORIGINAL:
             return ""
-        if attribute == "kind":
-            return template.value_lists["kind"].get(original.kind)
-        if attribute == "series":
-            return original.series_display
-        if attribute == "issued_on":
-            return _date(original.issued_on)
-        return getattr(original, attribute)
+        value = r[key]
+        if key == "original_kind":
+            return template.value_lists["kind"].get(value)
+        if key == "original_series":
+            return value or "Нет"
+        if key == "original_issued_on":
+            return _date(value)
+        return value or ""
 
     return read
 
 
-def _learner(attribute: str) -> Callable[[Template, Document], str]:
-    return lambda template, d: getattr(d.enrollment.learner, attribute) or ""
-
-
-# How each field of a template's columns is read from a document.
-FIELDS: dict[str, Callable[[Template, Document], str | None]] = {
-    "kind": _listed("kind", lambda d: d.kind),
-    "status": _listed("status", lambda d: d.issue),
+# How each field of a template's columns is read from a document's record.
+FIELDS: dict[str, Reader] = {
+    "kind": _listed("kind", "kind"),
+    "status": _listed("status", "issue"),
     "lost": _yes_no(Document.State.LOST),
     "exchanged": _yes_no(Document.State.EXCHANGED),
     "destroyed": _yes_no(Document.State.DESTROYED),
-    "series": lambda t, d: d.series_display,
-    "number": lambda t, d: d.number,
-    "issued_on": lambda t, d: _date(d.issued_on),
-    "registration_number": lambda t, d: d.registration_number,
-    "program_type": _listed("program_type", lambda d: d.program_kind),
-    "program_title": lambda t, d: d.program_title,
-    "field_of_activity": lambda t, d: d.field_of_activity,
-    "specialty_groups": lambda t, d: "",
-    "qualification": lambda t, d: d.qualification,
-    "rank": lambda t, d: "",
-    "education_level": _listed("education_level", lambda d: d.enrollment.learner.education_level),
-    "diploma_last_name": _learner("diploma_last_name"),
-    "diploma_series": _learner("diploma_series"),
-    "diploma_number": _learner("diploma_number"),
-    "start_year": lambda t, d: str(d.studied_from.year),
-    "end_year": lambda t, d: str(d.studied_to.year),
-    "hours": lambda t, d: str(d.hours),
-    "last_name": lambda t, d: d.last_name,
-    "first_name": lambda t, d: d.first_name,
-    "middle_name": lambda t, d: d.middle_name,
-    "birth_date": lambda t, d: _date(d.enrollment.learner.birth_date),
-    "sex": _listed("sex", lambda d: d.sex),
-    "snils": lambda t, d: snils.format_snils(d.enrollment.learner.snils),
-    "study_form": _listed("study_form", lambda d: d.enrollment.group.program.study_form),
-    "funding": _listed("funding", lambda d: d.enrollment.funding),
-    "termination_form": lambda t, d: t.value_lists["termination_form"]["default"],
-    "citizenship": _learner("citizenship"),
-    "original_kind": _original("kind"),
-    "original_series": _original("series"),
-    "original_number": _original("number"),
-    "original_registration_number": _original("registration_number"),
-    "original_issued_on": _original("issued_on"),
-    "original_last_name": _original("last_name"),
-    "original_first_name": _original("first_name"),
-    "original_middle_name": _original("middle_name"),
-    "change_number": lambda t, d: "",
+    "series": lambda t, r: r["series"] or "Нет",
+    "number": _plain("number"),
+    "issued_on": lambda t, r: _date(r["issued_on"]),
+    "registration_number": _plain("registration_number"),
+    "program_type": _listed("program_type", "program_kind"),
+    "program_title": _plain("program_title"),
+    "field_of_activity": _plain("field_of_activity"),
+    "specialty_groups": lambda t, r: "",
+    "qualification": _plain("qualification"),
+    "rank": lambda t, r: "",
+    "education_level": _listed("education_level", "education_level"),
+    "diploma_last_name": _plain("diploma_last_name"),
+    "diploma_series": _plain("diploma_series"),
+    "diploma_number": _plain("diploma_number"),
+    "start_year": lambda t, r: str(r["studied_from"].year),
+    "end_year": lambda t, r: str(r["studied_to"].year),
+    "hours": lambda t, r: str(r["hours"]),
+    "last_name": _plain("last_name"),
+    "first_name": _plain("first_name"),
+    "middle_name": _plain("middle_name"),
+    "birth_date": lambda t, r: _date(r["birth_date"]),
+    "sex": _listed("sex", "sex"),
+    "snils": lambda t, r: snils.format_snils(r["snils"]),
+    "study_form": _listed("study_form", "study_form"),
+    "funding": _listed("funding", "funding"),
+    "termination_form": lambda t, r: t.value_lists["termination_form"]["default"],
+    "citizenship": _plain("citizenship"),
+    "original_kind": _original("original_kind"),
+    "original_series": _original("original_series"),
+    "original_number": _original("original_number"),
+    "original_registration_number": _original("original_registration_number"),
+    "original_issued_on": _original("original_issued_on"),
+    "original_last_name": _original("original_last_name"),
+    "original_first_name": _original("original_first_name"),
+    "original_middle_name": _original("original_middle_name"),
+    "change_number": lambda t, r: "",
 }
 
 _DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
@@ -203,11 +259,11 @@ def _format_problem(column: dict, value: str, template: Template, today: dt.date
     return None
 
 
-def row_of(template: Template, document: Document, today: dt.date) -> tuple[list[str], list[str]]:
-    """The document's row in the template's column order, and what is wrong with it."""
+def row_of(template: Template, r: dict, today: dt.date) -> tuple[list[str], list[str]]:
+    """A document's row (from its record) in the template's column order, and what is wrong."""
     values, problems = [], []
     for column in template.columns:
-        value = FIELDS[column["field"]](template, document)
+        value = FIELDS[column["field"]](template, r)
         title = column["title"]
         if value is None:
             problems.append(f"«{title}» — значение не из списка шаблона")
@@ -216,7 +272,7 @@ def row_of(template: Template, document: Document, today: dt.date) -> tuple[list
         value = str(value)
         values.append(value)
         required = column.get("required") or (
-            column.get("required_from_2021") and document.issued_on.year >= MANDATORY_FROM_YEAR
+            column.get("required_from_2021") and r["issued_on"].year >= MANDATORY_FROM_YEAR
         )
         if not value:
             if required:
@@ -228,18 +284,9 @@ def row_of(template: Template, document: Document, today: dt.date) -> tuple[list
             problems.append(f"«{title}» — длиннее {column['max_length']} символов")
         elif problem := _format_problem(column, value, template, today):
             problems.append(f"«{title}» — {problem}")
-    start, end = document.studied_from.year, document.studied_to.year
-    if end < start:
+    if r["studied_to"].year < r["studied_from"].year:
         problems.append("год окончания обучения раньше года начала")
     return values, problems
-
-
-def _rows(documents: QuerySet[Document]) -> Iterator[Document]:
-    return (
-        documents.select_related("enrollment__learner", "enrollment__group__program", "original")
-        .order_by("registration_year", "registration_seq")
-        .iterator(chunk_size=2000)
-    )
 
 
 @transaction.atomic
@@ -262,24 +309,20 @@ def export(
     problems: list[str] = []
     total_problems = 0
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as scratch:
-        workbook = xlsxwriter.Workbook(scratch.name, {"constant_memory": True, "strings_to_numbers": False})
-        sheet = workbook.add_worksheet(template.sheet)
-        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        sheet.write_row(0, 0, [column["title"] for column in template.columns], header)
-        row_number = 0
-        for document in _rows(documents_for(template, year, group, only_new)):
-            values, row_problems = row_of(template, document, today)
-            if row_problems:
-                total_problems += len(row_problems)
-                who = f"Рег. № {document.registration_number} ({document.short_name})"
-                problems.extend(f"{who}: {p}" for p in row_problems[: MAX_REPORTED_ERRORS - len(problems)])
-                continue
-            if total_problems:
-                continue  # refused anyway; keep checking to report every bad row
-            row_number += 1
-            sheet.write_row(row_number, 0, values)
-            exported_ids.append(document.pk)
-        workbook.close()
+        with StreamingSheet(scratch.name, template.sheet, protected=True) as sheet:
+            sheet.write_row([column["title"] for column in template.columns], bold=True)
+            for r in records(documents_for(template, year, group, only_new)):
+                values, row_problems = row_of(template, r, today)
+                if row_problems:
+                    total_problems += len(row_problems)
+                    short = names.short_name(r["last_name"], r["first_name"], r["middle_name"])
+                    who = f"Рег. № {r['registration_number']} ({short})"
+                    problems.extend(
+                        f"{who}: {p}" for p in row_problems[: MAX_REPORTED_ERRORS - len(problems)]
+                    )
+                elif not total_problems:  # once refused, rows are only checked, to report them all
+                    sheet.write_row(values)
+                    exported_ids.append(r["pk"])
         if total_problems:
             raise FrdoRefused(problems, total_problems)
         if not exported_ids:
