@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -155,3 +156,45 @@ def test_frdo_page_lists_pending_and_exports(client, issued, registrar):
     record = FrdoExport.objects.get()
     download = client.get(reverse("documents:frdo_file", args=[record.pk]))
     assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == record.sha256
+
+
+def test_an_exchange_is_reported_with_the_original_and_the_new_name(issued, registrar, course):
+    frdo.export(by=registrar, template_key="dpo", year=2026)
+    smirnova = issued[1]
+    learner = course["own"].learner
+    learner.last_name = "Кузнецова"
+    learner.save()
+    new = services.exchange(
+        by=registrar, original=smirnova, issued_on=ISSUED, series="", number="000400", reason="Смена фамилии"
+    )
+    record = frdo.export(by=registrar, template_key="dpo", year=2026)
+    rows = _read(record.file.open("rb").read())
+    body = {row[8]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    old, fresh = body[smirnova.registration_number], body[new.registration_number]
+    assert old["Подтверждение обмена"] == "Да" and old["Фамилия получателя"] == "Смирнова"
+    assert fresh["Статус документа"] == "Дубликат" and fresh["Фамилия получателя"] == "Кузнецова"
+    assert fresh["Фамилия получателя (оригинала)"] == "Смирнова"
+    assert fresh["Регистрационный N (оригинала)"] == smirnova.registration_number
+
+
+def test_frdo_page_lists_documents_past_the_reporting_deadline(client, issued, registrar, settings):
+    client.force_login(registrar)
+    page = client.get(reverse("documents:frdo")).content.decode()
+    assert "Не выгружены в срок" not in page
+    settings.FRDO_REPORT_DAYS = 0
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)):
+        client.force_login(registrar)  # the earlier session has expired by then
+        page = client.get(reverse("documents:frdo")).content.decode()
+    assert "Не выгружены в срок" in page and issued[0].registration_number in page
+
+
+def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text):
+    client.force_login(registrar)
+    response = client.get(reverse("documents:registry_xlsx"), {"year": 2026})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert rows[0][-1] == "Подпись получателя"
+    assert [r[1] for r in rows[1:]] == ["2026-00001", "2026-00002"]
+    assert rows[2][5] == "Смирнова Анна Сергеевна" and rows[2][4] == "000119"
+    text = pdf_text(client.get(reverse("documents:registry_pdf"), {"year": 2026}).content)
+    assert "Книга регистрации выданных документов" in text and "Смирнова Анна Сергеевна" in text
