@@ -346,3 +346,32 @@ def graduated(course, director, pass_all_modules):
         attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
     attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
     return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
+
+
+def run_concurrently(work: Callable[[], object], threads: int = 4) -> tuple[list[object], list[Exception]]:
+    """Start `work` in several threads at the same instant, each in its own transaction and
+    database connection; return what they returned and what they raised."""
+    import threading
+
+    from django.db import connection, transaction
+
+    barrier = threading.Barrier(threads)
+    results: list[object] = []
+    errors: list[Exception] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            with transaction.atomic():
+                results.append(work())
+        except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+            errors.append(error)
+        finally:
+            connection.close()
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return results, errors

@@ -1,10 +1,10 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from conftest import run_concurrently
 from zachetka.attestation import services
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolCounter, ProtocolResult
 from zachetka.core import audit
@@ -36,27 +36,7 @@ def test_numbers_are_per_kind_and_year_without_gaps(course, teacher):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs a server database")
 @pytest.mark.django_db(transaction=True)
 def test_numbers_stay_unique_and_gap_free_under_concurrency(course, teacher, director):
-    barrier = threading.Barrier(4)
-    numbers: list[str] = []
-    errors: list[Exception] = []
-
-    def take() -> None:
-        from django.db import transaction
-
-        barrier.wait()
-        try:
-            with transaction.atomic():
-                numbers.append(services._take_number(Protocol.Kind.FINAL, 2027))
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers, errors = run_concurrently(lambda: services._take_number(Protocol.Kind.FINAL, 2027))
     assert errors == []
     assert sorted(numbers) == [f"ИА-2027-{n:04d}" for n in range(1, 5)]
 

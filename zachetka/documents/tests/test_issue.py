@@ -1,11 +1,11 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from conftest import run_concurrently
 from zachetka.core.models import AuditEvent
 from zachetka.documents import selectors, services
 from zachetka.documents.models import Document, RegistrationCounter
@@ -150,30 +150,12 @@ def test_next_blank_number_keeps_width_and_prefix():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs a server database")
 @pytest.mark.django_db(transaction=True)
 def test_registration_numbers_stay_gap_free_under_concurrency():
-    barrier = threading.Barrier(4)
-    numbers: list[str] = []
-    errors: list[Exception] = []
+    def take_five() -> list[str]:
+        return [services._registration_number(2031)[1] for _ in range(5)]
 
-    def take() -> None:
-        from django.db import transaction
-
-        barrier.wait()
-        try:
-            for _ in range(5):
-                with transaction.atomic():
-                    numbers.append(services._registration_number(2031)[1])
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    batches, errors = run_concurrently(take_five)
     assert errors == []
-    assert sorted(numbers) == [f"2031-{n:05d}" for n in range(1, 21)]
+    assert sorted(n for batch in batches for n in batch) == [f"2031-{n:05d}" for n in range(1, 21)]
     assert RegistrationCounter.objects.get(year=2031).last == 20
 
 
