@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "zachetka.gradebook",
     "zachetka.attestation",
     "zachetka.documents",
+    "zachetka.achievements",
+    "zachetka.cards",
+    "zachetka.cabinet",
     "zachetka.web",
 ]
 
@@ -249,6 +252,9 @@ DOCUMENT_BLANK_LAYOUTS = {
     },
 }
 DOCUMENT_BLANK_LAYOUTS |= json.loads(env_str("ZACHETKA_DOCUMENT_BLANK_LAYOUTS", "{}"))
+
+# Achievements: the largest evidence file accepted.
+ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 # axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
 # no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.

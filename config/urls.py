@@ -10,6 +10,17 @@ admin.site.site_title = "Зачётка"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Setting a password from an invitation and resetting a forgotten one: the same one-time link.
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("", include("zachetka.web.urls")),
     path("", include("zachetka.people.urls")),
@@ -18,6 +29,9 @@ urlpatterns = [
     path("", include("zachetka.gradebook.urls")),
     path("", include("zachetka.attestation.urls")),
     path("", include("zachetka.documents.urls")),
+    path("", include("zachetka.cards.urls")),
+    path("", include("zachetka.achievements.urls")),
+    path("", include("zachetka.cabinet.urls")),
 ]
 
 handler403 = "zachetka.web.views.forbidden"

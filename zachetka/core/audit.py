@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from zachetka.core.models import AuditChainHead, AuditEvent
@@ -57,6 +58,12 @@ class Action:
     DOCUMENT_DESTROYED = "document.destroyed"
     DOCUMENT_REVOKED = "document.revoked"
     FRDO_EXPORTED = "frdo.exported"
+    ACHIEVEMENT_RECORDED = "achievement.recorded"
+    ACHIEVEMENT_PROPOSED = "achievement.proposed"
+    ACHIEVEMENT_CONFIRMED = "achievement.confirmed"
+    ACHIEVEMENT_REJECTED = "achievement.rejected"
+    CARD_FROZEN = "card.frozen"
+    CABINET_OPENED = "cabinet.opened"
 
 
 ACTION_LABELS = {
@@ -97,7 +104,17 @@ ACTION_LABELS = {
     Action.DOCUMENT_DESTROYED: "Бланк документа уничтожен",
     Action.DOCUMENT_REVOKED: "Документ аннулирован",
     Action.FRDO_EXPORTED: "Выгрузка в ФИС ФРДО",
+    Action.ACHIEVEMENT_RECORDED: "Достижение внесено",
+    Action.ACHIEVEMENT_PROPOSED: "Достижение предложено слушателем",
+    Action.ACHIEVEMENT_CONFIRMED: "Достижение подтверждено",
+    Action.ACHIEVEMENT_REJECTED: "Достижение отклонено",
+    Action.CARD_FROZEN: "Версия индивидуальной карты зафиксирована",
+    Action.CABINET_OPENED: "Открыт личный кабинет",
 }
+
+
+# Sent with the list of AuditEvent rows just appended.
+events_recorded = Signal()
 
 
 def client_ip(request: Any) -> str:
@@ -228,6 +245,9 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
         _insert(events)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
+        # Every domain write passes here, so this is where derived records (the frozen learner
+        # cards) learn that something they show has changed; still inside the write's transaction.
+        events_recorded.send(sender=AuditEvent, events=events)
     return events
 
 

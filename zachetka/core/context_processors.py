@@ -28,6 +28,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Документы", reverse("documents:registry")))
     if access.may(user, "documents.add_frdoexport"):
         items.append(("ФИС ФРДО", reverse("documents:frdo")))
+    if access.may(user, "achievements.change_achievement"):
+        items.append(("Достижения", reverse("achievements:pending")))
+    if access.is_learner(user):
+        items.append(("Личный кабинет", reverse("cabinet:cabinet")))
     if access.is_learner(user):
         items.append(("Мои оценки", reverse("gradebook:my_grades")))
     if access.may(user, "people.import_learners"):

@@ -33,6 +33,14 @@ _ATTESTATION = (
     "attestation.view_academicdebt",
 )
 
+# Recording learners' achievements and deciding on those learners propose; rows by learner scope.
+_ACHIEVEMENTS = (
+    "achievements.view_achievement",
+    "achievements.add_achievement",
+    "achievements.change_achievement",
+    "cards.view_cardversion",
+)
+
 _REGISTRY_WORK = (
     "people.view_learner",
     "people.add_learner",
@@ -61,6 +69,7 @@ _REGISTRY_WORK = (
     "documents.change_document",
     "documents.view_frdoexport",
     "documents.add_frdoexport",
+    *_ACHIEVEMENTS,
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -87,8 +96,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_GRADING,
         *_ATTESTATION,
         "documents.view_document",
+        *_ACHIEVEMENTS,
     ),
     TEACHER: (
+        "achievements.view_achievement",
+        "cards.view_cardversion",
         "people.view_learner",
         "programs.view_program",
         "programs.view_module",

@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from zachetka.core import access
 from zachetka.web import selectors
@@ -7,6 +7,8 @@ from zachetka.web import selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if access.is_learner(user) and not access.is_staff_member(user):
+        return redirect("cabinet:cabinet")
     context: dict = {"is_staff_member": access.is_staff_member(user)}
     if context["is_staff_member"]:
         context.update(selectors.dashboard(user))

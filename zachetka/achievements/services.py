@@ -1,0 +1,176 @@
+"""Writes of achievements: recorded by staff (confirmed at once) or proposed by the learner and
+then confirmed or rejected by a curator or the registry. One transaction each, audited."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from zachetka.achievements.models import Achievement
+from zachetka.core import access, audit
+from zachetka.core.versioning import ConcurrentEditError, save_versioned
+from zachetka.people.models import Learner
+from zachetka.programs.models import Enrollment
+
+# What an evidence file's first bytes must be; the name's extension is not trusted.
+SIGNATURES = {
+    b"%PDF-": "PDF",
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+}
+
+
+def check_evidence(upload: UploadedFile | None) -> None:
+    """Refuse a file that is too large or is not really a PDF or an image, whatever its name."""
+    if upload is None:
+        return
+    limit = settings.ACHIEVEMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"evidence": f"Файл «{upload.name}» больше {limit // (1024 * 1024)} МБ: уменьшите его."}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in SIGNATURES):
+        raise ValidationError(
+            {
+                "evidence": f"Файл «{upload.name}» — не PDF и не изображение (PNG, JPEG) по содержимому, "
+                "даже если так назван. Приложите скан в PDF, PNG или JPEG."
+            }
+        )
+
+
+def _check_fields(learner: Learner, enrollment: Enrollment | None, achieved_on: dt.date, title: str) -> None:
+    if enrollment is not None and enrollment.learner_id != learner.pk:
+        raise ValidationError({"enrollment": "Это обучение другого слушателя."})
+    if achieved_on > timezone.localdate():
+        raise ValidationError({"achieved_on": "Дата достижения не может быть в будущем."})
+    if not title.strip():
+        raise ValidationError({"title": "Укажите название."})
+
+
+def _create(
+    *,
+    by: User,
+    learner: Learner,
+    status: str,
+    title: str,
+    kind: str,
+    achieved_on: dt.date,
+    description: str = "",
+    enrollment: Enrollment | None = None,
+    evidence: UploadedFile | None = None,
+) -> Achievement:
+    _check_fields(learner, enrollment, achieved_on, title)
+    check_evidence(evidence)
+    achievement = Achievement(
+        learner=learner,
+        enrollment=enrollment,
+        title=title.strip(),
+        kind=kind,
+        achieved_on=achieved_on,
+        description=description.strip(),
+        status=status,
+        created_by=by,
+    )
+    if status == Achievement.Status.CONFIRMED:
+        achievement.decided_by, achievement.decided_at = by, timezone.now()
+    if evidence is not None:
+        achievement.evidence_name = Path(evidence.name).name[:255]
+        achievement.evidence.save(f"{learner.pk}-{evidence.name}", evidence, save=False)
+    achievement.save()
+    audit.record(
+        by=by,
+        action=audit.Action.ACHIEVEMENT_RECORDED
+        if status == Achievement.Status.CONFIRMED
+        else audit.Action.ACHIEVEMENT_PROPOSED,
+        subject=achievement,
+        after={
+            "title": achievement.title,
+            "kind": kind,
+            "achieved_on": achieved_on.isoformat(),
+            "status": status,
+        },
+    )
+    return achievement
+
+
+@transaction.atomic
+def record(*, by: User, learner: Learner, **fields: object) -> Achievement:
+    """Staff record an achievement; it is confirmed at once."""
+    access.require(by, "achievements.add_achievement")
+    if not Learner.objects.visible_to(by).filter(pk=learner.pk).exists():
+        raise PermissionDenied("Слушатель недоступен.")
+    return _create(by=by, learner=learner, status=Achievement.Status.CONFIRMED, **fields)
+
+
+@transaction.atomic
+def propose(*, by: User, **fields: object) -> Achievement:
+    """A learner proposes an achievement of their own; it waits for a curator."""
+    learner = Learner.objects.filter(user=by).first()
+    if learner is None or not access.is_learner(by):
+        raise PermissionDenied("Предложить достижение может только сам слушатель.")
+    return _create(by=by, learner=learner, status=Achievement.Status.PROPOSED, **fields)
+
+
+def _decide(by: User, achievement: Achievement, expected_version: int | None) -> Achievement:
+    access.require(by, "achievements.change_achievement")
+    locked = Achievement.objects.visible_to(by).select_for_update().filter(pk=achievement.pk).first()
+    if locked is None:
+        raise PermissionDenied("Достижение недоступно.")
+    if locked.status != Achievement.Status.PROPOSED:
+        raise ValidationError(f"Решение уже принято: {locked.get_status_display()}.")
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(locked)
+    return locked
+
+
+@transaction.atomic
+def confirm(*, by: User, achievement: Achievement, expected_version: int | None = None) -> Achievement:
+    achievement = _decide(by, achievement, expected_version)
+    achievement.status, achievement.decided_by, achievement.decided_at = (
+        Achievement.Status.CONFIRMED,
+        by,
+        timezone.now(),
+    )
+    save_versioned(
+        achievement, expected_version=achievement.version, fields=["status", "decided_by", "decided_at"]
+    )
+    audit.record(
+        by=by, action=audit.Action.ACHIEVEMENT_CONFIRMED, subject=achievement, after={"status": "confirmed"}
+    )
+    return achievement
+
+
+@transaction.atomic
+def reject(
+    *, by: User, achievement: Achievement, reason: str, expected_version: int | None = None
+) -> Achievement:
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите причину отказа: слушатель её увидит."})
+    achievement = _decide(by, achievement, expected_version)
+    achievement.status, achievement.decided_by, achievement.decided_at = (
+        Achievement.Status.REJECTED,
+        by,
+        timezone.now(),
+    )
+    achievement.reject_reason = reason.strip()
+    save_versioned(
+        achievement,
+        expected_version=achievement.version,
+        fields=["status", "decided_by", "decided_at", "reject_reason"],
+    )
+    audit.record(
+        by=by,
+        action=audit.Action.ACHIEVEMENT_REJECTED,
+        subject=achievement,
+        after={"status": "rejected"},
+        reason=achievement.reject_reason,
+    )
+    return achievement

@@ -1,0 +1,34 @@
+"""The individual learner card (regulation п. 3.1): one per learner and enrolment. While the
+learner studies it is built from the record each time; when the enrolment ends it is frozen as a
+numbered version (content and SHA-256), and a later correction adds a version, never alters one."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class CardVersion(models.Model):
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", models.PROTECT, related_name="card_versions", verbose_name="обучение"
+    )
+    number = models.PositiveIntegerField("версия")
+    content = models.JSONField("содержание карты")
+    sha256 = models.CharField("SHA-256 содержания", max_length=64)
+    reason = models.CharField("причина", max_length=255)
+    created_at = models.DateTimeField("зафиксирована", auto_now_add=True)
+    pdf = models.FileField("PDF", upload_to="cards/%Y/", blank=True)
+    pdf_sha256 = models.CharField("SHA-256 PDF", max_length=64, blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["enrollment", "number"]
+        verbose_name = "версия индивидуальной карты"
+        verbose_name_plural = "версии индивидуальных карт"
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "number"], name="card_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Карта {self.enrollment_id}, версия {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cards:version_pdf", args=[self.pk])

@@ -1,0 +1,85 @@
+"""Freezing individual learner cards. When an enrolment ends its card is fixed as version 1;
+a later change of what the card shows (a correction, a document issued, an achievement
+confirmed) adds the next version; versions are never changed."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from zachetka.cards import selectors
+from zachetka.cards.models import CardVersion
+from zachetka.core import audit
+from zachetka.programs.models import Enrollment
+
+FIRST_REASONS = {
+    Enrollment.Status.COMPLETED: "Обучение завершено",
+    Enrollment.Status.EXPELLED: "Слушатель отчислен",
+}
+
+
+@transaction.atomic
+def refresh(enrollment: Enrollment, reason: str) -> CardVersion | None:
+    """Freeze the card of an ended enrolment, or add a version if its content has changed since
+    the last one; nothing for an enrolment still in progress or an unchanged card."""
+    enrollment = (
+        Enrollment.objects.select_related("learner", "group__program", "group__curator")
+        .select_for_update(of=("self",))
+        .get(pk=enrollment.pk)
+    )
+    if enrollment.status not in selectors.ENDED:
+        return None
+    content = selectors.card_content(enrollment)
+    digest = selectors.content_hash(content)
+    latest = CardVersion.objects.filter(enrollment=enrollment).order_by("-number").first()
+    if latest is not None and latest.sha256 == digest:
+        return None
+    version = CardVersion.objects.create(
+        enrollment=enrollment,
+        number=(latest.number + 1) if latest else 1,
+        content=content,
+        sha256=digest,
+        reason=reason if latest else FIRST_REASONS[enrollment.status],
+    )
+    audit.record(
+        by=None,
+        action=audit.Action.CARD_FROZEN,
+        subject=enrollment,
+        after={"version": version.number, "sha256": digest},
+        reason=version.reason,
+    )
+    return version
+
+
+def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "cards/card_pdf.html",
+        {
+            "card": content,
+            "version": version,
+            "organization": settings.ORGANIZATION_NAME,
+            "printed_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+@transaction.atomic
+def version_pdf(version: CardVersion) -> bytes:
+    """The PDF of a frozen version: rendered from its frozen content once, then kept with its
+    SHA-256 and served as stored."""
+    version = CardVersion.objects.select_for_update().get(pk=version.pk)
+    if version.pdf:
+        with version.pdf.open("rb") as stored:
+            return stored.read()
+    content = render_pdf(version.content, version=version)
+    version.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    version.pdf_rendered_at = timezone.now()
+    version.pdf.save(f"card-{version.enrollment_id}-v{version.number}.pdf", ContentFile(content), save=False)
+    version.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
+    return content

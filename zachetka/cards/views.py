@@ -1,0 +1,55 @@
+from urllib.parse import quote
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from zachetka.cards import selectors, services
+from zachetka.cards.models import CardVersion
+from zachetka.core import access
+from zachetka.programs.models import Enrollment
+
+
+def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    enrollment = get_object_or_404(selectors.enrollments_with_cards(request.user), pk=pk)
+    if not selectors.may_open_card(request.user, enrollment):
+        raise Http404("Карта не найдена.")
+    return enrollment
+
+
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card of one enrolment as it stands, with the versions frozen so far."""
+    enrollment = _enrollment(request, pk)
+    return render(
+        request,
+        "cards/card.html",
+        {
+            "enrollment": enrollment,
+            "card": selectors.card_content(enrollment),
+            "versions": selectors.versions_of(enrollment),
+            "ended": enrollment.status in selectors.ENDED,
+            "is_own": access.is_learner(request.user),
+        },
+    )
+
+
+def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card as PDF: the latest frozen version of an ended enrolment, else the current one."""
+    enrollment = _enrollment(request, pk)
+    versions = selectors.versions_of(enrollment)
+    name = f"Карта {enrollment.learner.short_name} {enrollment.group.code}.pdf"
+    if versions:
+        return _pdf_response(services.version_pdf(versions[-1]), name)
+    return _pdf_response(services.render_pdf(selectors.card_content(enrollment)), name)
+
+
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(CardVersion.objects.select_related("enrollment__learner"), pk=pk)
+    _enrollment(request, version.enrollment_id)
+    name = f"Карта {version.enrollment.learner.short_name}, версия {version.number}.pdf"
+    return _pdf_response(services.version_pdf(version), name)
