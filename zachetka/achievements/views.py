@@ -91,6 +91,7 @@ def achievement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def achievement_reject(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _achievement(request, pk)
+    access.require(request.user, "achievements.change_achievement")
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите причину отказа.")

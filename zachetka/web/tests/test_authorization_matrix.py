@@ -15,6 +15,7 @@ ALL_STAFF = ("login", 200, 200, 200, 200, 403)
 REGISTRY_ONLY = ("login", 200, 200, 403, 403, 403)
 FOREIGN_VIEW = ("login", 200, 200, 404, 404, 403)
 FOREIGN_ACTION = ("login", 302, 302, 404, 404, 403)
+EVERYONE_SIGNED_IN = ("login", 200, 200, 200, 200, 200)
 # Issued documents: the registry and curators see them (curators: their groups), teachers do not.
 DOCUMENT_VIEW = ("login", 200, 200, 200, 403, 403)
 DOCUMENT_FOREIGN = ("login", 200, 200, 404, 403, 403)
@@ -23,7 +24,7 @@ DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
-    ("web:home", ""): ("get", ("login", 200, 200, 200, 200, 200)),
+    ("web:home", ""): ("get", ("login", 200, 200, 200, 200, 302)),  # a learner goes to the cabinet
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
     ("people:learner_list", ""): ("get", ALL_STAFF),
@@ -144,6 +145,35 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
     ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
     ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    # A card: staff who keep the enrolment, and the learner their own (a stranger's is 404).
+    ("cards:card", "own_enrollment"): ("get", EVERYONE_SIGNED_IN),
+    ("cards:card", "stranger_enrollment"): ("get", ("login", 200, 200, 404, 404, 404)),
+    ("cards:card_pdf", "own_enrollment"): ("get", EVERYONE_SIGNED_IN),
+    ("cards:card_pdf", "stranger_enrollment"): ("get", ("login", 200, 200, 404, 404, 404)),
+    ("cards:version_pdf", "own_card_version"): ("get", EVERYONE_SIGNED_IN),
+    ("cards:version_pdf", "stranger_card_version"): ("get", ("login", 200, 200, 404, 404, 404)),
+    ("achievements:learner_achievements", "classmate"): ("get", ALL_STAFF),
+    ("achievements:learner_achievements", "stranger"): ("get", FOREIGN_VIEW),
+    ("achievements:pending", ""): ("get", ("login", 200, 200, 200, 403, 403)),
+    ("achievements:achievement_detail", "mine_achievement"): ("get", ALL_STAFF),
+    ("achievements:achievement_detail", "other_achievement"): ("get", FOREIGN_VIEW),
+    ("achievements:achievement_confirm", "mine_achievement"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("achievements:achievement_confirm", "other_achievement"): ("post", ("login", 302, 302, 404, 404, 403)),
+    ("achievements:achievement_reject", "mine_achievement"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("achievements:achievement_reject", "other_achievement"): ("post", ("login", 302, 302, 404, 404, 403)),
+    ("achievements:evidence", "mine_achievement"): ("get", ("login", 200, 200, 200, 200, 404)),
+    ("achievements:evidence", "other_achievement"): ("get", ("login", 200, 200, 404, 404, 404)),
+    ("cabinet:cabinet", ""): ("get", ("login", 403, 403, 403, 403, 200)),
+    ("cabinet:propose_achievement", ""): ("get", ("login", 403, 403, 403, 403, 200)),
+    ("cabinet:open_learner_cabinet", "classmate"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("cabinet:open_learner_cabinet", "stranger"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("cabinet:open_group_cabinets", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("cabinet:open_group_cabinets", "other"): ("post", ("login", 302, 302, 403, 403, 403)),
+    # Setting or resetting a password by a one-time link: open to anyone.
+    ("password_reset", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("password_reset_done", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("password_reset_confirm", "reset_link"): ("get", (200, 200, 200, 200, 200, 200)),
+    ("password_reset_complete", ""): ("get", (200, 200, 200, 200, 200, 200)),
     # Public: anyone may check a document, logged in or not.
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
@@ -218,6 +248,34 @@ def _frdo_export():  # noqa: ANN202
     return record
 
 
+def _card_version(enrollment):  # noqa: ANN001, ANN202
+    from zachetka.cards import selectors
+    from zachetka.cards.models import CardVersion
+
+    content = selectors.card_content(enrollment)
+    return CardVersion.objects.create(
+        enrollment=enrollment,
+        number=1,
+        content=content,
+        sha256=selectors.content_hash(content),
+        reason="тест",
+    )
+
+
+def _achievement(learner, author):  # noqa: ANN001, ANN202
+    from django.core.files.base import ContentFile
+
+    from zachetka.achievements.models import Achievement
+
+    achievement = Achievement(
+        learner=learner, title="Доклад", kind="publication", achieved_on=learner.birth_date, created_by=author
+    )
+    achievement.evidence.save("proof.pdf", ContentFile(b"%PDF-1.4 proof"), save=False)
+    achievement.evidence_name = "proof.pdf"
+    achievement.save()
+    return achievement
+
+
 def _commission(group):  # noqa: ANN001, ANN202
     from zachetka.attestation.models import Commission
 
@@ -252,6 +310,11 @@ def _objects(world: dict) -> dict:
         "mine_document_code": [mine_document.verification_code],
         "other_document": _document(world["enrollments"]["stranger"], 2),
         "frdo_export": _frdo_export(),
+        "own_card_version": _card_version(world["enrollments"]["own"]),
+        "stranger_card_version": _card_version(world["enrollments"]["stranger"]),
+        "mine_achievement": _achievement(world["classmate"], mine.curator),
+        "other_achievement": _achievement(world["stranger"], mine.curator),
+        "reset_link": ["MQ", "set-password"],
         "other_commission": _commission(other),
         "mine_assessment": world["assessments"]["mine"],
         "other_assessment": world["assessments"]["other"],
@@ -287,6 +350,8 @@ PDF_URLS = {
     "documents:document_pdf",
     "documents:group_documents_pdf",
     "documents:group_documents_zip",
+    "cards:card_pdf",
+    "cards:version_pdf",
 }
 CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
 
