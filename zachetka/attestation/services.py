@@ -489,10 +489,11 @@ def sign_protocol(*, by: User, protocol: Protocol, expected_version: int | None 
     )
     if complete:
         protocol.status, protocol.signed_at = Protocol.Status.SIGNED, now
-        _take_effect(by, protocol)
-        audit.record(by=by, action=audit.Action.PROTOCOL_SIGNED, subject=protocol)
     protocol.version += 1
     protocol.save()
+    if complete:  # after the save: what the signing changes (enrolments, cards) sees it signed
+        _take_effect(by, protocol)
+        audit.record(by=by, action=audit.Action.PROTOCOL_SIGNED, subject=protocol)
     return protocol
 
 
