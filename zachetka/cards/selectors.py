@@ -5,7 +5,7 @@ import hashlib
 import json
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zachetka.achievements.models import Achievement
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
@@ -101,7 +101,7 @@ def card_content(enrollment: Enrollment) -> dict:
             "description": a.description,
         }
         for a in Achievement.objects.filter(learner=learner, status=Achievement.Status.CONFIRMED)
-        .filter(enrollment__in=[enrollment.pk, None])
+        .filter(Q(enrollment=enrollment) | Q(enrollment__isnull=True))
         .order_by("achieved_on", "pk")
     ]
     return {
