@@ -9,9 +9,12 @@ import time_machine
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from zachetka.achievements.models import Achievement
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
+from zachetka.cards.models import CardVersion
 from zachetka.core import audit
 from zachetka.documents.models import Document
+from zachetka.gradebook.models import Grade
 from zachetka.programs.models import Enrollment
 
 # The demo fills the gradebook up to "today"; pin it so the story is the same on every run.
@@ -28,6 +31,7 @@ def test_demo_tells_its_story(tmp_path):
     one_final_failure_gets_a_certificate_of_study()
     a_running_group_is_in_the_middle_of_its_intermediate_attestation()
     documents_are_issued_and_reported(tmp_path)
+    the_demo_learner_has_a_frozen_card_and_achievements()
     assert list(audit.verify_chain()) == []
 
 
@@ -96,3 +100,19 @@ def documents_are_issued_and_reported(tmp_path) -> None:  # noqa: ANN001
     call_command("export_frdo", str(out), template="dpo", year=2025, stdout=io.StringIO())
     rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
     assert len(rows[0]) == 40 and len(rows) - 1 == Document.objects.exclude(kind="course").count()
+
+
+def the_demo_learner_has_a_frozen_card_and_achievements() -> None:
+    completed = Enrollment.objects.get(group__code="ПК-2025-01", learner__user__username="learner")
+    running = Enrollment.objects.get(group__code="ПП-2026-01", learner__user__username="learner")
+    versions = CardVersion.objects.filter(enrollment=completed).order_by("number")
+    assert versions.exists() and versions.first().reason == "Обучение завершено"
+    latest = versions.last().content
+    assert latest["documents"][0]["kind"] == "удостоверение о повышении квалификации"
+    assert [a["title"][:16] for a in latest["achievements"]] == ["Электронный курс"]
+    assert latest["final"]["value"]
+    assert not CardVersion.objects.filter(enrollment=running).exists()
+    assert Grade.objects.filter(enrollment=running).exclude(value="").exists()
+    assert (
+        Achievement.objects.filter(learner=completed.learner, status=Achievement.Status.PROPOSED).count() == 1
+    )

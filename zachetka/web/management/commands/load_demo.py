@@ -20,8 +20,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from zachetka.achievements import services as achievements
 from zachetka.attestation import services as attestation
 from zachetka.attestation.models import AcademicDebt, Protocol
+from zachetka.cards.models import CardVersion
 from zachetka.core import roles, snils
 from zachetka.core.models import AuditChainHead
 from zachetka.documents import services as documents
@@ -194,6 +196,15 @@ BLANKS = {"ПП-2025-01": ("ПП", "000341"), "ПК-2025-01": ("УД", "001207")
 ISSUE_AFTER_DAYS = 3
 UNISSUED_CERTIFICATE_GROUP = "ПП-2025-01"  # one expelled learner there still awaits a справка
 
+# --- achievements ---
+# A one-page PDF standing in for a scanned certificate.
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 
 def words(text: str) -> tuple[str, ...]:
     """Lists of names are written as space-separated words, so they stay a few lines long."""
@@ -278,6 +289,7 @@ class DemoLoader:
         learners = self.create_learners()
         self.enroll_all(learners)
         self.fill_gradebook()
+        self.record_achievements()
         self.attest()
         self.issue_documents()
 
@@ -721,6 +733,36 @@ class DemoLoader:
             reason=f"Пересдача {what} {retake_on:%d.%m.%Y}: {result}",
         )
 
+    # --- achievements -------------------------------------------------------------------------
+
+    def record_achievements(self) -> None:
+        """The demo learner's project, recorded by her curator during ПК-2025-01 (so it is on her
+        frozen card), and a certificate she proposed from her cabinet, awaiting confirmation."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        smirnova = Learner.objects.get(user=self.users["learner"])
+        completed = smirnova.enrollments.get(group__code="ПК-2025-01")
+        running = smirnova.enrollments.get(group__code="ПП-2026-01")
+        achievements.record(
+            by=self.users["curator"],
+            learner=smirnova,
+            enrollment=completed,
+            title="Электронный курс «Цифровой урок по информатике» для 7 класса",
+            kind="project",
+            achieved_on=dt.date(2025, 4, 4),
+            description="Курс опубликован в школьной системе дистанционного обучения, 12 уроков.",
+            evidence=SimpleUploadedFile("курс-цифровой-урок.pdf", EVIDENCE_PDF),
+        )
+        achievements.propose(
+            by=self.users["learner"],
+            enrollment=running,
+            title="Сертификат онлайн-курса «Основы управления проектами»",
+            kind="certificate",
+            achieved_on=dt.date(2026, 10, 30),
+            description="72 часа, платформа открытого образования.",
+            evidence=SimpleUploadedFile("сертификат.pdf", EVIDENCE_PDF),
+        )
+
     # --- attestation --------------------------------------------------------------------------
 
     def attest(self) -> None:
@@ -964,7 +1006,8 @@ class Command(BaseCommand):
             f"{Protocol.objects.filter(status=Protocol.Status.DRAFT).count()}, непогашенных "
             f"задолженностей — {AcademicDebt.objects.filter(closed_at__isnull=True).count()}.\n"
             f"  Выдано документов: {Document.objects.count()} (дубликатов — "
-            f"{Document.objects.filter(issue=Document.Issue.DUPLICATE).count()}).\n"
+            f"{Document.objects.filter(issue=Document.Issue.DUPLICATE).count()}); зафиксированных "
+            f"индивидуальных карт: {CardVersion.objects.values('enrollment').distinct().count()}.\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
             "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
             f"пароль {PASSWORD}."
