@@ -219,13 +219,13 @@ class Enrollment(models.Model):
 
     class Status(models.TextChoices):
         STUDYING = "studying", "обучается"
-        COMPLETED = "completed", "завершил обучение"
-        EXPELLED = "expelled", "отчислен"
+        COMPLETED = "completed", "обучение завершено"
+        EXPELLED = "expelled", "отчислен(а)"
         ACADEMIC_LEAVE = "leave", "академический отпуск"
 
     class Outcome(models.TextChoices):
-        PASSED = "passed", "прошёл итоговую аттестацию"
-        FAILED = "failed", "не прошёл итоговую аттестацию"
+        PASSED = "passed", "итоговая аттестация пройдена"
+        FAILED = "failed", "итоговая аттестация не пройдена"
 
     class Funding(models.TextChoices):
         INDIVIDUAL = "individual", "за счёт средств физического лица"

@@ -60,7 +60,7 @@ def test_card_shows_modules_with_retakes_the_final_and_documents(course, retaken
     third.refresh_from_db()
     card = selectors.card_content(third)
     assert card["learner"]["full_name"] == "Алексеев Алексей"
-    assert card["enrollment"]["status"] == "завершил обучение" and card["enrollment"]["outcome"]
+    assert card["enrollment"]["status"] == "обучение завершено" and card["enrollment"]["outcome"]
     credit, exam = card["modules"]
     assert credit["result"] == "зачтено" and credit["form"] == "зачёт"
     assert [(a["attempt"], a["value"]) for a in credit["attempts"]] == [(1, "не зачтено"), (2, "зачтено")]
