@@ -13,14 +13,18 @@ urlpatterns = [
     # Setting a password from an invitation and resetting a forgotten one: the same one-time link.
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password-reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("admin/", admin.site.urls),
     path("", include("zachetka.web.urls")),
     path("", include("zachetka.people.urls")),
