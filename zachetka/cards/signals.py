@@ -14,8 +14,10 @@ from zachetka.programs.models import Enrollment
 _WATCHED = {
     "programs.enrollment": (None, "pk__in", "Изменены сведения об обучении"),
     "people.learner": ({audit.Action.LEARNER_UPDATED}, "learner_id__in", "Исправлены данные слушателя"),
+    # Signing a protocol changes ended enrolments only through their completion (watched above);
+    # an annulment changes what their cards show directly.
     "attestation.protocol": (
-        {audit.Action.PROTOCOL_SIGNED, audit.Action.PROTOCOL_ANNULLED},
+        {audit.Action.PROTOCOL_ANNULLED},
         "attestation_results__protocol_id__in",
         "Изменены результаты аттестации",
     ),

@@ -140,3 +140,12 @@ def test_card_page_for_staff_and_for_the_learner_only_their_own(
     assert (
         client.get(reverse("cards:card_pdf", args=[world["enrollments"]["stranger"].pk])).status_code == 404
     )
+
+
+def test_annulling_the_final_protocol_adds_a_version(course, retaken, director):
+    own = course["own"]
+    before = CardVersion.objects.filter(enrollment=own).count()
+    attestation.annul_protocol(by=director, protocol=retaken["final"], reason="Ошибка в составе комиссии")
+    latest = CardVersion.objects.filter(enrollment=own).latest("number")
+    assert latest.number == before + 1 and latest.reason == "Протокол аннулирован"
+    assert latest.content["final"] is None
