@@ -135,6 +135,7 @@ def card_content(enrollment: Enrollment) -> dict:
             "expulsion_order": _order(enrollment.expulsion_order_number, enrollment.expulsion_order_date),
             "expulsion_reason": enrollment.expulsion_reason,
             "completed_on": _date(enrollment.completed_on),
+            "completion_order": _order(enrollment.completion_order_number, enrollment.completion_order_date),
             "outcome": enrollment.get_outcome_display() if enrollment.outcome else "",
         },
         "modules": modules,

@@ -139,11 +139,14 @@ class EnrollmentForm(_NoModelValidation, forms.ModelForm):
             "expulsion_order_date",
             "expulsion_reason",
             "completed_on",
+            "completion_order_number",
+            "completion_order_date",
         ]
         widgets = {
             "admission_order_date": RussianDateInput(),
             "expulsion_order_date": RussianDateInput(),
             "completed_on": RussianDateInput(),
+            "completion_order_date": RussianDateInput(),
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -246,6 +246,10 @@ class Enrollment(models.Model):
     expulsion_order_date = models.DateField("дата приказа об отчислении", null=True, blank=True)
     expulsion_reason = models.CharField("основание отчисления", max_length=255, blank=True)
     completed_on = models.DateField("дата завершения обучения", null=True, blank=True)
+    # The order ending the studies of those who completed them (выпуск), issued after the final
+    # attestation; an expulsion has its own order above.
+    completion_order_number = models.CharField("№ приказа о завершении обучения", max_length=50, blank=True)
+    completion_order_date = models.DateField("дата приказа о завершении обучения", null=True, blank=True)
     # Set when the final attestation protocol is signed; decides the document to issue.
     outcome = models.CharField("итог обучения", max_length=8, choices=Outcome, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -263,6 +267,8 @@ class Enrollment(models.Model):
         "expulsion_order_date",
         "expulsion_reason",
         "completed_on",
+        "completion_order_number",
+        "completion_order_date",
         "outcome",
     )
 

@@ -182,6 +182,11 @@ def _check_enrollment(enrollment: Enrollment) -> None:
             errors["expulsion_order_date"] = "Приказ об отчислении не может быть раньше приказа о зачислении."
     if enrollment.status == Enrollment.Status.COMPLETED and not enrollment.completed_on:
         errors["completed_on"] = "Укажите дату завершения обучения."
+    if bool(enrollment.completion_order_number) != bool(enrollment.completion_order_date):
+        field = "completion_order_date" if enrollment.completion_order_number else "completion_order_number"
+        errors[field] = "Укажите и номер, и дату приказа о завершении обучения."
+    elif enrollment.completion_order_date and enrollment.status != Enrollment.Status.COMPLETED:
+        errors["completion_order_number"] = "Приказ о завершении указывают, когда обучение завершено."
     if errors:
         raise ValidationError(errors)
 

@@ -149,3 +149,26 @@ def test_annulling_the_final_protocol_adds_a_version(course, retaken, director):
     latest = CardVersion.objects.filter(enrollment=own).latest("number")
     assert latest.number == before + 1 and latest.reason == "Протокол аннулирован"
     assert latest.content["final"] is None
+
+
+def test_completion_order_goes_on_the_card_and_needs_number_and_date(course, retaken, director):
+    from django.core.exceptions import ValidationError
+
+    from zachetka.programs import services as program_services
+
+    own = course["own"]
+    own.refresh_from_db()
+    with pytest.raises(ValidationError, match="и номер, и дату"):
+        program_services.update_enrollment(
+            by=director, enrollment=own, expected_version=own.version, completion_order_number="61-в"
+        )
+    program_services.update_enrollment(
+        by=director,
+        enrollment=own,
+        expected_version=own.version,
+        completion_order_number="61-в",
+        completion_order_date=dt.date(2026, 11, 26),
+    )
+    latest = CardVersion.objects.filter(enrollment=own).latest("number")
+    assert latest.content["enrollment"]["completion_order"] == "№ 61-в от 26.11.2026"
+    assert latest.reason == "Изменение зачисления"

@@ -111,6 +111,7 @@ def the_demo_learner_has_a_frozen_card_and_achievements() -> None:
     assert latest["documents"][0]["kind"] == "удостоверение о повышении квалификации"
     assert [a["title"][:16] for a in latest["achievements"]] == ["Электронный курс"]
     assert latest["final"]["value"]
+    assert latest["enrollment"]["completion_order"] == "№ 61-в от 12.04.2025"
     assert not CardVersion.objects.filter(enrollment=running).exists()
     assert Grade.objects.filter(enrollment=running).exclude(value="").exists()
     assert (

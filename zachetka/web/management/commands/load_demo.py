@@ -195,6 +195,8 @@ THESIS_TOPICS = (
 BLANKS = {"ПП-2025-01": ("ПП", "000341"), "ПК-2025-01": ("УД", "001207"), "КК-2025-01": ("", "")}
 ISSUE_AFTER_DAYS = 3
 UNISSUED_CERTIFICATE_GROUP = "ПП-2025-01"  # one expelled learner there still awaits a справка
+# The director's order ending the studies of each finished group, the day after its final protocol.
+COMPLETION_ORDERS = {"ПП-2025-01": "112-в", "ПК-2025-01": "61-в", "КК-2025-01": "187-в"}
 
 # --- achievements ---
 # A one-page PDF standing in for a scanned certificate.
@@ -922,6 +924,7 @@ class DemoLoader:
         for issued_on, group, basis in sorted(handouts, key=lambda h: (h[0], h[1].code)):
             if isinstance(basis, Protocol):
                 self.complete_snils(basis)
+                self.completion_order(basis, number=COMPLETION_ORDERS[group.code])
                 series, first_number = BLANKS[group.code]
                 documents.issue_from_protocol(
                     by=registrar,
@@ -947,6 +950,16 @@ class DemoLoader:
             number="001650",
             reason="Заявление об утрате удостоверения от 14.11.2025",
         )
+
+    def completion_order(self, protocol: Protocol, *, number: str) -> None:
+        for enrollment in protocol.group.enrollments.filter(status=Status.COMPLETED):
+            services.update_enrollment(
+                by=self.director,
+                enrollment=enrollment,
+                expected_version=enrollment.version,
+                completion_order_number=number,
+                completion_order_date=protocol.held_on + dt.timedelta(days=1),
+            )
 
     def complete_snils(self, protocol: Protocol) -> None:
         """ФИС ФРДО needs a СНИЛС for each holder: those who had not given it bring it in."""
