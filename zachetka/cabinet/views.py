@@ -64,7 +64,7 @@ def open_learner_cabinet(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"Кабинет открыт; ссылка для установки пароля отправлена на {learner.email}."
             )
-    return redirect("people:learner_detail", learner.pk)
+    return redirect("web:learner_detail", learner.pk)
 
 
 @require_POST

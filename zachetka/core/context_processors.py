@@ -11,7 +11,7 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": []}
     items = [("Главная", reverse("web:home"))]
     if access.may(user, "people.view_learner") and access.is_staff_member(user):
-        items.append(("Слушатели", reverse("people:learner_list")))
+        items.append(("Слушатели", reverse("web:learner_list")))
     if access.may(user, "programs.view_program"):
         items.append(("Программы", reverse("programs:program_list")))
     if access.may(user, "programs.view_group"):

@@ -122,7 +122,7 @@ class Learner(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("people:learner_detail", args=[self.pk])
+        return reverse("web:learner_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -4,8 +4,6 @@ from zachetka.people import views
 
 app_name = "people"
 urlpatterns = [
-    path("learners/", views.learner_list, name="learner_list"),
     path("learners/new/", views.learner_create, name="learner_create"),
-    path("learners/<int:pk>/", views.learner_detail, name="learner_detail"),
     path("learners/<int:pk>/edit/", views.learner_edit, name="learner_edit"),
 ]

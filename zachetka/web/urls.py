@@ -1,10 +1,12 @@
 from django.urls import path
 
-from zachetka.web import views, views_import
+from zachetka.web import views, views_import, views_learners
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("learners/", views_learners.learner_list, name="learner_list"),
+    path("learners/<int:pk>/", views_learners.learner_detail, name="learner_detail"),
     path("learners/import/", views_import.learner_import, name="learner_import"),
     path("learners/import/confirm/", views_import.learner_import_confirm, name="learner_import_confirm"),
 ]

@@ -107,4 +107,4 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
     if group:
         summary += f" Зачислено в группу {group.code}: {outcome.enrolled}."
     messages.success(request, summary)
-    return redirect("people:learner_list")
+    return redirect("web:learner_list")

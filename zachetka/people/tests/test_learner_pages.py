@@ -42,20 +42,20 @@ def test_search_is_case_insensitive_for_cyrillic(client, registrar, make_learner
     )
     make_learner(last_name="Петров", first_name="Пётр", middle_name="Сергеевич")
     client.force_login(registrar)
-    response = client.get(reverse("people:learner_list"), {"q": query})
+    response = client.get(reverse("web:learner_list"), {"q": query})
     assert list(response.context["page"].object_list) == [wanted]
 
 
 def test_search_folds_yo(client, registrar, make_learner):
     wanted = make_learner(last_name="Ёлкин", first_name="Семён")
     client.force_login(registrar)
-    response = client.get(reverse("people:learner_list"), {"q": "елкин семен"})
+    response = client.get(reverse("web:learner_list"), {"q": "елкин семен"})
     assert list(response.context["page"].object_list) == [wanted]
 
 
 def test_list_filters_by_group_and_status(client, registrar, world):
     client.force_login(registrar)
-    response = client.get(reverse("people:learner_list"), {"group": world["mine"].pk})
+    response = client.get(reverse("web:learner_list"), {"group": world["mine"].pk})
     assert set(response.context["page"].object_list) == {world["own"], world["classmate"]}
 
 
@@ -66,7 +66,7 @@ def test_list_query_count_does_not_grow_with_rows(
         make_learner(last_name=f"Фамилия{'а' * (n % 5)}", first_name="Имя")
     client.force_login(registrar)
     with django_assert_max_num_queries(12):
-        client.get(reverse("people:learner_list"))
+        client.get(reverse("web:learner_list"))
 
 
 def test_create_shows_field_errors_in_russian(client, registrar):

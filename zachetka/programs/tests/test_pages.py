@@ -109,4 +109,4 @@ def test_expulsion_form_names_missing_fields(client, registrar, world):
 @pytest.mark.parametrize("role", ["teacher", "curator"])
 def test_staff_outside_the_group_cannot_see_its_learner(client, world, role, request):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("people:learner_detail", args=[world["stranger"].pk])).status_code == 404
+    assert client.get(reverse("web:learner_detail", args=[world["stranger"].pk])).status_code == 404

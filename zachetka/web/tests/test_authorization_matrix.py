@@ -27,10 +27,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("web:home", ""): ("get", ("login", 200, 200, 200, 200, 302)),  # a learner goes to the cabinet
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
-    ("people:learner_list", ""): ("get", ALL_STAFF),
+    ("web:learner_list", ""): ("get", ALL_STAFF),
     ("people:learner_create", ""): ("get", REGISTRY_ONLY),
-    ("people:learner_detail", "classmate"): ("get", ALL_STAFF),
-    ("people:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
+    ("web:learner_detail", "classmate"): ("get", ALL_STAFF),
+    ("web:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
     ("people:learner_edit", "classmate"): ("get", REGISTRY_ONLY),
     ("people:learner_edit", "stranger"): ("get", FOREIGN_VIEW),
     ("programs:program_list", ""): ("get", ALL_STAFF),

@@ -1,0 +1,74 @@
+"""Learner pages, which show a learner together with their enrolments: an interface page over
+`people` and `programs`, so it lives here rather than in either of them."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zachetka.core import access
+from zachetka.core.models import AuditEvent
+from zachetka.people import selectors
+from zachetka.people.models import Learner
+from zachetka.people.views import visible_learner
+from zachetka.programs.models import Enrollment, Group, Program
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def learner_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    filters = {
+        "group_id": _int_or_none(request.GET.get("group")),
+        "program_id": _int_or_none(request.GET.get("program")),
+        "status": request.GET.get("status", "")
+        if request.GET.get("status") in Enrollment.Status.values
+        else "",
+        "sex": request.GET.get("sex", "") if request.GET.get("sex") in Learner.Sex.values else "",
+    }
+    learners = selectors.learner_list(request.user, query=query, **filters)
+    page = Paginator(learners, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/learner_list.html",
+        {
+            "page": page,
+            "query": query,
+            "filters": filters,
+            "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),
+            "programs": Program.objects.visible_to(request.user),
+            "statuses": Enrollment.Status.choices,
+            "sexes": Learner.Sex.choices,
+            "may_add": access.may(request.user, "people.add_learner"),
+            "may_import": access.may(request.user, "people.import_learners"),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = visible_learner(request, pk)
+    enrollments = (
+        Enrollment.objects.visible_to(request.user).filter(learner=learner).select_related("group__program")
+    )
+    history = (
+        AuditEvent.objects.about(learner)[:50] if access.may(request.user, "people.change_learner") else []
+    )
+    return render(
+        request,
+        "web/learner_detail.html",
+        {
+            "learner": learner,
+            "enrollments": enrollments,
+            "history": history,
+            "may_change": access.may(request.user, "people.change_learner"),
+            "may_enroll": access.may(request.user, "programs.add_enrollment"),
+        },
+    )
