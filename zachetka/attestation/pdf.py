@@ -2,11 +2,11 @@
 rendered from HTML templates by WeasyPrint (Debian: libpango-1.0-0, libpangoft2-1.0-0)."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from zachetka.attestation import selectors
 from zachetka.attestation.models import Commission, CommissionMember, Protocol
+from zachetka.core import pdf as core_pdf
 
 _ROLE_ORDER = {
     CommissionMember.Role.CHAIR: 0,
@@ -39,20 +39,13 @@ def protocol_context(protocol: Protocol) -> dict:
     }
 
 
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
 def render_protocol_pdf(protocol: Protocol) -> bytes:
-    return _pdf("attestation/protocol_pdf.html", protocol_context(protocol))
+    return core_pdf.render_pdf("attestation/protocol_pdf.html", protocol_context(protocol))
 
 
 def render_summary_pdf(summary: selectors.Summary) -> bytes:
     """The consolidated statement on landscape A4, module titles as numbered columns."""
-    return _pdf(
+    return core_pdf.render_pdf(
         "attestation/summary_pdf.html",
         {"organization": settings.ORGANIZATION_NAME, "summary": summary, "printed_on": timezone.localdate()},
     )

@@ -338,7 +338,10 @@ def set_results(
     """
     protocol = Protocol.objects.select_for_update().select_related("scale").get(pk=protocol.pk)
     _require_draft(protocol)
-    _require_signer_or_author(by, protocol)
+    if not may_fill(by, protocol):
+        raise PermissionDenied(
+            "Заполнять протокол могут его автор, экзаменатор, члены комиссии и учебная часть."
+        )
     if expected_version is not None and protocol.version != expected_version:
         raise ConcurrentEditError(protocol)
     results = {r.enrollment_id: r for r in protocol.results.select_related("enrollment__learner")}
@@ -439,12 +442,6 @@ def may_fill(user: User, protocol: Protocol) -> bool:
     if protocol.created_by_id == user.pk or seat_of(user, protocol) or access.sees_everything(user):
         return True
     return bool(protocol.module_id and access.may_grade(user, protocol.group_id, protocol.module_id))
-
-
-def _require_signer_or_author(by: User, protocol: Protocol) -> None:
-    if may_fill(by, protocol):
-        return
-    raise PermissionDenied("Заполнять протокол могут его автор, экзаменатор, члены комиссии и учебная часть.")
 
 
 @transaction.atomic

@@ -2,6 +2,9 @@
 anyone, and a one-time link by email to set one (Django's password-reset tokens: the link stops
 working once used or after PASSWORD_RESET_TIMEOUT)."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import User
@@ -17,6 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 from zachetka.core import access, audit, roles
 from zachetka.people.models import Learner
 from zachetka.programs.models import Group
+
+logger = logging.getLogger(__name__)
 
 
 def set_password_link(user: User) -> str:
@@ -56,15 +61,22 @@ def _open(by: User, learner: Learner, role: Role) -> User:
         "organization": settings.ORGANIZATION_NAME,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
-    transaction.on_commit(
-        lambda: send_mail(
+    transaction.on_commit(lambda: _send_invitation(learner.email, context))
+    return user
+
+
+def _send_invitation(address: str, context: dict) -> None:
+    """Sent once the cabinet is saved. A mail server that is down does not undo the cabinet:
+    the learner can still get a link with «Забыли пароль?», and the failure is logged."""
+    try:
+        send_mail(
             subject=f"{settings.ORGANIZATION_NAME}: доступ в личный кабинет",
             message=render_to_string("cabinet/invitation_email.txt", context),
             from_email=None,
-            recipient_list=[learner.email],
+            recipient_list=[address],
         )
-    )
-    return user
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Invitation to %s not sent", address)
 
 
 @transaction.atomic

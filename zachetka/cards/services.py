@@ -7,12 +7,11 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from zachetka.cards import selectors
 from zachetka.cards.models import CardVersion
-from zachetka.core import audit
+from zachetka.core import audit, pdf
 from zachetka.programs.models import Enrollment
 
 FIRST_REASONS = {
@@ -55,9 +54,7 @@ def refresh(enrollment: Enrollment, reason: str) -> CardVersion | None:
 
 
 def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return pdf.render_pdf(
         "cards/card_pdf.html",
         {
             "card": content,
@@ -66,7 +63,6 @@ def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
             "printed_at": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 @transaction.atomic

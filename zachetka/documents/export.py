@@ -4,12 +4,11 @@ import io
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from zachetka.core import dates, xlsx
+from zachetka.core import dates, pdf, xlsx
 from zachetka.documents.models import Document
 
 HEADER_ROW = 3
@@ -86,9 +85,7 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
 
 
 def registry_pdf(documents: QuerySet[Document], chosen: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return pdf.render_pdf(
         "documents/registry_pdf.html",
         {
             "organization": settings.ORGANIZATION_NAME,
@@ -98,4 +95,3 @@ def registry_pdf(documents: QuerySet[Document], chosen: dict) -> bytes:
             "printed_on": timezone.localdate(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

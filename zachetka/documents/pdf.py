@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from zachetka.core import grammar
+from zachetka.core import pdf as core_pdf
 from zachetka.documents import selectors
 from zachetka.documents.models import Document
 
@@ -39,25 +39,21 @@ def document_context(document: Document) -> dict:
     }
 
 
-def _html(document: Document, *, blank: bool) -> str:
-    if blank:
-        layouts = settings.DOCUMENT_BLANK_LAYOUTS
-        layout = layouts.get(document.kind, layouts["default"])
-        return render_to_string("documents/pdf/blank.html", document_context(document) | {"layout": layout})
-    return render_to_string(f"documents/pdf/{document.kind}.html", document_context(document))
-
-
-def _rendered(documents: Iterable[Document], *, blank: bool):  # noqa: ANN202 - weasyprint types
-    from weasyprint import HTML
-
-    return [HTML(string=_html(d, blank=blank), base_url=str(settings.BASE_DIR)).render() for d in documents]
+def _rendered(documents: Iterable[Document], *, blank: bool) -> list:
+    layouts = settings.DOCUMENT_BLANK_LAYOUTS
+    rendered = []
+    for document in documents:
+        context = document_context(document)
+        if blank:
+            context["layout"] = layouts.get(document.kind, layouts["default"])
+        template = "documents/pdf/blank.html" if blank else f"documents/pdf/{document.kind}.html"
+        rendered.append(core_pdf.render(template, context))
+    return rendered
 
 
 def render_pdf(documents: list[Document], *, blank: bool = False) -> bytes:
     """One PDF holding every given document, each on its own pages."""
-    rendered = _rendered(documents, blank=blank)
-    pages = [page for doc in rendered for page in doc.pages]
-    return rendered[0].copy(pages).write_pdf()
+    return core_pdf.join_pdf(_rendered(documents, blank=blank))
 
 
 def file_name(document: Document) -> str:

@@ -55,6 +55,8 @@ def _holder_and_program(enrollment: Enrollment) -> dict:
 
 def _new_document(*, by: User, issued_on: dt.date, **fields: object) -> Document:
     seq, registration_number = _registration_number(issued_on.year)
+    if fields["kind"] not in Document.ON_BLANK:  # printed on plain paper: its number is the registration's
+        fields |= {"series": "", "number": registration_number}
     document = Document(
         registration_number=registration_number,
         registration_year=issued_on.year,
@@ -138,15 +140,11 @@ def issue_from_protocol(
                 kind=kind,
                 enrollment=result.enrollment,
                 protocol=protocol,
-                series=series.strip() if kind in Document.ON_BLANK else "",
+                series=series.strip(),
                 number=number,
                 **_holder_and_program(result.enrollment),
             )
         )
-    for document in documents:
-        if not document.number:  # a справка carries its registration number
-            document.number = document.registration_number
-    Document.objects.bulk_update([d for d in documents if d.kind not in Document.ON_BLANK], ["number"])
     audit.record_many(
         [
             audit.Entry(
@@ -180,8 +178,6 @@ def issue_study_certificate(*, by: User, enrollment: Enrollment, issued_on: dt.d
         enrollment=enrollment,
         **_holder_and_program(enrollment),
     )
-    document.number = document.registration_number
-    document.save(update_fields=["number"])
     audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
     return document
 
@@ -314,13 +310,10 @@ def _replacement(
         issued_on=issued_on,
         issue=issue,
         original=original,
-        series=series.strip() if on_blank else "",
+        series=series.strip(),
         number=number.strip(),
         **copied,
     )
-    if not on_blank:
-        document.number = document.registration_number
-        document.save(update_fields=["number"])
     audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
     return document
 

@@ -126,9 +126,8 @@ def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
     form = ReplacementForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}"
-            )
+            label = form.fields[field].label if field in form.fields and field != "version" else ""
+            messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
         return redirect(document)
     data = form.cleaned_data
     try:

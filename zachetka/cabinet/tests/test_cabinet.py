@@ -143,3 +143,23 @@ def test_a_learner_never_reaches_another_learners_record(client, learner_user, w
         body = response.content.decode(errors="ignore") if response.status_code == 200 else ""
         assert "Сидорова" not in body, url
         assert response.status_code in (200, 302, 403, 404, 405), url
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_cabinet(
+    client, registrar, make_learner, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    from zachetka.cabinet import services
+
+    def refuse(**kwargs: object) -> None:
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    learner = make_learner(last_name="Лебедева", first_name="Ольга", sex="F", email="lebedeva@example.ru")
+    client.force_login(registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cabinet:open_learner_cabinet", args=[learner.pk]))
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.user.username == "lebedeva@example.ru"
