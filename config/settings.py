@@ -256,6 +256,24 @@ DOCUMENT_BLANK_LAYOUTS |= json.loads(env_str("ZACHETKA_DOCUMENT_BLANK_LAYOUTS", 
 # Achievements: the largest evidence file accepted.
 ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)
 
+# The audit trail (п. 7.1): its hash chain is an HMAC under this key, kept outside the database so
+# that the database credentials alone cannot re-hash a rewritten trail. Keys retired by a rotation
+# stay listed so the older part of the chain still verifies.
+if DEBUG:
+    AUDIT_HMAC_KEY = env_str("ZACHETKA_AUDIT_HMAC_KEY", "dev-only-audit-key-do-not-use-in-production")
+else:
+    AUDIT_HMAC_KEY = env_str("ZACHETKA_AUDIT_HMAC_KEY")
+    if len(AUDIT_HMAC_KEY) < 32:
+        raise ImproperlyConfigured("ZACHETKA_AUDIT_HMAC_KEY must be at least 32 random characters.")
+AUDIT_HMAC_OLD_KEYS = env_list("ZACHETKA_AUDIT_HMAC_OLD_KEYS", "")
+# Anchors of the chain's head (manage.py audit_anchor, daily from cron): signed with an Ed25519
+# private key (a PEM file readable by the cron job only), written to a directory outside the
+# database and/or e-mailed; verify_audit checks them with the public key (base64, 32 bytes).
+AUDIT_ANCHOR_SIGNING_KEY_FILE = env_str("ZACHETKA_AUDIT_ANCHOR_SIGNING_KEY_FILE", "")
+AUDIT_ANCHOR_PUBLIC_KEY = env_str("ZACHETKA_AUDIT_ANCHOR_PUBLIC_KEY", "")
+AUDIT_ANCHOR_DIR = env_str("ZACHETKA_AUDIT_ANCHOR_DIR", "")
+AUDIT_ANCHOR_EMAILS = env_list("ZACHETKA_AUDIT_ANCHOR_EMAILS", "")
+
 # axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
 # no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -6,6 +6,7 @@ from zachetka.attestation import selectors
 from zachetka.attestation.models import Commission, Protocol
 from zachetka.attestation.services import MAX_ATTEMPTS
 from zachetka.core.forms import RussianDateInput
+from zachetka.core.idempotency import SubmissionKeyField
 from zachetka.gradebook.models import GradingScale
 from zachetka.programs.forms import StaffChoiceField, StaffMultipleChoiceField
 from zachetka.programs.models import Group, Module, Program
@@ -21,6 +22,7 @@ def _commissions_for(group: Group):
 
 
 class CommissionForm(forms.Form):
+    submission_key = SubmissionKeyField()
     title = forms.CharField(label="Наименование", max_length=255, initial="Аттестационная комиссия")
     program = forms.ModelChoiceField(
         label="Программа", queryset=Program.objects.none(), required=False, help_text="Для всех её групп."
@@ -58,6 +60,8 @@ def _module_label(module: Module) -> str:
 class StatementForm(forms.Form):
     """An intermediate attestation statement of one module, or a retake of it."""
 
+    submission_key = SubmissionKeyField()
+
     module = forms.ModelChoiceField(label="Модуль", queryset=Module.objects.none())
     held_on = forms.DateField(label="Дата аттестации", widget=RussianDateInput())
     attempt = forms.TypedChoiceField(
@@ -94,6 +98,7 @@ class StatementForm(forms.Form):
 
 
 class FinalProtocolForm(forms.Form):
+    submission_key = SubmissionKeyField()
     held_on = forms.DateField(label="Дата заседания", widget=RussianDateInput())
     form = forms.ChoiceField(label="Форма итоговой аттестации", choices=Protocol.FinalForm.choices)
     commission = CommissionChoiceField(label="Аттестационная комиссия", queryset=Commission.objects.none())

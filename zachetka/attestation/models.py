@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
-from zachetka.core import access
+from zachetka.core import access, dbroles
 
 Actor = User | AnonymousUser
 
@@ -86,6 +86,8 @@ class ProtocolCounter(models.Model):
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    DB_WRITES = dbroles.NEVER_DELETED
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="protocol_counter_unique")]
 
@@ -120,7 +122,9 @@ class Protocol(models.Model):
         TEST = "test", "итоговое тестирование"
 
     NUMBER_PREFIX = {Kind.INTERMEDIATE: "ПА", Kind.FINAL: "ИА"}
-    NEXT_STATUSES = {Status.DRAFT: {Status.SIGNED}, Status.SIGNED: {Status.ANNULLED}}
+    # A draft drawn up by mistake is annulled too (it never took effect), so that its
+    # replacement can be drawn up: only one is in force at a time.
+    NEXT_STATUSES = {Status.DRAFT: {Status.SIGNED, Status.ANNULLED}, Status.SIGNED: {Status.ANNULLED}}
 
     kind = models.CharField("вид", max_length=12, choices=Kind)
     number = models.CharField("номер", max_length=20, unique=True)
@@ -178,6 +182,9 @@ class Protocol(models.Model):
 
     objects = ProtocolQuerySet.as_manager()
 
+    # Protocols are never deleted: a mistaken one is annulled and stays on record.
+    DB_WRITES = dbroles.NEVER_DELETED
+
     class Meta:
         ordering = ["-held_on", "-number"]
         verbose_name = "протокол аттестации"
@@ -193,6 +200,23 @@ class Protocol(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="annulled") | ~models.Q(annul_reason=""),
                 name="annulled_protocol_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="annulled")
+                | models.Q(annulled_by__isnull=False, annulled_at__isnull=False),
+                name="annulled_protocol_has_actor_and_time",
+            ),
+            # One final protocol in force per group: another only in place of an annulled one.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(kind="final") & ~models.Q(status="annulled"),
+                name="one_final_protocol_in_force_per_group",
+            ),
+            # One statement per module and attempt; a mistaken one is annulled and replaced.
+            models.UniqueConstraint(
+                fields=["group", "module", "attempt"],
+                condition=models.Q(kind="intermediate") & ~models.Q(status="annulled"),
+                name="one_statement_per_module_attempt",
             ),
         ]
 
@@ -222,6 +246,8 @@ class ProtocolResult(models.Model):
     work_topic = models.CharField("тема итоговой работы", max_length=500, blank=True)
     decision = models.CharField("решение комиссии", max_length=12, choices=Decision, blank=True)
 
+    DB_WRITES = dbroles.NEVER_DELETED
+
     class Meta:
         ordering = ["protocol", "enrollment__learner__last_name", "enrollment__learner__first_name"]
         verbose_name = "результат аттестации"
@@ -246,6 +272,8 @@ class AcademicDebt(models.Model):
         Protocol, models.PROTECT, null=True, blank=True, related_name="debts_closed"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    DB_WRITES = dbroles.NEVER_DELETED
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -155,12 +155,35 @@ def create_intermediate_statement(
         )
     if (
         replaces is not None
-        and not Protocol.objects.filter(pk=replaces.pk, status=Protocol.Status.ANNULLED).exists()
+        and not Protocol.objects.filter(
+            pk=replaces.pk,
+            kind=Protocol.Kind.INTERMEDIATE,
+            module=module,
+            attempt=attempt,
+            status=Protocol.Status.ANNULLED,
+            replaced_by__isnull=True,
+        ).exists()
     ):
-        raise ValidationError("Новый протокол составляется взамен только аннулированного.")
+        raise ValidationError(
+            "Новая ведомость составляется взамен только аннулированной и ещё не заменённой, "
+            "по тому же модулю и попытке."
+        )
     if attempt >= COMMISSION_ATTEMPT and commission is None:
         raise ValidationError(
             "Вторая пересдача проводится комиссией (ч. 6 ст. 58 273-ФЗ): выберите комиссию."
+        )
+    # Statements of one group are drawn up one at a time, so the check below sees the others.
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+    existing = (
+        Protocol.objects.filter(kind=Protocol.Kind.INTERMEDIATE, group=group, module=module, attempt=attempt)
+        .exclude(status=Protocol.Status.ANNULLED)
+        .first()
+    )
+    if existing is not None:
+        what = "Ведомость промежуточной аттестации" if attempt == 1 else f"Ведомость попытки № {attempt}"
+        raise ValidationError(
+            f"{what} по этому модулю уже составлена: № {existing.number}. "
+            "Новую составляют только взамен аннулированной."
         )
     if (
         examiner is not None
@@ -170,12 +193,6 @@ def create_intermediate_statement(
         raise ValidationError({"examiner": "Экзаменатор — преподаватель этого модуля в группе."})
     scale = GradingScale.objects.get(kind=FORM_SCALES[module.attestation_form])
     if attempt == 1:
-        if (
-            Protocol.objects.filter(group=group, module=module, attempt=1)
-            .exclude(status=Protocol.Status.ANNULLED)
-            .exists()
-        ):
-            raise ValidationError("Ведомость промежуточной аттестации по этому модулю уже составлена.")
         enrollments = list(
             group.enrollments.filter(status=Enrollment.Status.STUDYING).select_related("learner")
         )
@@ -190,18 +207,20 @@ def create_intermediate_statement(
             raise ValidationError(
                 f"Нет слушателей с задолженностью по модулю, допущенных к попытке № {attempt}."
             )
-    protocol = Protocol.objects.create(
-        kind=Protocol.Kind.INTERMEDIATE,
-        number=_take_number(Protocol.Kind.INTERMEDIATE, held_on.year),
-        held_on=held_on,
-        group=group,
-        module=module,
-        attempt=attempt,
-        commission=commission,
-        examiner=None if commission else examiner or by,
-        scale=scale,
-        created_by=by,
-        replaces=replaces,
+    protocol = _insert_protocol(
+        Protocol(
+            kind=Protocol.Kind.INTERMEDIATE,
+            number=_take_number(Protocol.Kind.INTERMEDIATE, held_on.year),
+            held_on=held_on,
+            group=group,
+            module=module,
+            attempt=attempt,
+            commission=commission,
+            examiner=None if commission else examiner or by,
+            scale=scale,
+            created_by=by,
+            replaces=replaces,
+        )
     )
     grid = gradebook_selectors.grid(by, group, module) if attempt == 1 else None
     current = {row.enrollment.pk: row.result for row in grid.rows} if grid else {}
@@ -224,6 +243,20 @@ def create_intermediate_statement(
         subject=protocol,
         after={"kind": protocol.kind, "module": module.pk, "attempt": attempt, "learners": len(results)},
     )
+    return protocol
+
+
+def _insert_protocol(protocol: Protocol) -> Protocol:
+    """Save a new protocol; the database refuses a second one in force (or a second replacement
+    of one annulled protocol), which a concurrent request may have just made."""
+    try:
+        with transaction.atomic():
+            protocol.save(force_insert=True)
+    except IntegrityError as error:
+        raise ValidationError(
+            "Такой протокол уже составлен (возможно, только что, в другом окне): откройте список "
+            "протоколов группы."
+        ) from error
     return protocol
 
 
@@ -281,26 +314,46 @@ def create_final_protocol(
 ) -> Protocol:
     """Open the final attestation protocol of a group for the learners admitted to it."""
     access.require(by, "attestation.add_protocol")
-    if (
-        replaces is not None
-        and not Protocol.objects.filter(pk=replaces.pk, status=Protocol.Status.ANNULLED).exists()
-    ):
-        raise ValidationError("Новый протокол составляется взамен только аннулированного.")
     if not access.manages_group(by, group.pk):
         raise PermissionDenied("Протокол итоговой аттестации составляют учебная часть и куратор группы.")
+    # Final protocols of a group are drawn up one at a time, so the checks below see the others.
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+    finals = Protocol.objects.filter(group=group, kind=Protocol.Kind.FINAL)
+    in_force = finals.exclude(status=Protocol.Status.ANNULLED).first()
+    if in_force is not None:
+        raise ValidationError(
+            f"Протокол итоговой аттестации группы уже составлен: № {in_force.number} "
+            f"({in_force.get_status_display()}). Новый составляют только взамен аннулированного."
+        )
+    unreplaced = finals.filter(status=Protocol.Status.ANNULLED, replaced_by__isnull=True).first()
+    if replaces is None and unreplaced is not None:
+        raise ValidationError(
+            f"Протокол № {unreplaced.number} аннулирован: новый протокол составляют взамен него."
+        )
+    if (
+        replaces is not None
+        and not finals.filter(
+            pk=replaces.pk, status=Protocol.Status.ANNULLED, replaced_by__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(
+            "Новый протокол составляется взамен только аннулированного и ещё не заменённого."
+        )
     admitted = [a.enrollment for a in final_admission(group) if a.is_admitted]
     if not admitted:
         raise ValidationError("Нет слушателей, допущенных к итоговой аттестации.")
-    protocol = Protocol.objects.create(
-        kind=Protocol.Kind.FINAL,
-        number=_take_number(Protocol.Kind.FINAL, held_on.year),
-        held_on=held_on,
-        group=group,
-        final_form=form,
-        commission=commission,
-        scale=scale,
-        created_by=by,
-        replaces=replaces,
+    protocol = _insert_protocol(
+        Protocol(
+            kind=Protocol.Kind.FINAL,
+            number=_take_number(Protocol.Kind.FINAL, held_on.year),
+            held_on=held_on,
+            group=group,
+            final_form=form,
+            commission=commission,
+            scale=scale,
+            created_by=by,
+            replaces=replaces,
+        )
     )
     ProtocolResult.objects.bulk_create([ProtocolResult(protocol=protocol, enrollment=e) for e in admitted])
     audit.record(
@@ -538,11 +591,12 @@ def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
 
 @transaction.atomic
 def annul_protocol(*, by: User, protocol: Protocol, reason: str) -> Protocol:
-    """Annul a signed protocol that holds a mistake; it stays on record, marked, with the reason."""
+    """Annul a protocol that holds a mistake (a signed one, or a draft drawn up wrongly); it stays
+    on record, marked, with the reason, and a new one is drawn up in its place."""
     access.require(by, "attestation.delete_protocol")
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     if not protocol.can_become(Protocol.Status.ANNULLED):
-        raise ValidationError("Аннулировать можно только подписанный протокол.")
+        raise ValidationError("Протокол уже аннулирован.")
     if not reason.strip():
         raise ValidationError({"reason": "Укажите основание аннулирования."})
     protocol.status, protocol.annulled_at, protocol.annulled_by = Protocol.Status.ANNULLED, timezone.now(), by

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol
-from zachetka.core import access
+from zachetka.core import access, idempotency
 from zachetka.core.forms import add_service_errors
 from zachetka.core.versioning import ConcurrentEditError
 from zachetka.people.models import Learner
@@ -166,7 +166,8 @@ def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatementForm(request.POST or None, group=group, modules=modules, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> tuple[str, str]:
             protocol = services.create_intermediate_statement(
                 by=request.user,
                 group=group,
@@ -177,11 +178,17 @@ def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 examiner=data["examiner"],
                 replaces=replaces,
             )
+            return (
+                reverse("attestation:protocol_detail", args=[protocol.pk]),
+                f"Ведомость № {protocol.number} составлена. Проверьте результаты.",
+            )
+
+        try:
+            return idempotency.redirect_to_result(
+                request, idempotency.once(request, "attestation.statement", create)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
-        else:
-            messages.success(request, f"Ведомость № {protocol.number} составлена. Проверьте результаты.")
-            return redirect("attestation:protocol_detail", protocol.pk)
     return render(
         request,
         "attestation/protocol_form.html",
@@ -202,7 +209,8 @@ def final_protocol_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = FinalProtocolForm(request.POST or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> tuple[str, str]:
             protocol = services.create_final_protocol(
                 by=request.user,
                 group=group,
@@ -212,11 +220,17 @@ def final_protocol_create(request: HttpRequest, pk: int) -> HttpResponse:
                 scale=data["scale"],
                 replaces=replaces,
             )
+            return (
+                reverse("attestation:protocol_detail", args=[protocol.pk]),
+                f"Протокол № {protocol.number} составлен. Внесите результаты.",
+            )
+
+        try:
+            return idempotency.redirect_to_result(
+                request, idempotency.once(request, "attestation.final_protocol", create)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
-        else:
-            messages.success(request, f"Протокол № {protocol.number} составлен. Внесите результаты.")
-            return redirect("attestation:protocol_detail", protocol.pk)
     return render(
         request,
         "attestation/protocol_form.html",
@@ -409,7 +423,8 @@ def commission_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> tuple[str, str]:
             commission = services.create_commission(
                 by=request.user,
                 title=data["title"],
@@ -421,9 +436,15 @@ def commission_create(request: HttpRequest) -> HttpResponse:
                 program=data["program"],
                 group=data["group"],
             )
+            return (
+                reverse("attestation:commission_detail", args=[commission.pk]),
+                f"Комиссия утверждена приказом № {commission.order_number}.",
+            )
+
+        try:
+            return idempotency.redirect_to_result(
+                request, idempotency.once(request, "attestation.commission", create)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
-        else:
-            messages.success(request, f"Комиссия утверждена приказом № {commission.order_number}.")
-            return redirect(reverse("attestation:commission_detail", args=[commission.pk]))
     return render(request, "attestation/commission_form.html", {"form": form})

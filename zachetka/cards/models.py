@@ -5,6 +5,8 @@ numbered version (content and SHA-256), and a later correction adds a version, n
 from django.db import models
 from django.urls import reverse
 
+from zachetka.core import dbroles
+
 
 class CardVersion(models.Model):
     enrollment = models.ForeignKey(
@@ -18,6 +20,9 @@ class CardVersion(models.Model):
     pdf = models.FileField("PDF", upload_to="cards/%Y/", blank=True)
     pdf_sha256 = models.CharField("SHA-256 PDF", max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    # A version never changes; its PDF is rendered once, later (a trigger allows it only once).
+    DB_WRITES = dbroles.updates_only("pdf", "pdf_sha256", "pdf_rendered_at")
 
     class Meta:
         ordering = ["enrollment", "number"]

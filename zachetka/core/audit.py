@@ -1,14 +1,22 @@
-"""The audit trail: append-only, hash-chained events recorded inside the writing transaction."""
+"""The audit trail: append-only, hash-chained events recorded inside the writing transaction.
+
+Each event's hash is an HMAC under a key from the environment (settings.AUDIT_HMAC_KEY), never
+stored in the database: someone holding only the database credentials can change rows but
+cannot recompute a chain that verifies. Anchors (core.anchors) pin the chain's head outside the
+database as well, so even a rewrite by someone who has the key is caught.
+"""
 
 import contextvars
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.dispatch import Signal
@@ -158,7 +166,32 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def event_hash(event: AuditEvent) -> str:
+@dataclass(frozen=True)
+class Keys:
+    """The key new events are signed with and every key (current and retired) by its id."""
+
+    current_id: str
+    by_id: dict[str, bytes]
+
+    @property
+    def current(self) -> bytes:
+        return self.by_id[self.current_id]
+
+
+def key_id(key: bytes) -> str:
+    """A short name for a key that reveals nothing about it."""
+    return hmac.new(key, b"zachetka audit key id", hashlib.sha256).hexdigest()[:16]
+
+
+def keys() -> Keys:
+    """The audit keys from settings: the current one and those retired by a rotation."""
+    current = settings.AUDIT_HMAC_KEY.encode("utf-8")
+    retired = [key.encode("utf-8") for key in settings.AUDIT_HMAC_OLD_KEYS]
+    return Keys(key_id(current), {key_id(key): key for key in (*retired, current)})
+
+
+def event_hash(event: AuditEvent, key: bytes | None) -> str:
+    """The event's HMAC-SHA256 under `key`; None gives the plain SHA-256 of unkeyed history."""
     payload = {
         "seq": event.seq,
         "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -173,8 +206,16 @@ def event_hash(event: AuditEvent) -> str:
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if key is not None:
+        payload["key_id"] = event.key_id
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def head_mac(last_seq: int, last_hash: str, key: bytes) -> str:
+    return hmac.new(key, f"head:{last_seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 def _actor_fields(by: Any) -> tuple[int | None, str]:
@@ -235,16 +276,18 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
     events = [_build(entry, by=by, at=at) for entry in entries]
     if not events:
         return []
+    signing = keys()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         seq, prev_hash = head.last_seq, head.last_hash
         for event in events:
             seq += 1
-            event.seq, event.prev_hash = seq, prev_hash
-            event.hash = prev_hash = event_hash(event)
+            event.seq, event.prev_hash, event.key_id = seq, prev_hash, signing.current_id
+            event.hash = prev_hash = event_hash(event, signing.current)
         _insert(events)
         head.last_seq, head.last_hash = seq, prev_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        head.mac = head_mac(seq, prev_hash, signing.current)
+        head.save(update_fields=["last_seq", "last_hash", "mac"])
         # Every domain write passes here, so this is where derived records (the frozen learner
         # cards) learn that something they show has changed; still inside the write's transaction.
         events_recorded.send(sender=AuditEvent, events=events)
@@ -271,17 +314,50 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(chunk_size: int = 5000) -> Iterator[ChainProblem]:
-    """Walk the chain in order and yield the first break found (nothing when intact)."""
-    expected_seq, prev_hash = 1, GENESIS_HASH
-    last_pk = 0
+def _numbers(first: int, last: int) -> str:
+    return f"№{first}" if first == last else f"№{first}–{last}"
+
+
+def verify_chain(chunk_size: int = 5000, anchors: Iterable[Any] = ()) -> Iterator[ChainProblem]:
+    """Walk the chain in order and yield what is wrong with it (nothing when intact): a forged
+    head, the first break in the chain, and every anchor (core.anchors.Anchor) the trail no
+    longer agrees with."""
+    known = keys().by_id
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+    head_trusted = True
+    if head and head.mac:
+        expected = [head_mac(head_seq, head_hash, key) for key in known.values()]
+        head_trusted = any(hmac.compare_digest(head.mac, mac) for mac in expected)
+    elif head and AuditEvent.objects.exclude(key_id="").exists():
+        head_trusted = False  # keyed events are always written with a keyed head
+    if not head_trusted:
+        yield ChainProblem(head_seq, f"заголовок цепочки (событие №{head_seq}) изменён в обход приложения")
+    yield from _walk(chunk_size, known, head_seq if head_trusted else None, head_hash)
+    yield from _check_anchors(anchors, head_seq)
+
+
+def _walk(
+    chunk_size: int, known: dict[str, bytes], trusted_end: int | None, head_hash: str
+) -> Iterator[ChainProblem]:
+    expected_seq, prev_hash, keyed = 1, GENESIS_HASH, False
+    last: AuditEvent | None = None
     while True:
         chunk = list(AuditEvent.objects.filter(seq__gte=expected_seq).order_by("seq")[:chunk_size])
         if not chunk:
             break
         for event in chunk:
+            if trusted_end is not None and event.seq > trusted_end:
+                yield ChainProblem(
+                    event.seq,
+                    f"событие №{event.seq} вставлено в обход приложения "
+                    f"(приложение записало последним событие №{trusted_end})",
+                )
+                return
             if event.seq != expected_seq:
-                yield ChainProblem(expected_seq, f"событие №{expected_seq} отсутствует (удалено)")
+                yield ChainProblem(
+                    expected_seq, f"события {_numbers(expected_seq, event.seq - 1)} отсутствуют (удалены)"
+                )
                 return
             if event.prev_hash != prev_hash:
                 yield ChainProblem(
@@ -289,20 +365,54 @@ def verify_chain(chunk_size: int = 5000) -> Iterator[ChainProblem]:
                     f"событие №{event.seq} не продолжает цепочку (вставлено или предыдущее изменено)",
                 )
                 return
-            if event_hash(event) != event.hash:
-                yield ChainProblem(event.seq, f"событие №{event.seq} изменено после записи")
+            if event.key_id and event.key_id not in known:
+                yield ChainProblem(
+                    event.seq,
+                    f"событие №{event.seq} подписано неизвестным ключом «{event.key_id}»: "
+                    "подделано или не указан прежний ключ (ZACHETKA_AUDIT_HMAC_OLD_KEYS)",
+                )
+                return
+            if keyed and not event.key_id:
+                yield ChainProblem(
+                    event.seq, f"событие №{event.seq} записано без ключа: вставлено или изменено"
+                )
+                return
+            keyed = keyed or bool(event.key_id)
+            key = known[event.key_id] if event.key_id else None
+            if not hmac.compare_digest(event_hash(event, key), event.hash):
+                tail_forged = trusted_end is None and event.seq == _last_seq()
+                what = "вставлено в обход приложения" if tail_forged else "изменено после записи"
+                yield ChainProblem(event.seq, f"событие №{event.seq} {what}: его подпись не сходится")
                 return
             prev_hash = event.hash
             expected_seq += 1
-            last_pk = event.seq
-    head = AuditChainHead.objects.filter(id=1).first()
-    last_seq = head.last_seq if head else 0
-    if last_pk > last_seq:
-        yield ChainProblem(last_seq + 1, f"событие №{last_seq + 1} добавлено в обход приложения")
-    elif last_pk < last_seq:
+            last = event
+    last_seq = last.seq if last else 0
+    if trusted_end is not None and last_seq < trusted_end:
         yield ChainProblem(
-            last_pk + 1,
-            f"последние события удалены: журнал заканчивается на №{last_pk}, а должен на №{last_seq}",
+            last_seq + 1,
+            f"последние события удалены: журнал заканчивается на №{last_seq}, а должен на №{trusted_end}",
         )
-    elif head and last_seq and head.last_hash != prev_hash:
-        yield ChainProblem(last_seq, f"событие №{last_seq} не совпадает с последним записанным")
+    elif trusted_end is not None and trusted_end and head_hash != prev_hash:
+        yield ChainProblem(trusted_end, f"событие №{trusted_end} не совпадает с последним записанным")
+
+
+def _last_seq() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _check_anchors(anchors: Iterable[Any], head_seq: int) -> Iterator[ChainProblem]:
+    anchors = list(anchors)
+    stored = dict(AuditEvent.objects.filter(seq__in={a.seq for a in anchors}).values_list("seq", "hash"))
+    for anchor in sorted(anchors, key=lambda a: a.seq):
+        when = timezone.localtime(anchor.at).strftime("%d.%m.%Y %H:%M")
+        if anchor.seq > head_seq or anchor.seq not in stored:
+            yield ChainProblem(
+                anchor.seq,
+                f"событие №{anchor.seq}, закреплённое привязкой от {when}, отсутствует: журнал укорочен",
+            )
+        elif not hmac.compare_digest(stored[anchor.seq], anchor.hash):
+            yield ChainProblem(
+                anchor.seq,
+                f"событие №{anchor.seq} не совпадает с привязкой от {when}: журнал переписан",
+            )

@@ -1,5 +1,7 @@
 from django.db import models
 
+from zachetka.core import dbroles
+
 
 class AuditEventQuerySet(models.QuerySet):
     def about(self, obj: models.Model) -> "AuditEventQuerySet":
@@ -9,9 +11,11 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One entry of the append-only audit trail.
 
-    Entries are numbered without gaps (`seq`) and hash-chained: `hash` covers every field and
-    `prev_hash`, so an entry altered, removed or slipped in behind the application's back
-    breaks the chain (`manage.py verify_audit`). Only `core.audit.record` writes them.
+    Entries are numbered without gaps (`seq`) and hash-chained: `hash` is an HMAC, under the key
+    named by `key_id`, of every field and `prev_hash`, so an entry altered, removed or slipped in
+    behind the application's back breaks the chain (`manage.py verify_audit`), and recomputing
+    the chain needs the key, which lives outside the database. Entries written before the chain
+    was keyed have an empty `key_id` and a plain SHA-256. Only `core.audit.record` writes them.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -27,8 +31,11 @@ class AuditEvent(models.Model):
     ip_address = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+
+    DB_WRITES = dbroles.APPEND_ONLY
 
     class Meta:
         ordering = ["-seq"]
@@ -44,15 +51,42 @@ class AuditChainHead(models.Model):
     """The single row that serialises appends to the chain (locked with SELECT … FOR UPDATE).
 
     It remembers the last sequence number and hash, so deleting the newest events is detected
-    as well as deleting any in the middle.
+    as well as deleting any in the middle; `mac` (an HMAC of both under the audit key) shows
+    whether the head itself was moved by someone without the key.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, blank=True)
+
+    DB_WRITES = dbroles.NEVER_DELETED
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key and what its first submission made.
+
+    A form that creates a record of which there is only one (a protocol, a document) carries a
+    fresh key; the key is unique here, so a second submission of the same form (a double click,
+    a resent request) waits for the first, finds its key taken and is shown the first result.
+    """
+
+    key = models.UUIDField(unique=True)
+    user_id = models.BigIntegerField()
+    purpose = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=255, blank=True)
+    result_message = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "ключ отправки формы"
+        verbose_name_plural = "ключи отправки форм"
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key}"

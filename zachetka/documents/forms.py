@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from zachetka.core.forms import RussianDateInput
+from zachetka.core.idempotency import SubmissionKeyField
 from zachetka.documents import frdo
 from zachetka.documents.models import Document
 from zachetka.programs.models import Enrollment, Group
@@ -14,6 +15,8 @@ class LearnerChoiceField(forms.ModelMultipleChoiceField):
 
 class IssueForm(forms.Form):
     """Issue the documents of a signed final protocol: to everyone in it or to those ticked."""
+
+    submission_key = SubmissionKeyField()
 
     issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput())
     series = forms.CharField(
@@ -44,11 +47,14 @@ class IssueForm(forms.Form):
 
 
 class StudyCertificateForm(forms.Form):
+    submission_key = SubmissionKeyField()
     issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput(), initial=timezone.localdate)
 
 
 class ReplacementForm(forms.Form):
     """A duplicate or an exchange: a new blank, and why."""
+
+    submission_key = SubmissionKeyField()
 
     issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput(), initial=timezone.localdate)
     series = forms.CharField(label="Серия нового бланка", max_length=20, required=False)

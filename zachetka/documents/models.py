@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, names
+from zachetka.core import access, dbroles, names
 
 Actor = User | AnonymousUser
 
@@ -25,6 +25,8 @@ class RegistrationCounter(models.Model):
 
     year = models.PositiveSmallIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
+
+    DB_WRITES = dbroles.NEVER_DELETED
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -57,6 +59,10 @@ class Document(models.Model):
         EXCHANGED = "exchanged", "обменян на новый"
         DESTROYED = "destroyed", "бланк испорчен и уничтожен"
         REVOKED = "revoked", "аннулирован"
+
+    # A learner holding one of these is not owed a document: a valid one, or one the
+    # administration revoked. A spoiled blank is owed again; a lost or exchanged one is replaced.
+    SETTLED = (State.VALID, State.REVOKED)
 
     # Documents on a blank of strict accountability; a справка is printed on plain paper.
     ON_BLANK = {Kind.QUALIFICATION_CERTIFICATE, Kind.RETRAINING_DIPLOMA, Kind.VOCATIONAL_CERTIFICATE}
@@ -118,6 +124,18 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    # What a document says never changes after issue; only its state (once, from valid) and its
+    # reporting to ФИС ФРДО do. A database trigger holds the values to that.
+    DB_WRITES = dbroles.updates_only(
+        "state",
+        "state_reason",
+        "state_changed_at",
+        "frdo_exported_at",
+        "frdo_export",
+        "version",
+        "updated_at",
+    )
+
     class Meta:
         ordering = ["registration_year", "registration_seq"]
         verbose_name = "выданный документ"
@@ -133,6 +151,18 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=models.Q(state="valid") | ~models.Q(state_reason=""),
                 name="document_state_change_has_reason",
+            ),
+            # One valid document of a kind per enrolment: a duplicate or an exchange replaces a
+            # document that is no longer valid and refers to it; each is replaced only once.
+            models.UniqueConstraint(
+                fields=["enrollment", "kind"],
+                condition=models.Q(state="valid"),
+                name="one_valid_document_per_enrollment_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["original"],
+                condition=models.Q(original__isnull=False),
+                name="document_replaced_once",
             ),
         ]
         indexes = [models.Index(fields=["kind", "issued_on"]), models.Index(fields=["frdo_exported_at"])]
@@ -190,6 +220,8 @@ class FrdoExport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    DB_WRITES = dbroles.NEVER_DELETED
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "выгрузка в ФИС ФРДО"
@@ -208,6 +240,8 @@ class VerificationCheck(models.Model):
     registration_number = models.CharField(max_length=30, blank=True)
     document = models.ForeignKey(Document, models.PROTECT, null=True, blank=True, related_name="checks")
     found = models.BooleanField(default=False)
+
+    DB_WRITES = dbroles.APPEND_ONLY
 
     class Meta:
         ordering = ["-at"]

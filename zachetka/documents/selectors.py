@@ -81,7 +81,7 @@ class DueDocument:
 def due_documents(user: Actor) -> list[DueDocument]:
     """Who is owed a document: learners of a signed final protocol without one, and expelled
     learners without a справка (due 3 days after the expulsion order)."""
-    has_document = Exists(Document.objects.filter(enrollment=OuterRef("pk"), issue=Document.Issue.ORIGINAL))
+    has_document = Exists(Document.objects.filter(enrollment=OuterRef("pk"), state__in=Document.SETTLED))
     owed = (
         Enrollment.objects.visible_to(user)
         .filter(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zachetka.attestation.models import Protocol, ProtocolResult
@@ -65,8 +65,29 @@ def _new_document(*, by: User, issued_on: dt.date, **fields: object) -> Document
         created_by=by,
         **fields,
     )
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save(force_insert=True)
+    except IntegrityError as error:  # the database holds one valid document per enrolment and kind
+        raise ValidationError(
+            f"{document.full_name}: действительный документ этого вида по обучению уже выдан "
+            "(возможно, только что, в другом окне)."
+        ) from error
     return document
+
+
+def _lock_enrollments(ids: list[int]) -> None:
+    """Serialise issuing to the same learners: whoever comes second sees the first's documents.
+    Locked in id order, so two batches over the same learners cannot deadlock."""
+    list(Enrollment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _valid_documents(enrollment_ids: list[int]) -> dict[int, str]:
+    return dict(
+        Document.objects.filter(enrollment__in=enrollment_ids, state=Document.State.VALID).values_list(
+            "enrollment_id", "registration_number"
+        )
+    )
 
 
 def _require_issuer(by: User) -> None:
@@ -109,11 +130,8 @@ def issue_from_protocol(
         results = [r for r in results if r.enrollment_id in wanted]
         if len(results) != len(wanted):
             raise ValidationError("Не все выбранные слушатели есть в протоколе.")
-    already = dict(
-        Document.objects.filter(
-            enrollment__in=[r.enrollment_id for r in results], issue=Document.Issue.ORIGINAL
-        ).values_list("enrollment_id", "registration_number")
-    )
+    _lock_enrollments([r.enrollment_id for r in results])
+    already = _valid_documents([r.enrollment_id for r in results])
     if already:
         names = [
             f"{r.enrollment.learner.full_name} (рег. № {already[r.enrollment_id]})"
@@ -168,8 +186,10 @@ def issue_study_certificate(*, by: User, enrollment: Enrollment, issued_on: dt.d
         raise PermissionDenied("Обучение недоступно.")
     if enrollment.status != Enrollment.Status.EXPELLED and enrollment.outcome != Enrollment.Outcome.FAILED:
         raise ValidationError("Справку об обучении выдают отчисленным и не прошедшим итоговую аттестацию.")
-    if Document.objects.filter(enrollment=enrollment, issue=Document.Issue.ORIGINAL).exists():
-        raise ValidationError("Документ по этому обучению уже выдан.")
+    _lock_enrollments([enrollment.pk])
+    already = _valid_documents([enrollment.pk])
+    if already:
+        raise ValidationError(f"Документ по этому обучению уже выдан: рег. № {already[enrollment.pk]}.")
     _check_date(issued_on, enrollment.group.starts_on, "начала обучения")
     document = _new_document(
         by=by,

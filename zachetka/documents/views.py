@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.attestation.models import Protocol
-from zachetka.core import access, audit
+from zachetka.core import access, audit, idempotency
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import export, frdo, pdf, selectors, services
@@ -130,7 +131,8 @@ def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
             messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
         return redirect(document)
     data = form.cleaned_data
-    try:
+
+    def replace() -> tuple[str, str]:
         new = service(
             by=request.user,
             original=document,
@@ -140,11 +142,15 @@ def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
             reason=data["reason"],
             expected_version=data["version"],
         )
+        return new.get_absolute_url(), f"{done}: рег. № {new.registration_number}."
+
+    try:
+        return idempotency.redirect_to_result(
+            request, idempotency.once(request, f"documents.{service.__name__}", replace)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(document)
-    messages.success(request, f"{done}: рег. № {new.registration_number}.")
-    return redirect(new)
 
 
 @require_POST
@@ -214,9 +220,9 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
         kind=Protocol.Kind.FINAL,
     )
     issued = set(
-        Document.objects.filter(protocol=protocol, issue=Document.Issue.ORIGINAL).values_list(
-            "enrollment_id", flat=True
-        )
+        Document.objects.filter(
+            enrollment__attestation_results__protocol=protocol, state__in=Document.SETTLED
+        ).values_list("enrollment_id", flat=True)
     )
     owed = [
         r.enrollment
@@ -226,7 +232,8 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueForm(request.POST or None, owed=owed)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def issue() -> tuple[str, str]:
             documents = services.issue_from_protocol(
                 by=request.user,
                 protocol=protocol,
@@ -235,11 +242,17 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
                 first_number=data["first_number"],
                 enrollments=list(data["enrollments"]),
             )
+            return (
+                reverse("documents:group_documents", args=[protocol.group_id]),
+                f"Выдано документов: {len(documents)}.",
+            )
+
+        try:
+            return idempotency.redirect_to_result(
+                request, idempotency.once(request, "documents.issue_from_protocol", issue)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
-        else:
-            messages.success(request, f"Выдано документов: {len(documents)}.")
-            return redirect("documents:group_documents", protocol.group_id)
     return render(
         request,
         "documents/issue_form.html",
@@ -261,15 +274,19 @@ def study_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = StudyCertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def issue() -> tuple[str, str]:
             document = services.issue_study_certificate(
                 by=request.user, enrollment=enrollment, issued_on=form.cleaned_data["issued_on"]
             )
+            return document.get_absolute_url(), f"Справка выдана: рег. № {document.registration_number}."
+
+        try:
+            return idempotency.redirect_to_result(
+                request, idempotency.once(request, "documents.study_certificate", issue)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
-        else:
-            messages.success(request, f"Справка выдана: рег. № {document.registration_number}.")
-            return redirect(document)
     return render(request, "documents/study_certificate_form.html", {"form": form, "enrollment": enrollment})
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from zachetka.core import access
+from zachetka.core import access, dbroles
 
 Actor = User | AnonymousUser
 
@@ -238,6 +238,9 @@ class GradeChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     changed_at = models.DateTimeField()
     reason = models.TextField(blank=True)
+
+    # History is only ever added to (a database trigger refuses changes as well).
+    DB_WRITES = dbroles.APPEND_ONLY
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
