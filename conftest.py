@@ -375,3 +375,55 @@ def run_concurrently(work: Callable[[], object], threads: int = 4) -> tuple[list
     for thread in started:
         thread.join()
     return results, errors
+
+
+@pytest.fixture
+def post_in_parallel(live_server):
+    """POST one form many times at the same instant through the live test server, as a user
+    logged in with a real session and CSRF token; return the responses' (status, Location)."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(_NoRedirect)
+
+    def post(user: User, path: str, data: dict, times: int = 10) -> list[tuple[int, str]]:
+        client = Client()
+        client.force_login(user)
+        token = get_random_string(32)
+        headers = {
+            "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}",
+            "X-CSRFToken": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        body = urlencode(data, doseq=True).encode()
+        barrier = threading.Barrier(times)
+        responses: list[tuple[int, str]] = []
+
+        def send() -> None:
+            request = urllib.request.Request(  # noqa: S310 - the local test server
+                f"{live_server.url}{path}", data=body, headers=headers, method="POST"
+            )
+            barrier.wait()
+            try:
+                with opener.open(request, timeout=120) as response:
+                    responses.append((response.status, ""))
+            except urllib.error.HTTPError as answer:  # redirects and errors arrive here
+                responses.append((answer.code, answer.headers.get("Location", "")))
+
+        threads = [threading.Thread(target=send) for _ in range(times)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return responses
+
+    return post

@@ -1,0 +1,144 @@
+"""One valid document of a kind per enrolment, held by the database: ten identical «выдать
+документы» (or справка, or duplicate) requests fired at once through the live server issue each
+document once, with consecutive registration numbers."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from zachetka.documents import services
+from zachetka.documents.models import Document, RegistrationCounter
+from zachetka.programs import services as program_services
+from zachetka.programs.models import Enrollment
+
+race = pytest.mark.django_db(transaction=True)
+ISSUED = dt.date(2026, 11, 27)
+
+
+def _issue_form(enrollments: list[Enrollment], key: str | None = None) -> dict:
+    data = {
+        "issued_on": ISSUED.strftime("%d.%m.%Y"),
+        "series": "ПК",
+        "first_number": "000118",
+        "enrollments": [e.pk for e in enrollments],
+    }
+    return data | ({"submission_key": key} if key else {})
+
+
+@race
+@pytest.mark.parametrize("with_key", [True, False], ids=["one form key", "no form key"])
+def test_ten_issue_requests_at_once_issue_each_document_once(
+    post_in_parallel, graduated, registrar, course, with_key
+):
+    enrollments = [course["own"], course["classmate"]]
+    path = reverse("documents:issue_from_protocol", args=[graduated.pk])
+    responses = post_in_parallel(
+        registrar, path, _issue_form(enrollments, str(uuid.uuid4()) if with_key else None)
+    )
+    documents = list(Document.objects.order_by("registration_seq"))
+    assert [d.last_name for d in documents] == ["Петров", "Смирнова"]
+    assert [d.registration_number for d in documents] == ["2026-00001", "2026-00002"]
+    assert [d.number for d in documents] == ["000118", "000119"]
+    assert RegistrationCounter.objects.get(year=2026).last == 2  # no registration number lost
+    redirected = [status for status, _ in responses if status == 302]
+    assert len(redirected) == (10 if with_key else 1)
+
+
+@race
+def test_ten_study_certificate_requests_at_once_issue_one(post_in_parallel, course, registrar, director):
+    third = course["third"]
+    program_services.update_enrollment(
+        by=director,
+        enrollment=third,
+        expected_version=third.version,
+        status=Enrollment.Status.EXPELLED,
+        expulsion_order_number="99-к",
+        expulsion_order_date=dt.date(2026, 11, 26),
+        expulsion_reason="академическая задолженность",
+    )
+    path = reverse("documents:study_certificate", args=[third.pk])
+    post_in_parallel(registrar, path, {"issued_on": "27.11.2026"})
+    post_in_parallel(registrar, path, {"issued_on": "27.11.2026", "submission_key": str(uuid.uuid4())})
+    assert Document.objects.filter(enrollment=third, kind=Document.Kind.STUDY_CERTIFICATE).count() == 1
+
+
+@race
+def test_ten_duplicate_requests_at_once_issue_one_duplicate(post_in_parallel, graduated, registrar, course):
+    (original,) = services.issue_from_protocol(
+        by=registrar,
+        protocol=graduated,
+        issued_on=ISSUED,
+        series="ПК",
+        first_number="000118",
+        enrollments=[course["own"]],
+    )
+    path = reverse("documents:document_duplicate", args=[original.pk])
+    data = {
+        "issued_on": "28.11.2026",
+        "series": "ПК",
+        "number": "000200",
+        "reason": "Заявление об утрате",
+        "version": original.version,
+    }
+    post_in_parallel(registrar, path, data | {"submission_key": str(uuid.uuid4())})
+    post_in_parallel(registrar, path, data)
+    original.refresh_from_db()
+    assert original.state == Document.State.LOST
+    assert list(original.replacements.values_list("issue", "number")) == [
+        (Document.Issue.DUPLICATE, "000200")
+    ]
+
+
+def test_a_spoiled_blank_is_owed_again_and_reissued(graduated, registrar, course):
+    (spoiled,) = services.issue_from_protocol(
+        by=registrar,
+        protocol=graduated,
+        issued_on=ISSUED,
+        series="ПК",
+        first_number="1",
+        enrollments=[course["own"]],
+    )
+    with pytest.raises(ValidationError, match="Документ уже выдан: Смирнова Анна Сергеевна"):
+        services.issue_from_protocol(
+            by=registrar, protocol=graduated, issued_on=ISSUED, first_number="2", enrollments=[course["own"]]
+        )
+    services.destroy_blank(by=registrar, document=spoiled, reason="Опечатка в фамилии")
+    (again,) = services.issue_from_protocol(
+        by=registrar,
+        protocol=graduated,
+        issued_on=ISSUED,
+        series="ПК",
+        first_number="2",
+        enrollments=[course["own"]],
+    )
+    assert again.is_valid and again.number == "2"
+
+
+def test_the_database_itself_refuses_a_second_valid_document(graduated, registrar, course):
+    (document,) = services.issue_from_protocol(
+        by=registrar,
+        protocol=graduated,
+        issued_on=ISSUED,
+        series="ПК",
+        first_number="1",
+        enrollments=[course["own"]],
+    )
+    copy = {
+        field.name: getattr(document, field.name)
+        for field in Document._meta.concrete_fields
+        if field.name not in {"id", "registration_number", "registration_seq", "verification_code"}
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Document.objects.create(**copy, registration_number="2026-99999", registration_seq=99999)
+    # A replacement of the same document twice is refused as well.
+    services.issue_duplicate(
+        by=registrar, original=document, issued_on=ISSUED, series="ПК", number="2", reason="Утрата"
+    )
+    replacement = dict(copy, issue=Document.Issue.DUPLICATE, original=document, state=Document.State.LOST)
+    replacement["state_reason"] = "Утрата"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Document.objects.create(**replacement, registration_number="2026-99998", registration_seq=99998)
