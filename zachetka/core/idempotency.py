@@ -5,6 +5,7 @@ its key back, and concurrent submissions of one key wait on the database's uniqu
 first to finish.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,10 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from zachetka.core.models import SubmissionKey
 
 FIELD = "submission_key"
+# A key protects against a repeated submission for this long; older keys are swept away.
+KEY_LIFETIME = dt.timedelta(days=30)
 REPEATED = "Форма уже была отправлена: показан результат первой отправки."
 
 
@@ -63,6 +67,7 @@ def once(request: HttpRequest, purpose: str, work: Callable[[], tuple[str, str]]
         url, message = work()
         if key is not None:
             SubmissionKey.objects.filter(key=key).update(result_url=url[:255], result_message=message[:255])
+            SubmissionKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
     return Outcome(url, message, repeated=False)
 
 
