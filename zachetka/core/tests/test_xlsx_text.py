@@ -18,7 +18,7 @@ from zachetka.people.models import Learner
 from zachetka.programs.models import Group
 
 EVIL = '=HYPERLINK("http://evil","x")'
-EVIL_SERIES = '=HYPERLINK("//e","x")'  # the series column holds 20 characters
+EVIL_SERIES = '=HYPERLINK("//e")'  # the series column holds 20 characters
 HOSTILE_TEXTS = [EVIL, "=1+2", "#N/A", "#DIV/0!", "@SUM(A1)", "+7 912", "-2+3", "\t=1", "\r=1"]
 # XML reads a bare carriage return back as a line feed; every other character comes back as is.
 READ_BACK = [text.replace("\r", "\n") for text in HOSTILE_TEXTS]
