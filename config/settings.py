@@ -162,9 +162,15 @@ STORAGES = {
     },
 }
 
-# Uploaded import files wait here between preview and commit.
+# Uploaded import files wait here between preview and commit; one left unconfirmed is deleted
+# after this many hours (at the next upload, and by `manage.py clean_import_staging`).
 IMPORT_STAGING_DIR = Path(env_str("ZACHETKA_IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))
+IMPORT_STAGING_HOURS = env_int("ZACHETKA_IMPORT_STAGING_HOURS", 6)
 IMPORT_MAX_UPLOAD_BYTES = env_int("ZACHETKA_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The largest sheet an import reads (rows with the header, columns), as declared or as used:
+# readers lay a sheet out in memory as a full rectangle, so a bigger one is refused unread.
+IMPORT_MAX_ROWS = env_int("ZACHETKA_IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("ZACHETKA_IMPORT_MAX_COLUMNS", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str(

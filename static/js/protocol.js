@@ -23,4 +23,26 @@
   });
   const firstEmpty = fields.find(function (field) { return field.value === ""; });
   if (firstEmpty) firstEmpty.focus();
+
+  // The results go as one JSON field: a field per learner would pass Django's limit of 1,000
+  // fields a request in a large group. The inputs lose their names so they are not sent too
+  // (and keep them in data-name for a page the browser restores from its history).
+  const lines = Array.from(form.querySelectorAll("input[name^='value-'], input[name^='topic-']"));
+  form.addEventListener("submit", function () {
+    const packed = {};
+    lines.forEach(function (input) {
+      const name = input.dataset.name || input.name;
+      packed[name] = input.value;
+      input.dataset.name = name;
+      input.removeAttribute("name");
+    });
+    let holder = form.querySelector("input[name='results']");
+    if (!holder) {
+      holder = document.createElement("input");
+      holder.type = "hidden";
+      holder.name = "results";
+      form.appendChild(holder);
+    }
+    holder.value = JSON.stringify(packed);
+  });
 })();

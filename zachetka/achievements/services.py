@@ -2,6 +2,9 @@
 then confirmed or rejected by a curator or the registry. One transaction each, audited."""
 
 import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -17,33 +20,61 @@ from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.people.models import Learner
 from zachetka.programs.models import Enrollment
 
+
+@dataclass(frozen=True)
+class EvidenceType:
+    label: str
+    extension: str
+    content_type: str
+
+
 # What an evidence file's first bytes must be; the name's extension is not trusted.
 SIGNATURES = {
-    b"%PDF-": "PDF",
-    b"\x89PNG\r\n\x1a\n": "PNG",
-    b"\xff\xd8\xff": "JPEG",
+    b"%PDF-": EvidenceType("PDF", ".pdf", "application/pdf"),
+    b"\x89PNG\r\n\x1a\n": EvidenceType("PNG", ".png", "image/png"),
+    b"\xff\xd8\xff": EvidenceType("JPEG", ".jpg", "image/jpeg"),
 }
+# Markup a browser, an SVG renderer or PHP would run. A file that is a PDF or an image by its
+# first bytes yet carries any of it is a polyglot made to be served as something else.
+_ACTIVE_CONTENT = re.compile(
+    rb"<(?:html|script|svg[\s/>]|\?php|!doctype\s+html|iframe|body|object|embed)", re.IGNORECASE
+)
 
 
-def check_evidence(upload: UploadedFile | None) -> None:
-    """Refuse a file that is too large or is not really a PDF or an image, whatever its name."""
+def evidence_type(head: bytes) -> EvidenceType | None:
+    """The type of an evidence file by its first bytes, or None if it is not one accepted."""
+    return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
+
+
+def check_evidence(upload: UploadedFile | None) -> EvidenceType | None:
+    """Refuse a file that is too large, is not really a PDF or an image whatever its name, or
+    hides markup; return the type its content shows."""
     if upload is None:
-        return
+        return None
     limit = settings.ACHIEVEMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             {"evidence": f"Файл «{upload.name}» больше {limit // (1024 * 1024)} МБ: уменьшите его."}
         )
     upload.seek(0)
-    head = upload.read(16)
+    content = upload.read(limit + 1)
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in SIGNATURES):
+    kind = evidence_type(content[:16])
+    if kind is None:
         raise ValidationError(
             {
                 "evidence": f"Файл «{upload.name}» — не PDF и не изображение (PNG, JPEG) по содержимому, "
                 "даже если так назван. Приложите скан в PDF, PNG или JPEG."
             }
         )
+    if _ACTIVE_CONTENT.search(content):
+        raise ValidationError(
+            {
+                "evidence": f"Файл «{upload.name}» похож на {kind.label}, но содержит HTML, SVG или PHP. "
+                f"Сохраните документ заново как {kind.label} (например, «Печать в PDF») и приложите его."
+            }
+        )
+    return kind
 
 
 def _check_fields(learner: Learner, enrollment: Enrollment | None, achieved_on: dt.date, title: str) -> None:
@@ -68,7 +99,7 @@ def _create(
     evidence: UploadedFile | None = None,
 ) -> Achievement:
     _check_fields(learner, enrollment, achieved_on, title)
-    check_evidence(evidence)
+    detected = check_evidence(evidence)
     achievement = Achievement(
         learner=learner,
         enrollment=enrollment,
@@ -81,9 +112,11 @@ def _create(
     )
     if status == Achievement.Status.CONFIRMED:
         achievement.decided_by, achievement.decided_at = by, timezone.now()
-    if evidence is not None:
+    if evidence is not None and detected is not None:
         achievement.evidence_name = Path(evidence.name).name[:255]
-        achievement.evidence.save(f"{learner.pk}-{evidence.name}", evidence, save=False)
+        # Stored under a name of its own with the extension of what the file is: the uploaded
+        # name only labels the download.
+        achievement.evidence.save(f"{uuid.uuid4().hex}{detected.extension}", evidence, save=False)
     achievement.save()
     audit.record(
         by=by,

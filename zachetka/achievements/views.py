@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -111,12 +113,23 @@ def achievement_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
-    """The evidence file, for staff who see the learner and for the learner themself."""
+    """The evidence file, for staff who see the learner and for the learner themself: always a
+    download, typed by what its content is, never by any name."""
     achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=pk)
     if not (access.is_learner(request.user) or access.may(request.user, "achievements.view_achievement")):
         raise Http404("Файл не найден.")
     if not achievement.evidence:
         raise Http404("К достижению не приложен файл.")
-    return FileResponse(
-        achievement.evidence.open("rb"), as_attachment=True, filename=achievement.evidence_name or "файл"
+    file = achievement.evidence.open("rb")
+    kind = services.evidence_type(file.read(16))
+    file.seek(0)
+    stem = Path(achievement.evidence_name).stem or "файл"
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{stem}{kind.extension}" if kind else stem,
+        content_type=kind.content_type if kind else "application/octet-stream",
     )
+    # Were it ever opened in place, nothing in it may run. (nosniff comes from SecurityMiddleware.)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

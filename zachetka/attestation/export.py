@@ -17,18 +17,21 @@ def summary_workbook(summary: Summary) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Сводная ведомость"
-    sheet["A1"] = f"Сводная ведомость группы {group.code} — {group.program.title}"
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = (
+    title = xlsx.write(sheet, 1, 1, f"Сводная ведомость группы {group.code} — {group.program.title}")
+    title.font = Font(bold=True, size=12)
+    xlsx.write(
+        sheet,
+        2,
+        1,
         f"{group.program.get_kind_display()}, {group.program.hours} ч; обучение "
         f"{dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}. "
-        "Результаты из подписанных протоколов; «—» — результата нет."
+        "Результаты из подписанных протоколов; «—» — результата нет.",
     )
     headers = ["№", "Фамилия Имя Отчество"]
     headers += [f"{m.order}. {m.title} ({m.get_attestation_form_display()})" for m in summary.modules]
     headers += ["Итоговая аттестация", "Статус", "Задолженностей"]
     for index, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
+        cell = xlsx.write(sheet, HEADER_ROW, index, title)
         cell.font = Font(bold=True)
         cell.fill = xlsx.HEAD_FILL
         cell.border = xlsx.BOX
@@ -43,7 +46,7 @@ def summary_workbook(summary: Summary) -> bytes:
             row.open_debts,
         ]
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=HEADER_ROW + number, column=index, value=value)
+            cell = xlsx.write(sheet, HEADER_ROW + number, index, value)
             cell.border = xlsx.BOX
             if index > 2:
                 cell.alignment = Alignment(horizontal="center")

@@ -1,3 +1,5 @@
+import json
+from collections.abc import Mapping
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -238,6 +240,33 @@ def final_protocol_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# A learner's line in the packed results: the field names, a result and a topic of at most
+# 500 characters, with room for JSON escapes.
+_PACKED_CHARS_PER_LEARNER = 2000
+
+
+def _posted_results(request: HttpRequest, learners: int) -> Mapping[str, str] | None:
+    """The results form's fields by name («value-<enrolment>», «topic-<enrolment>»).
+
+    The page's script sends them as one JSON field, `results`: a field per learner would trip
+    Django's limit of 1,000 fields a request (DATA_UPLOAD_MAX_NUMBER_FIELDS, kept for every
+    other form) in a group of a thousand. Without the script the fields come one by one, as
+    far as that limit allows. None if the packed field is not what the page sends.
+    """
+    packed = request.POST.get("results")
+    if packed is None:
+        return request.POST
+    if len(packed) > _PACKED_CHARS_PER_LEARNER * (learners + 1):
+        return None
+    try:
+        fields = json.loads(packed)
+    except ValueError:
+        return None
+    if not isinstance(fields, dict) or not all(isinstance(value, str) for value in fields.values()):
+        return None
+    return fields
+
+
 def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A protocol: in draft, its results are entered here, all at once, then it is signed; once
     signed it is read-only and may only be annulled (with a reason) and replaced."""
@@ -246,10 +275,16 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     typed: dict[str, tuple[str, str]] = {}
     if request.method == "POST":
+        fields = _posted_results(request, len(results))
+        if fields is None:
+            messages.error(
+                request, "Не удалось прочитать введённые результаты: обновите страницу и введите их снова."
+            )
+            return redirect("attestation:protocol_detail", protocol.pk)
         typed = {
             str(r.enrollment_id): (
-                request.POST.get(f"value-{r.enrollment_id}", ""),
-                request.POST.get(f"topic-{r.enrollment_id}", ""),
+                fields.get(f"value-{r.enrollment_id}", ""),
+                fields.get(f"topic-{r.enrollment_id}", ""),
             )
             for r in results
         }

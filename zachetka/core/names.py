@@ -3,8 +3,10 @@
 import re
 
 # Cyrillic letters, space, hyphen, dot, apostrophe and brackets (ФИС ФРДО name rule, domain.md § 1.5).
-_NAME_RE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё\s\-\.'()]*$")
+# A plain space only: tabs, line breaks and other control characters have no place in a name.
+_NAME_RE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё \-\.'()]*$")
 NAME_MAX_LENGTH = 50
+FULL_NAME_MAX_LENGTH = 150
 
 
 def clean_name_part(raw: str) -> str:
@@ -12,10 +14,11 @@ def clean_name_part(raw: str) -> str:
     return " ".join((raw or "").split())
 
 
-def name_part_error(value: str) -> str | None:
-    """Return a Russian message when a name part breaks the rules, else None."""
-    if len(value) > NAME_MAX_LENGTH:
-        return f"не длиннее {NAME_MAX_LENGTH} символов"
+def name_part_error(value: str, max_length: int = NAME_MAX_LENGTH) -> str | None:
+    """Return a Russian message when a name part (or, with a larger `max_length`, a whole
+    «Фамилия Имя Отчество») breaks the rules, else None."""
+    if len(value) > max_length:
+        return f"не длиннее {max_length} символов"
     if not _NAME_RE.match(value):
         return "только русские буквы, пробел, дефис, точка, апостроф и скобки"
     if value[-1] in " -":

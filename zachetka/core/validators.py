@@ -9,6 +9,9 @@ from django.utils import timezone
 from zachetka.core import dates, names, snils
 
 _OKSM_RE = re.compile(r"^\d{3}$")
+# A document's series or number: letters and digits, inner spaces and hyphens (e.g. «ВСГ»,
+# «107704», «АА-12»); it starts with a letter or digit, so it is never a formula.
+_DOCUMENT_CODE_RE = re.compile(r"^[0-9A-Za-zА-Яа-яЁё](?:[0-9A-Za-zА-Яа-яЁё\- ]*[0-9A-Za-zА-Яа-яЁё])?$")
 _PHONE_RE = re.compile(r"^[+\d][\d\s\-()]{4,30}$")
 
 
@@ -28,6 +31,25 @@ def validate_name_part(value: str) -> None:
     if problem:
         raise ValidationError(
             f"Допустимы {problem}." if problem.startswith("только") else f"Значение {problem}."
+        )
+
+
+def validate_full_name(value: str) -> None:
+    """«Фамилия Имя Отчество» of a person other than the learner (a legal representative)."""
+    if not value:
+        return
+    problem = names.name_part_error(value, names.FULL_NAME_MAX_LENGTH)
+    if problem:
+        raise ValidationError(
+            f"Допустимы {problem}." if problem.startswith("только") else f"Значение {problem}."
+        )
+
+
+def validate_document_code(value: str) -> None:
+    """A series or number of a document as printed on it (a diploma, a blank)."""
+    if value and not _DOCUMENT_CODE_RE.match(value):
+        raise ValidationError(
+            "Допустимы буквы, цифры, пробел и дефис; первый и последний знак — буква или цифра."
         )
 
 

@@ -65,17 +65,17 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Книга регистрации"
-    sheet["A1"] = f"Книга регистрации выданных документов — {settings.ORGANIZATION_NAME}"
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = _subtitle(chosen)
+    title = xlsx.write(sheet, 1, 1, f"Книга регистрации выданных документов — {settings.ORGANIZATION_NAME}")
+    title.font = Font(bold=True, size=12)
+    xlsx.write(sheet, 2, 1, _subtitle(chosen))
     for index, (title, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
+        cell = xlsx.write(sheet, HEADER_ROW, index, title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[cell.column_letter].width = width
     for offset, values in enumerate(registry_rows(documents), start=1):
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=HEADER_ROW + offset, column=index, value=value)
+            cell = xlsx.write(sheet, HEADER_ROW + offset, index, value)
             cell.border = xlsx.BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)

@@ -37,17 +37,20 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
     group, module = grid.group, grid.module
     columns = grid.columns
     last_col = 3 + len(columns)
-    sheet["A1"] = f"Журнал успеваемости группы {group.code} — {group.program.title}"
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = (
+    title = xlsx.write(sheet, 1, 1, f"Журнал успеваемости группы {group.code} — {group.program.title}")
+    title.font = Font(bold=True, size=12)
+    xlsx.write(
+        sheet,
+        2,
+        1,
         f"Модуль {module.order}. {module.title} ({module.hours} ч, {module.get_attestation_form_display()}); "
-        f"обучение {dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}"
+        f"обучение {dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}",
     )
     headers = ["№", "Фамилия Имя Отчество"]
     headers += [f"{dates.format_date(c.assessment.held_on)}\n{c.assessment.title}" for c in columns]
     headers.append("Итог, %")
     for index, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
+        cell = xlsx.write(sheet, HEADER_ROW, index, title)
         cell.font = Font(bold=True)
         cell.fill = xlsx.HEAD_FILL
         cell.border = xlsx.BOX
@@ -64,7 +67,7 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
             name += f" ({row.enrollment.get_status_display()})"
         values = [number, name, *[(c.value if c else "") for c in row.cells], row.result]
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=excel_row, column=index, value=value)
+            cell = xlsx.write(sheet, excel_row, index, value)
             cell.border = xlsx.BOX
             if 2 < index < last_col:
                 cell.alignment = Alignment(horizontal="center")

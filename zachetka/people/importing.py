@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from zachetka.core import dates, names, snils, validators
+from zachetka.core import dates, names, plural, snils, validators, xlsx_guard
 from zachetka.people.models import RUSSIA_OKSM, Learner
 
 # Header (lower-cased, «ё» folded) → field. The first name of each field is the one to show.
@@ -68,7 +69,8 @@ CITIZENSHIP_NAMES = {"россия": RUSSIA_OKSM, "рф": RUSSIA_OKSM, "росс
 # A cell that a spreadsheet would run as a formula, or markup that a browser would run.
 _FORMULA_START = re.compile(r"^[=@\t\r]|^[+\-](?![\d\s(])")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
-MAX_ROWS = 100_000
+# One CSV record (a learner's row) is well under a kilobyte.
+MAX_CSV_RECORD_CHARS = 64 * 1024
 
 
 class ImportFileError(Exception):
@@ -116,37 +118,64 @@ def _decode_csv(content: bytes) -> str:
         raise ImportFileError("Не удалось прочитать CSV: кодировка не UTF-8 и не Windows-1251.") from error
 
 
+class _BoundedLines:
+    """The lines of a CSV text for csv.reader, refusing one record longer than the limit: the
+    reader builds a whole record before returning it, so a line of twenty million «;» would
+    first become a list of twenty million fields."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.number = 0
+        self.record_chars = 0
+
+    def __iter__(self) -> "_BoundedLines":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.number += 1
+        self.record_chars += len(line)
+        if self.record_chars > MAX_CSV_RECORD_CHARS:
+            raise ImportFileError(
+                f"Строка {self.number} длиннее {MAX_CSV_RECORD_CHARS} символов — в списке слушателей "
+                "таких не бывает. Проверьте, что это CSV со слушателями."
+            )
+        return line
+
+
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     text = _decode_csv(content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-# An XLSX part bigger than this once unpacked is refused (a "zip bomb" guard).
-MAX_UNPACKED_PART_BYTES = 200 * 1024 * 1024
-
-
-def _has_formulas(content: bytes) -> bool:
-    """Whether any worksheet holds a formula (<f> element), which only openpyxl reports."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            for info in archive.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    if info.file_size > MAX_UNPACKED_PART_BYTES:
-                        raise ImportFileError("Файл XLSX слишком велик после распаковки.")
-                    part = archive.read(info)
-                    if b"<f>" in part or b"<f " in part or b":f>" in part or b":f " in part:
-                        return True
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError("Не удалось прочитать XLSX: файл повреждён или это не книга Excel.") from error
-    return False
+    lines = _BoundedLines(text)
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    for count, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        lines.record_chars = 0
+        if count > max_rows:
+            raise ImportFileError(f"В файле больше {max_rows} строк (с заголовком): разделите его на части.")
+        if len(row) > max_columns:
+            raise ImportFileError(
+                f"Строка {lines.number}: "
+                f"{plural.count_with(len(row), 'столбец', 'столбца', 'столбцов')}, "
+                f"а допускается не больше {max_columns}. "
+                "Проверьте разделитель и кавычки."
+            )
+        yield row
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    """Rows of the first sheet. Calamine reads them many times faster than openpyxl; a book
-    with formulas goes through openpyxl, which shows them, so each is refused by its cell."""
-    if _has_formulas(content):
+    """Rows of the first sheet, once every sheet is known to be within the size limits.
+    Calamine reads them many times faster than openpyxl; a book with formulas goes through
+    openpyxl, which shows them, so each is refused by its cell."""
+    try:
+        facts = xlsx_guard.check_workbook(
+            io.BytesIO(content),
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_columns=settings.IMPORT_MAX_COLUMNS,
+        )
+    except xlsx_guard.UnsafeWorkbook as error:
+        raise ImportFileError(str(error)) from error
+    if facts.has_formulas:
         return _openpyxl_rows(content)
     from python_calamine import CalamineWorkbook
 
@@ -169,6 +198,8 @@ def _openpyxl_rows(content: bytes) -> Iterator[list[Any]]:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises XML, key and value errors alike
+        raise ImportFileError("Не удалось прочитать XLSX: файл повреждён или это не книга Excel.") from error
     finally:
         workbook.close()
 
@@ -342,8 +373,6 @@ def parse_learners_file(
                 on_row(row_number)
             if not any(_text(cell) for cell in cells):
                 continue
-            if len(result.rows) >= MAX_ROWS:
-                raise ImportFileError(f"В файле больше {MAX_ROWS} строк: разделите его на части.")
             raw = {name: (cells[index] if index < len(cells) else None) for name, index in columns.items()}
             check = _RowChecker(row_number, today)
             if any(check.unsafe(name, value) for name, value in raw.items()):

@@ -61,13 +61,32 @@ class Learner(models.Model):
     education_level = models.CharField(
         "уровень образования", max_length=10, choices=EducationLevel, blank=True
     )
-    diploma_last_name = models.CharField("фамилия в дипломе", max_length=names.NAME_MAX_LENGTH, blank=True)
-    diploma_series = models.CharField("серия диплома", max_length=20, blank=True)
-    diploma_number = models.CharField("номер диплома", max_length=40, blank=True)
+    # These go into documents and ФИС ФРДО: checked like names and numbers, never free text.
+    diploma_last_name = models.CharField(
+        "фамилия в дипломе",
+        max_length=names.NAME_MAX_LENGTH,
+        blank=True,
+        validators=[validators.validate_name_part],
+    )
+    diploma_series = models.CharField(
+        "серия диплома", max_length=20, blank=True, validators=[validators.validate_document_code]
+    )
+    diploma_number = models.CharField(
+        "номер диплома", max_length=40, blank=True, validators=[validators.validate_document_code]
+    )
 
-    representative_name = models.CharField("законный представитель (ФИО)", max_length=150, blank=True)
-    representative_kind = models.CharField("кем приходится", max_length=50, blank=True)
-    representative_phone = models.CharField("телефон представителя", max_length=32, blank=True)
+    representative_name = models.CharField(
+        "законный представитель (ФИО)",
+        max_length=names.FULL_NAME_MAX_LENGTH,
+        blank=True,
+        validators=[validators.validate_full_name],
+    )
+    representative_kind = models.CharField(
+        "кем приходится", max_length=50, blank=True, validators=[validators.validate_name_part]
+    )
+    representative_phone = models.CharField(
+        "телефон представителя", max_length=32, blank=True, validators=[validators.validate_phone]
+    )
     representative_email = models.EmailField("почта представителя", blank=True)
 
     user = models.OneToOneField(

@@ -14,8 +14,18 @@ from zachetka.people.models import Learner
 
 
 def normalise(learner: Learner) -> None:
-    """Tidy what people type: spaces in names, СНИЛС digits, e-mail case; refresh search key."""
-    for field in ("last_name", "first_name", "middle_name", "diploma_last_name"):
+    """Tidy what people type: spaces in names and numbers, СНИЛС digits, e-mail case; refresh
+    the search key."""
+    for field in (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "diploma_last_name",
+        "diploma_series",
+        "diploma_number",
+        "representative_name",
+        "representative_kind",
+    ):
         setattr(learner, field, names.clean_name_part(getattr(learner, field)))
     if learner.snils:
         try:

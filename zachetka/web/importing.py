@@ -1,12 +1,23 @@
-"""Staging an uploaded learners file between its preview and the registrar's confirmation."""
+"""Staging an uploaded learners file between its preview and the registrar's confirmation.
 
+A staged file holds personal data and is kept no longer than the import needs it: it is
+deleted once the import is confirmed, cancelled or refused, when the same person uploads
+another file, and, if abandoned, after `IMPORT_STAGING_HOURS` — swept at every upload and by
+`manage.py clean_import_staging`.
+"""
+
+import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
 
 SESSION_KEY = "learner_import"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @dataclass
@@ -17,6 +28,8 @@ class StagedFile:
 
     @property
     def path(self) -> Path:
+        if not _TOKEN.match(self.token):
+            raise ValueError("Not a staging token.")
         return Path(settings.IMPORT_STAGING_DIR) / f"{self.token}.upload"
 
     def read(self) -> bytes:
@@ -26,12 +39,33 @@ class StagedFile:
         self.path.unlink(missing_ok=True)
 
 
+def sweep() -> int:
+    """Delete staged files older than IMPORT_STAGING_HOURS; return how many were deleted."""
+    folder = Path(settings.IMPORT_STAGING_DIR)
+    if not folder.is_dir():
+        return 0
+    cutoff = timezone.now().timestamp() - settings.IMPORT_STAGING_HOURS * 3600
+    deleted = 0
+    for path in folder.glob("*.upload"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # swept meanwhile by a parallel request
+            continue
+    return deleted
+
+
 def stage(content: bytes, filename: str, group_id: int | None) -> StagedFile:
+    sweep()
     staged = StagedFile(
         token=secrets.token_urlsafe(24), filename=Path(filename).name[:200], group_id=group_id
     )
     staged.path.parent.mkdir(parents=True, exist_ok=True)
-    staged.path.write_bytes(content)
+    # Readable by the application's own user only: the file is a list of people.
+    descriptor = os.open(staged.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
     return staged
 
 
@@ -43,4 +77,11 @@ def from_session(data: dict | None, token: str) -> StagedFile | None:
     if not data or not token or not secrets.compare_digest(str(data.get("token", "")), token):
         return None
     staged = StagedFile(token=data["token"], filename=data["filename"], group_id=data.get("group_id"))
-    return staged if staged.path.exists() else None
+    return staged if _TOKEN.match(staged.token) and staged.path.exists() else None
+
+
+def forget(session: SessionBase) -> None:
+    """Delete the file this session staged, if any, and its note in the session."""
+    data = session.pop(SESSION_KEY, None)
+    if data and _TOKEN.match(str(data.get("token", ""))):
+        StagedFile(token=data["token"], filename="", group_id=None).discard()

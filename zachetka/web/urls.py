@@ -9,4 +9,5 @@ urlpatterns = [
     path("learners/<int:pk>/", views_learners.learner_detail, name="learner_detail"),
     path("learners/import/", views_import.learner_import, name="learner_import"),
     path("learners/import/confirm/", views_import.learner_import_confirm, name="learner_import_confirm"),
+    path("learners/import/cancel/", views_import.learner_import_cancel, name="learner_import_cancel"),
 ]

@@ -49,6 +49,7 @@ def learner_import(request: HttpRequest) -> HttpResponse:
     if file_error or errors:
         context.update(file_error=file_error, errors=errors, error_summary=_error_summary(errors))
         return render(request, "web/learner_import_preview.html", context, status=422)
+    staging.forget(request.session)  # a preview replaces this person's earlier one
     staged = staging.stage(content, upload.name, group.pk if group else None)
     request.session[staging.SESSION_KEY] = staging.to_session(staged)
     new = [row for row in planned if row.is_new]
@@ -84,6 +85,14 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
     if staged is None:
         messages.error(request, "Предпросмотр устарел или уже применён. Загрузите файл ещё раз.")
         return redirect("web:learner_import")
+    try:
+        return _confirm(request, staged)
+    finally:
+        # Imported or refused, the staged file has served its purpose.
+        staging.forget(request.session)
+
+
+def _confirm(request: HttpRequest, staged: staging.StagedFile) -> HttpResponse:
     group = _groups(request.user).filter(pk=staged.group_id).first() if staged.group_id else None
     # Check again: the record may have changed since the preview.
     planned, errors, file_error, _ = _check(staged.filename, staged.read())
@@ -97,8 +106,6 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("web:learner_import")
-    staged.discard()
-    request.session.pop(staging.SESSION_KEY, None)
     summary = (
         "Импорт завершён: добавлено "
         f"{plural.count_with(len(outcome.learners.created), 'слушатель', 'слушателя', 'слушателей')}, "
@@ -108,3 +115,12 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
         summary += f" Зачислено в группу {group.code}: {outcome.enrolled}."
     messages.success(request, summary)
     return redirect("web:learner_list")
+
+
+@require_POST
+def learner_import_cancel(request: HttpRequest) -> HttpResponse:
+    """Drop a previewed file without importing it."""
+    access.require(request.user, "people.import_learners")
+    staging.forget(request.session)
+    messages.info(request, "Импорт отменён, загруженный файл удалён.")
+    return redirect("web:learner_import")

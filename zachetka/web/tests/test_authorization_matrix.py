@@ -60,6 +60,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_edit", "stranger_enrollment"): ("get", FOREIGN_VIEW),
     ("web:learner_import", ""): ("get", REGISTRY_ONLY),
     ("web:learner_import_confirm", ""): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("web:learner_import_cancel", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
