@@ -64,16 +64,19 @@ def test_write_keeps_every_hostile_value_as_the_text_typed():
 
 @pytest.fixture
 def planted(graduated, registrar, course):
-    """The finished course with documents on blanks, then a group code, a blank series and a
-    learner's surname (on record and on her document) rewritten as formulas behind the forms'
-    backs."""
-    document_services.issue_from_protocol(
-        by=registrar, protocol=graduated, issued_on=graduated.held_on, series="", first_number="000118"
-    )
+    """The finished course with a group code and a learner's surname rewritten as formulas
+    behind the forms' backs, then its documents issued on blanks whose series is a formula (an
+    issued document itself never changes: the database refuses)."""
     Group.objects.filter(pk=course["group"].pk).update(code=EVIL)
-    Document.objects.update(series=EVIL_SERIES)
-    Document.objects.filter(enrollment=course["own"]).update(last_name=EVIL)
     Learner.objects.filter(pk=course["own"].learner_id).update(last_name=EVIL)
+    document_services.issue_from_protocol(
+        by=registrar,
+        protocol=graduated,
+        issued_on=graduated.held_on,
+        series=EVIL_SERIES,
+        first_number="000118",
+    )
+    assert Document.objects.get(enrollment=course["own"]).last_name == EVIL
     return course
 
 
