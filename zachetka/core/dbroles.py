@@ -68,8 +68,9 @@ def grant_statements(role: str) -> Iterator[str]:
         f"{_literal(role)}) THEN CREATE ROLE {role_q} LOGIN; END IF; END $$"
     )
     yield f"ALTER ROLE {role_q} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-    yield f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role_q}"
-    yield f"REVOKE CREATE ON DATABASE {database} FROM {role_q}"
+    # Temporary tables would let the role shadow a table for its own session: none are needed.
+    yield f"REVOKE CREATE, TEMPORARY ON DATABASE {database} FROM PUBLIC, {role_q}"
+    yield f"GRANT CONNECT ON DATABASE {database} TO {role_q}"
     yield "REVOKE CREATE ON SCHEMA public FROM PUBLIC"
     yield f"REVOKE ALL ON SCHEMA public FROM {role_q}"
     yield f"GRANT USAGE ON SCHEMA public TO {role_q}"
@@ -118,6 +119,13 @@ def problems(role: str) -> list[str]:
         cursor.execute("SELECT has_schema_privilege(%s, 'public', 'CREATE')", [role])
         if cursor.fetchone()[0]:
             found.append(f"роль {role} может создавать объекты в схеме public")
+        cursor.execute(
+            "SELECT has_database_privilege(%s, current_database(), 'CREATE'), "
+            "has_database_privilege(%s, current_database(), 'TEMPORARY')",
+            [role, role],
+        )
+        if any(cursor.fetchone()):
+            found.append(f"роль {role} может создавать схемы или временные таблицы")
         for grant in table_grants():
             expected = {
                 "SELECT": True,

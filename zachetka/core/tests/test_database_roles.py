@@ -26,6 +26,8 @@ pytestmark = [
 
 FORBIDDEN = [
     "CREATE TABLE intruder (id integer)",
+    "CREATE TEMPORARY TABLE core_auditevent (id integer)",
+    "CREATE SCHEMA intruder",
     "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only",
     "ALTER TABLE documents_document DISABLE TRIGGER ALL",
     "DROP TRIGGER attestation_protocol_guard ON attestation_protocol",
