@@ -101,7 +101,9 @@ def test_failure_log_keeps_only_the_newest_entries(db, login_page, settings):
     for n in range(4):
         login_page("director", "guess", address=f"203.0.113.{n}")
     assert list(
-        AccessFailureLog.objects.filter(username="director").order_by("pk").values_list("ip_address", flat=True)
+        AccessFailureLog.objects.filter(username="director")
+        .order_by("pk")
+        .values_list("ip_address", flat=True)
     ) == ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
     for n in range(4):
         login_page(f"user{n}", "guess", address="203.0.113.9")
