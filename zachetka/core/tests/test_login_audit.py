@@ -109,3 +109,27 @@ def test_failure_log_keeps_only_the_newest_entries(db, login_page, settings):
         login_page(f"user{n}", "guess", address="203.0.113.9")
     kept = list(AccessFailureLog.objects.order_by("pk").values_list("username", flat=True))
     assert kept == ["director", "user0", "user1", "user2", "user3"]
+
+
+def test_the_administration_reads_the_failure_log_and_may_lift_a_lock(
+    client, login_page, director, registrar, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_page("registrar", "wrong-password")
+    director.is_staff = True
+    director.save(update_fields=["is_staff"])
+    client.force_login(director)
+    log = client.get(reverse("admin:axes_accessfailurelog_changelist"))
+    assert log.status_code == 200 and ATTACKER in log.content.decode()
+    entry = AccessFailureLog.objects.first()
+    # Read-only: the log is evidence.
+    assert (
+        client.post(
+            reverse("admin:axes_accessfailurelog_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    attempt = AccessAttempt.objects.get()
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert not AccessAttempt.objects.exists()
+    assert login_page("registrar", "pass-for-tests-1").status_code == 302
