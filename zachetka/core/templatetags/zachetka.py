@@ -77,13 +77,6 @@ def _field(subject_type: str, name: str) -> object | None:
         return None
 
 
-@register.filter
-def field_label(name: str, subject_type: str) -> str:
-    """An audited field's Russian name («фамилия» for last_name)."""
-    field = _field(subject_type, name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
-
-
 @register.simple_tag
 def audit_value(subject_type: str, name: str, value: object) -> str:
     """A stored value as people read it: choices by their label, ISO dates as ДД.ММ.ГГГГ,
@@ -141,6 +134,7 @@ EXTRA_LABELS = {
     "title": "название",
     "curators": "кураторы (id)",
     "values": "значения",
+    "work_topic": "тема работы",
     "template": "шаблон",
     "version": "версия",
     "year": "год",
@@ -150,6 +144,13 @@ EXTRA_LABELS = {
 
 def _extra_label(key: object) -> str:
     return EXTRA_LABELS.get(str(key), str(key))
+
+
+def _row_label(subject_type: str, key: str) -> str:
+    """The subject's field name («фамилия»), else the name of a recorded value (a reverse
+    relation such as a commission's `members` has no verbose name of its own)."""
+    verbose_name = getattr(_field(subject_type, key), "verbose_name", None)
+    return str(verbose_name) if verbose_name else _extra_label(key)
 
 
 @register.simple_tag
@@ -163,7 +164,7 @@ def audit_rows(event: object) -> list[dict[str, str | None]]:
     for key in [*after, *(key for key in before if key not in after)]:
         rows.append(
             {
-                "label": field_label(key, subject_type) if _field(subject_type, key) else _extra_label(key),
+                "label": _row_label(subject_type, key),
                 "before": audit_value(subject_type, key, before[key]) if key in before else None,
                 "after": audit_value(subject_type, key, after[key]) if key in after else None,
             }
