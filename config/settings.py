@@ -4,6 +4,7 @@ Every variable is listed in `.env.example`. With DJANGO_DEBUG unset (production)
 secret key or host list is a configuration error rather than a silent insecure default.
 """
 
+import ipaddress
 import json
 import os
 from datetime import timedelta
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, and no caching of pages with personal data.
+    "zachetka.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +120,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A persistent connection the database dropped (a restart, a failover) is noticed at the
+        # start of the next request and reopened, instead of costing that request a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -187,14 +193,39 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "zachetka@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Repeated failed log-ins lock the account (by user name) for a while.
+# The reverse proxies in front of the site (addresses or CIDR blocks, comma-separated). A
+# request from one of them is attributed to the address it reports in X-Forwarded-For; empty:
+# nobody is trusted and REMOTE_ADDR is the client (zachetka.core.clientip).
+TRUSTED_PROXIES = env_list("ZACHETKA_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"ZACHETKA_TRUSTED_PROXIES: «{_proxy}» is neither an address nor a CIDR block."
+        ) from _error
+
+# Failed log-ins (zachetka.core.login_lockout). A user name is locked only together with the
+# address the wrong passwords came from, so nobody can lock the director out from elsewhere;
+# an address that fails on many user names (password spraying) is locked for all of them.
 AXES_FAILURE_LIMIT = env_int("ZACHETKA_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ZACHETKA_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZACHETKA_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = "zachetka.core.login_lockout.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "zachetka.core.clientip.axes_client_ip"
+AXES_HANDLER = "zachetka.core.login_lockout.LoginFailureHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Failed log-ins are kept in axes' failure log (admin: «Access failures»), not in the permanent
+# audit trail: the newest LOGIN_FAILURE_LOG_SIZE of them, at most ..._PER_USER per user name.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = env_int("ZACHETKA_LOGIN_FAILURE_LOG_PER_USER", 100)
+LOGIN_FAILURE_LOG_SIZE = env_int("ZACHETKA_LOGIN_FAILURE_LOG_SIZE", 10000)
+
+# Password-reset e-mails each address, and each e-mail address, may have sent per hour.
+PASSWORD_RESETS_PER_HOUR = env_int("ZACHETKA_PASSWORD_RESETS_PER_HOUR", 3)
 
 SESSION_COOKIE_AGE = env_int("ZACHETKA_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -279,7 +310,3 @@ AUDIT_ANCHOR_SIGNING_KEY_FILE = env_str("ZACHETKA_AUDIT_ANCHOR_SIGNING_KEY_FILE"
 AUDIT_ANCHOR_PUBLIC_KEY = env_str("ZACHETKA_AUDIT_ANCHOR_PUBLIC_KEY", "")
 AUDIT_ANCHOR_DIR = env_str("ZACHETKA_AUDIT_ANCHOR_DIR", "")
 AUDIT_ANCHOR_EMAILS = env_list("ZACHETKA_AUDIT_ANCHOR_EMAILS", "")
-
-# axes.W006 assumes locking by address; Zachetka locks the account itself (by user name), which
-# no rotation of cookies or addresses bypasses, and does not lock a whole office behind one NAT.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]

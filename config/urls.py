@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zachetka.web.forms import LoginForm
+from zachetka.web.views_password_reset import ThrottledPasswordResetView
 
 admin.site.site_header = "Зачётка — администрирование"
 admin.site.site_title = "Зачётка"
@@ -11,7 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Setting a password from an invitation and resetting a forgotten one: the same one-time link.
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zachetka.achievements.models import Achievement
@@ -134,12 +135,26 @@ def _create(
     return achievement
 
 
+def decidable_by(user: User) -> Q:
+    """Achievements whose confirmation is the user's word: not tied to a study, or tied to one in
+    a group the user runs (a curator does not confirm for another curator's group)."""
+    return Q(enrollment__isnull=True) | Q(
+        enrollment__in=Enrollment.objects.filter(access.managed_enrollment_scope(user))
+    )
+
+
 @transaction.atomic
 def record(*, by: User, learner: Learner, **fields: object) -> Achievement:
     """Staff record an achievement; it is confirmed at once."""
     access.require(by, "achievements.add_achievement")
     if not Learner.objects.visible_to(by).filter(pk=learner.pk).exists():
         raise PermissionDenied("Слушатель недоступен.")
+    enrollment = fields.get("enrollment")
+    if (
+        enrollment is not None
+        and not Enrollment.objects.filter(access.managed_enrollment_scope(by), pk=enrollment.pk).exists()
+    ):
+        raise ValidationError({"enrollment": "Это обучение в группе, которую вы не ведёте."})
     return _create(by=by, learner=learner, status=Achievement.Status.CONFIRMED, **fields)
 
 
@@ -157,6 +172,8 @@ def _decide(by: User, achievement: Achievement, expected_version: int | None) ->
     locked = Achievement.objects.visible_to(by).select_for_update().filter(pk=achievement.pk).first()
     if locked is None:
         raise PermissionDenied("Достижение недоступно.")
+    if not Achievement.objects.filter(decidable_by(by), pk=locked.pk).exists():
+        raise PermissionDenied("Решение по достижению в рамках обучения принимает куратор этой группы.")
     if locked.status != Achievement.Status.PROPOSED:
         raise ValidationError(f"Решение уже принято: {locked.get_status_display()}.")
     if expected_version is not None and locked.version != expected_version:

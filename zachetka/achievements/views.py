@@ -19,7 +19,12 @@ def learner_achievements(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "achievements.view_achievement")
     learner = get_object_or_404(Learner.objects.visible_to(request.user), pk=pk)
     may_add = access.may(request.user, "achievements.add_achievement")
-    enrollments = learner.enrollments.select_related("group__program").order_by("-group__starts_on")
+    # Only the studies in groups the user runs: an achievement attached to one goes on its card.
+    enrollments = (
+        learner.enrollments.filter(access.managed_enrollment_scope(request.user))
+        .select_related("group__program")
+        .order_by("-group__starts_on")
+    )
     form = AchievementForm(request.POST or None, request.FILES or None, enrollments=enrollments)
     if request.method == "POST":
         access.require(request.user, "achievements.add_achievement")
@@ -48,6 +53,7 @@ def pending(request: HttpRequest) -> HttpResponse:
     proposals = (
         Achievement.objects.visible_to(request.user)
         .filter(status=Achievement.Status.PROPOSED)
+        .filter(services.decidable_by(request.user))
         .select_related("learner", "enrollment__group")
         .order_by("created_at")
     )

@@ -136,6 +136,20 @@ def manages_group(user: Actor, group_id: int) -> bool:
     return has_role(user, roles.CURATOR) and _curated_group_ids(user).filter(pk=group_id).exists()
 
 
+def managed_group_scope(user: Actor, prefix: str = "") -> Q:
+    """The groups whose affairs the user runs (`manages_group`), as a filter."""
+    if sees_everything(user):
+        return Q()
+    if has_role(user, roles.CURATOR):
+        return Q(**{f"{prefix}pk__in": _curated_group_ids(user)})
+    return _NOTHING
+
+
+def managed_enrollment_scope(user: Actor, prefix: str = "") -> Q:
+    """Enrolments the user sees in groups they run: where their word goes on a learner's record."""
+    return enrollment_scope(user, prefix=prefix) & managed_group_scope(user, prefix=f"{prefix}group__")
+
+
 def graded_module_ids(user: Actor, group_id: int) -> set[int] | None:
     """The modules of a group whose grades and statements the user keeps; None means all of them."""
     if not may(user, "gradebook.add_grade"):

@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from zachetka.core import clientip
 from zachetka.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -31,7 +32,7 @@ current_ip: contextvars.ContextVar[str] = contextvars.ContextVar("audit_ip", def
 class Action:
     LOGIN = "auth.login"
     LOGOUT = "auth.logout"
-    LOGIN_FAILED = "auth.login_failed"
+    LOGIN_FAILED = "auth.login_failed"  # no longer recorded (core.login_lockout); older events keep it
     LEARNER_CREATED = "learner.created"
     LEARNER_UPDATED = "learner.updated"
     LEARNERS_IMPORTED = "learner.imported"
@@ -126,8 +127,8 @@ events_recorded = Signal()
 
 
 def client_ip(request: Any) -> str:
-    """The address a request came from (behind a proxy, set REMOTE_ADDR there: README)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The address a request came from, trusted proxies considered (core.clientip)."""
+    return clientip.client_ip(request)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "attestation.delete_protocol",
         "documents.delete_document",
         "documents.view_verificationcheck",
+        # Failed log-ins and current lock-outs (admin, django-axes); a lock-out can be lifted.
+        "axes.view_accessfailurelog",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (

@@ -1,8 +1,11 @@
-"""Receivers that feed the audit trail from Django's own events, and role set-up after migrate."""
+"""Receivers that feed the audit trail from Django's own events, and role set-up after migrate.
+
+Failed log-ins are not audited: anyone can cause them, as many as they like, and the audit
+trail is permanent. django-axes keeps them in its bounded failure log (core.login_lockout)."""
 
 from typing import Any
 
-from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth import user_logged_in, user_logged_out
 from django.contrib.auth.models import Group, Permission
 from django.http import HttpRequest
 
@@ -18,18 +21,9 @@ def _on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
         audit.record(by=user, action=audit.Action.LOGOUT, subject=user)
 
 
-def _on_login_failed(
-    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    # Only the user name is kept: credentials arrive with the password already masked by Django.
-    username = str(credentials.get("username", ""))[:150]
-    audit.record(by=None, action=audit.Action.LOGIN_FAILED, extra={"username": username})
-
-
 def connect_login_audit() -> None:
     user_logged_in.connect(_on_login, dispatch_uid="zachetka.audit_login")
     user_logged_out.connect(_on_logout, dispatch_uid="zachetka.audit_logout")
-    user_login_failed.connect(_on_login_failed, dispatch_uid="zachetka.audit_login_failed")
 
 
 def sync_roles(**kwargs: Any) -> None:

@@ -367,17 +367,21 @@ def verify(
     *, ip_address: str, code: str = "", registration_number: str = "", last_name: str = ""
 ) -> Verification:
     """The public check of a document, by the code of its QR link or by its registration number
-    and the holder's surname. Every check is logged; after VERIFY_FREE_FAILURES wrong guesses
-    within VERIFY_WINDOW_MINUTES an address waits twice as long after each further one."""
+    and the holder's surname. Every check is logged; after VERIFY_FREE_FAILURES wrong number
+    guesses within VERIFY_WINDOW_MINUTES an address waits twice as long after each further one.
+    A QR code (128 random bits) cannot be guessed, so it is never slowed down and a wrong one
+    does not count: a holder's QR link works whatever others behind the same address tried."""
     now = timezone.now()
     window = dt.timedelta(minutes=settings.VERIFY_WINDOW_MINUTES)
     failures = list(
-        VerificationCheck.objects.filter(ip_address=ip_address, found=False, at__gte=now - window)
+        VerificationCheck.objects.filter(
+            ip_address=ip_address, found=False, via_code=False, at__gte=now - window
+        )
         .order_by("-at")
         .values_list("at", flat=True)[:64]
     )
     excess = len(failures) - settings.VERIFY_FREE_FAILURES
-    if excess >= 0:
+    if excess >= 0 and not code:
         wait = min(2 ** min(excess + 1, 20), int(window.total_seconds()))
         remaining = math.ceil((failures[0] + dt.timedelta(seconds=wait) - now).total_seconds())
         if remaining > 0:

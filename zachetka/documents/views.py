@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.attestation.models import Protocol
-from zachetka.core import access, audit, idempotency
+from zachetka.core import access, idempotency
+from zachetka.core.clientip import client_ip
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import export, frdo, pdf, selectors, services
@@ -393,7 +394,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome = services.verify(
-            ip_address=audit.client_ip(request),
+            ip_address=client_ip(request),
             registration_number=form.cleaned_data["registration_number"],
             last_name=form.cleaned_data["last_name"],
         )
@@ -403,7 +404,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @access.public
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     """The page a document's QR code opens."""
-    outcome = services.verify(ip_address=audit.client_ip(request), code=code)
+    outcome = services.verify(ip_address=client_ip(request), code=code)
     return _verification_page(request, VerifyForm(), outcome)
 
 

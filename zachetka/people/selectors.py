@@ -25,11 +25,16 @@ def learner_list(
         enrollment_filter &= Q(enrollments__group__program_id=program_id)
     if status:
         enrollment_filter &= Q(enrollments__status=status)
+    # Filters and counts look only at enrolments the user may see: a learner of one's own group
+    # is not found by, or counted in, another curator's group (one condition, so one enrolment).
+    visible_enrollment = access.enrollment_scope(user, prefix="enrollments__")
     if enrollment_filter:
-        learners = learners.filter(pk__in=Learner.objects.filter(enrollment_filter).values("pk"))
+        learners = learners.filter(
+            pk__in=Learner.objects.filter(visible_enrollment, enrollment_filter).values("pk")
+        )
     if sex:
         learners = learners.filter(sex=sex)
-    return learners.annotate(enrollment_count=Count("enrollments")).order_by(
+    return learners.annotate(enrollment_count=Count("enrollments", filter=visible_enrollment)).order_by(
         "last_name", "first_name", "middle_name", "pk"
     )
 

@@ -2,6 +2,7 @@
 results down the list with the keyboard, saves and signs it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from zachetka.attestation.models import AcademicDebt, Protocol
 from zachetka.gradebook import services as gradebook_services
@@ -9,30 +10,46 @@ from zachetka.gradebook import services as gradebook_services
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_teacher_draws_up_types_and_signs_a_statement(browser, live_server, log_in, teacher, course):
+def _run_late(route) -> None:  # noqa: ANN001 - a Playwright route
+    """Serve the script wrapped in a timer: it runs well after the page has loaded, as it may
+    on a loaded CI machine."""
+    original = route.fetch()
+    route.fulfill(response=original, body="setTimeout(function () {" + original.text() + "}, 700);")
+
+
+@pytest.mark.parametrize("late_script", [False, True], ids=["script-on-time", "script-late"])
+def test_teacher_draws_up_types_and_signs_a_statement(
+    browser, live_server, log_in, teacher, course, late_script
+):
     group = course["group"]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if late_script:
+        page.route("**/js/protocol.js", _run_late)
     log_in(page, "teacher")
     page.goto(f"{live_server.url}/groups/{group.pk}/protocols/")
     page.get_by_role("row", name=course["exam"].title).get_by_role("link", name="составить ведомость").click()
     page.fill("#id_held_on", "20.11.2026")
     page.get_by_role("button", name="Составить").click()
-    page.wait_for_selector("#results")
+    fields = page.locator("input[name^='value-']")
+    # Rows by surname: Алексеев, Петров, Смирнова. The page's script puts the cursor in the first
+    # empty field and handles Enter; keys typed before it has run would go nowhere.
+    expect(fields.first).to_be_focused()
     protocol = Protocol.objects.get()
-    assert protocol.number in page.locator("h1").inner_text()
-    # Rows by surname: Алексеев, Петров, Смирнова. The first empty field has the focus.
+    expect(page.locator("h1")).to_contain_text(protocol.number)
     page.keyboard.type("отл")
     page.keyboard.press("Enter")
+    expect(fields.nth(1)).to_be_focused()
     page.keyboard.type("2")
     page.keyboard.press("Enter")
+    expect(fields.nth(2)).to_be_focused()
     page.keyboard.type("4")
     page.keyboard.press("Enter")  # the last field: saves
-    page.wait_for_selector("text=Результаты сохранены.")
-    values = [page.locator("input[name^='value-']").nth(i).input_value() for i in range(3)]
-    assert values == ["5", "2", "4"]
+    expect(page.get_by_text("Результаты сохранены.")).to_be_visible()
+    for index, value in enumerate(["5", "2", "4"]):
+        expect(fields.nth(index)).to_have_value(value)
     page.get_by_role("button", name="Подписать").click()
-    page.wait_for_selector("text=подписан и вступил в силу")
-    assert page.locator("input[name^='value-']").count() == 0
+    expect(page.get_by_text("подписан и вступил в силу")).to_be_visible()
+    expect(fields).to_have_count(0)
     protocol.refresh_from_db()
     assert protocol.status == Protocol.Status.SIGNED
     assert AcademicDebt.objects.get().enrollment == course["classmate"]

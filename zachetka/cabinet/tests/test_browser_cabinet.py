@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from zachetka.gradebook import services as gradebook
 
@@ -22,10 +23,10 @@ def test_learner_on_a_phone_opens_the_card_pdf(browser, live_server, world, teac
     page.fill("#id_password", "pass-for-tests-1")
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}{reverse('cabinet:cabinet')}")
-    assert "Смирнова Анна Сергеевна" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Смирнова Анна Сергеевна")
     # Nothing spills sideways on a narrow screen: the page is no wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.locator(".study .grade").first.inner_text() == "5"
+    expect(page.locator(".study .grade").first).to_have_text("5")
     link = page.get_by_role("link", name="Индивидуальная карта (PDF)")
     href = link.get_attribute("href")
     assert href == reverse("cards:card_pdf", args=[own.pk])

@@ -77,18 +77,18 @@ def _field(subject_type: str, name: str) -> object | None:
         return None
 
 
-@register.filter
-def field_label(name: str, subject_type: str) -> str:
-    """An audited field's Russian name («фамилия» for last_name)."""
-    field = _field(subject_type, name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
-
-
 @register.simple_tag
 def audit_value(subject_type: str, name: str, value: object) -> str:
-    """A stored value as people read it: choices by their label, ISO dates as ДД.ММ.ГГГГ."""
+    """A stored value as people read it: choices by their label, ISO dates as ДД.ММ.ГГГГ,
+    lists and mappings (a commission's seats, a scale's values) item by item."""
     if value in (None, ""):
         return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(audit_value(subject_type, name, item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{_extra_label(key)}: {audit_value(subject_type, key, item)}" for key, item in value.items()
+        )
     field = _field(subject_type, name)
     choices = dict(getattr(field, "flatchoices", None) or [])
     if value in choices:
@@ -101,3 +101,76 @@ def audit_value(subject_type: str, name: str, value: object) -> str:
         except ValueError:
             return value
     return str(value)
+
+
+# Names of the values services record besides a row's fields (`extra` and nested keys).
+EXTRA_LABELS = {
+    "username": "пользователь",
+    "source": "файл",
+    "created": "добавлено",
+    "updated": "обновлено",
+    "unchanged": "без изменений",
+    "value": "значение",
+    "cells": "ячеек",
+    "sha256": "SHA-256",
+    "signatures_withdrawn": "сняты подписи",
+    "chair": "председатель",
+    "secretary": "секретарь",
+    "members": "члены",
+    "order": "приказ",
+    "order_date": "дата приказа",
+    "module": "модуль (id)",
+    "teacher": "преподаватель (id)",
+    "teacher_name": "преподаватель",
+    "assessment": "мероприятие (id)",
+    "learner": "слушатель (id)",
+    "learners": "слушателей",
+    "attempt": "попытка",
+    "kind": "вид",
+    "form": "форма",
+    "replaces": "взамен протокола",
+    "seat": "подпись",
+    "status": "статус",
+    "title": "название",
+    "curators": "кураторы (id)",
+    "values": "значения",
+    "work_topic": "тема работы",
+    "template": "шаблон",
+    "version": "версия",
+    "year": "год",
+    "rows": "строк",
+}
+
+
+def _extra_label(key: object) -> str:
+    return EXTRA_LABELS.get(str(key), str(key))
+
+
+def _row_label(subject_type: str, key: str) -> str:
+    """The subject's field name («фамилия»), else the name of a recorded value (a reverse
+    relation such as a commission's `members` has no verbose name of its own)."""
+    verbose_name = getattr(_field(subject_type, key), "verbose_name", None)
+    return str(verbose_name) if verbose_name else _extra_label(key)
+
+
+@register.simple_tag
+def audit_rows(event: object) -> list[dict[str, str | None]]:
+    """An event's data as lines «name: before → after»; any shape of `data` renders."""
+    data = event.data if isinstance(event.data, dict) else {"data": event.data}
+    before = data.get("before") if isinstance(data.get("before"), dict) else {}
+    after = data.get("after") if isinstance(data.get("after"), dict) else {}
+    subject_type = event.subject_type
+    rows = []
+    for key in [*after, *(key for key in before if key not in after)]:
+        rows.append(
+            {
+                "label": _row_label(subject_type, key),
+                "before": audit_value(subject_type, key, before[key]) if key in before else None,
+                "after": audit_value(subject_type, key, after[key]) if key in after else None,
+            }
+        )
+    for key, value in data.items():
+        if key in ("before", "after") and isinstance(value, dict):
+            continue
+        rows.append({"label": _extra_label(key), "before": None, "after": audit_value("", key, value)})
+    return rows

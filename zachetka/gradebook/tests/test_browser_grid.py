@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from zachetka.gradebook import services
 from zachetka.gradebook.models import Grade, GradingScale
@@ -27,8 +28,12 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     page.goto(url)
     # Columns: the world's «Тест 1» of September, then the three above. Rows are sorted by
     # surname: Петров Пётр Петрович, then Смирнова Анна Сергеевна.
-    first_cell = page.locator("#grid tbody tr").nth(0).locator("td input").first
+    rows = page.locator("#grid tbody tr")
+    first_cell = rows.nth(0).locator("td input").first
     first_cell.click()
+    # The grid's script answers a focused cell with its rules: only then are its keys handled.
+    expect(page.locator("#cell-status")).to_contain_text("Допустимо")
+    expect(first_cell).to_be_focused()
     page.keyboard.type("5")
     page.keyboard.press("Tab")
     page.keyboard.type("отл")  # an alias of 5
@@ -37,18 +42,20 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     page.keyboard.press("Tab")
     page.keyboard.type("зач")
     page.keyboard.press("Enter")  # saves and moves down to Смирнова's «Зачёт по теме»
+    expect(rows.nth(1).locator("td input").nth(3)).to_be_focused()
     page.keyboard.type("7")  # not on the scale
     page.keyboard.press("Tab")
-    page.wait_for_selector("#grid tbody tr:nth-child(2) td.invalid")  # refused in place
-    assert "не оценка по шкале" in page.locator("#cell-status").inner_text()
-    page.wait_for_function("document.querySelectorAll('#grid td.saving').length === 0")
-    page.wait_for_function("document.querySelectorAll('#grid tbody tr:first-child td.saved').length === 4")
-    assert page.locator("#grid tbody tr").nth(0).locator("td.result").inner_text() == "95"
+    expect(rows.nth(1).locator("td.invalid")).to_have_count(1)  # refused in place
+    expect(page.locator("#cell-status")).to_contain_text("не оценка по шкале")
+    expect(page.locator("#grid td.saving")).to_have_count(0)
+    expect(rows.nth(0).locator("td.saved")).to_have_count(4)
+    expect(rows.nth(0).locator("td.result")).to_have_text("95")
 
     page.reload()
-    row = page.locator("#grid tbody tr").nth(0)
-    assert [row.locator("td input").nth(i).input_value() for i in range(4)] == ["5", "5", "4", "зачтено"]
-    assert page.locator("#grid tbody tr").nth(1).locator("td input").nth(3).input_value() == ""
+    row = rows.nth(0)
+    for index, value in enumerate(["5", "5", "4", "зачтено"]):
+        expect(row.locator("td input").nth(index)).to_have_value(value)
+    expect(rows.nth(1).locator("td input").nth(3)).to_have_value("")
     values = {
         g.assessment_id: g.value for g in Grade.objects.filter(enrollment=world["enrollments"]["classmate"])
     }
@@ -65,6 +72,6 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
 
     # Opening a cell shows who entered it and its history.
     row.locator("td input").first.focus()
-    page.wait_for_selector("#cell-history:not([hidden]) li")
-    assert "Преподавательская Ирина" in page.locator("#cell-history-list").inner_text()
-    assert "Выставил(а)" in page.locator("#cell-status").inner_text()
+    expect(page.locator("#cell-history-list li").first).to_be_visible()
+    expect(page.locator("#cell-history-list")).to_contain_text("Преподавательская Ирина")
+    expect(page.locator("#cell-status")).to_contain_text("Выставил(а)")

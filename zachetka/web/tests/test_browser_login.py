@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -8,14 +9,15 @@ def test_registrar_logs_in_and_finds_a_learner(browser, live_server, log_in, reg
     make_learner(last_name="Петров", first_name="Пётр", middle_name="Сергеевич")
     page = browser.new_page()
     log_in(page, "registrar")
-    assert "Здравствуйте, Марина" in page.content()
+    expect(page.locator("h1")).to_have_text("Здравствуйте, Марина")
     page.click("text=Слушатели")
+    page.wait_for_url("**/learners/")
     page.fill("input[name=q]", "иванова")
     page.press("input[name=q]", "Enter")
     page.wait_for_url("**/learners/?q=*")
     rows = page.locator("table.list tbody tr")
-    assert rows.count() == 1
-    assert "Иванова Мария Петровна" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Иванова Мария Петровна")
 
 
 def test_wrong_password_is_explained_in_russian(browser, live_server, registrar):
@@ -24,4 +26,5 @@ def test_wrong_password_is_explained_in_russian(browser, live_server, registrar)
     page.fill("#id_username", "registrar")
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
-    assert "Неверное имя пользователя или пароль" in page.content()
+    # The answer is a new page: wait for it rather than read the one being left.
+    expect(page.get_by_text("Неверное имя пользователя или пароль")).to_be_visible()
