@@ -330,22 +330,42 @@ def pass_all_modules(course, teacher):
 
 
 @pytest.fixture
-def graduated(course, director, pass_all_modules):
+def draw_up_final(course, director):
+    """Draw up the course's final protocol (an exam on the five-point scale, 25.11.2026) for the
+    learners admitted to it."""
+
+    def draw_up():  # noqa: ANN202
+        return attestation_services.create_final_protocol(
+            by=director,
+            group=course["group"],
+            held_on=dt.date(2026, 11, 25),
+            form="exam",
+            commission=course["commission"],
+            scale=course["five"],
+        )
+
+    return draw_up
+
+
+@pytest.fixture
+def finish_final(course, director):
+    """Enter Смирнова 5 and Петров 4 in a final protocol; its chair and secretary sign it."""
+
+    def finish(protocol):  # noqa: ANN001, ANN202
+        for enrollment, text in ((course["own"], "5"), (course["classmate"], "4")):
+            attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
+        attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
+        return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
+
+    return finish
+
+
+@pytest.fixture
+def graduated(course, pass_all_modules, draw_up_final, finish_final):
     """The course's final attestation done: Смирнова (5) and Петров (4) pass a signed final
     protocol; Алексеев failed a module and was not admitted. Returns the protocol."""
     pass_all_modules(failing=course["third"])
-    protocol = attestation_services.create_final_protocol(
-        by=director,
-        group=course["group"],
-        held_on=dt.date(2026, 11, 25),
-        form="exam",
-        commission=course["commission"],
-        scale=course["five"],
-    )
-    for enrollment, text in ((course["own"], "5"), (course["classmate"], "4")):
-        attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
-    attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
-    return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
+    return finish_final(draw_up_final())
 
 
 def run_concurrently(work: Callable[[], object], threads: int = 4) -> tuple[list[object], list[Exception]]:

@@ -87,17 +87,10 @@ def test_ten_signatures_at_once_sign_once_and_raise_one_debt_each(post_in_parall
 
 
 def test_a_later_final_protocol_is_refused_naming_the_one_in_force(
-    client, course, director, pass_all_modules
+    client, course, director, pass_all_modules, draw_up_final
 ):
     pass_all_modules()
-    first = services.create_final_protocol(
-        by=director,
-        group=course["group"],
-        held_on=dt.date(2026, 11, 25),
-        form="exam",
-        commission=course["commission"],
-        scale=course["five"],
-    )
+    first = draw_up_final()
     client.force_login(director)
     path = reverse("attestation:final_protocol_create", args=[course["group"].pk])
     response = client.post(path, _final_form(course, str(uuid.uuid4())))
@@ -106,16 +99,11 @@ def test_a_later_final_protocol_is_refused_naming_the_one_in_force(
     assert Protocol.objects.filter(kind=Protocol.Kind.FINAL).count() == 1
 
 
-def test_after_annulment_a_new_protocol_is_only_its_replacement(client, course, director, pass_all_modules):
+def test_after_annulment_a_new_protocol_is_only_its_replacement(
+    client, course, director, pass_all_modules, draw_up_final
+):
     pass_all_modules()
-    first = services.create_final_protocol(
-        by=director,
-        group=course["group"],
-        held_on=dt.date(2026, 11, 25),
-        form="exam",
-        commission=course["commission"],
-        scale=course["five"],
-    )
+    first = draw_up_final()
     services.annul_protocol(by=director, protocol=first, reason="Неверная шкала")
     client.force_login(director)
     path = reverse("attestation:final_protocol_create", args=[course["group"].pk])

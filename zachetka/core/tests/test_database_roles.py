@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from zachetka.attestation import services as attestation_services
 from zachetka.cards import services as card_services
 from zachetka.cards.models import CardVersion
 from zachetka.core import audit
@@ -105,7 +104,9 @@ def test_the_application_role_cannot_rewrite_history(app_role, graduated):
         assert raw.execute("SELECT count(*) FROM core_auditevent").fetchone()[0] > 0
 
 
-def test_the_application_works_as_its_role(app_role, course, teacher, director, registrar, pass_all_modules):
+def test_the_application_works_as_its_role(
+    app_role, course, teacher, registrar, pass_all_modules, draw_up_final, finish_final
+):
     with connected_as(app_role):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_user")
@@ -125,18 +126,7 @@ def test_the_application_works_as_its_role(app_role, course, teacher, director, 
         )
         # Statements and a final protocol signed: debts, gradebook locks, completed enrolments, cards.
         pass_all_modules(failing=course["third"])
-        protocol = attestation_services.create_final_protocol(
-            by=director,
-            group=course["group"],
-            held_on=dt.date(2026, 11, 25),
-            form="exam",
-            commission=course["commission"],
-            scale=course["five"],
-        )
-        for enrollment, text in ((course["own"], "5"), (course["classmate"], "4")):
-            attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
-        attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
-        protocol = attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
+        protocol = finish_final(draw_up_final())
         # Documents issued, one lost and duplicated; the card gains a version, its PDF stored once.
         documents = document_services.issue_from_protocol(
             by=registrar, protocol=protocol, issued_on=dt.date(2026, 11, 27), series="ПК", first_number="1"
