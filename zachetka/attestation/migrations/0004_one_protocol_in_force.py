@@ -4,8 +4,9 @@ the database; annulment records who annulled and when; a draft may be annulled t
 Before the constraints are added, existing duplicates are looked for and named, so a database
 that already holds them stops here with a list to resolve (annul all but one) instead of an
 opaque integrity error. On SQLite adding a check constraint rebuilds the table, which drops its
-triggers: the guards of 0003 are dropped before and created again afterwards (now also refusing
-any DELETE on PostgreSQL: protocols, drafts included, are annulled, never deleted).
+triggers: the guards of 0003 are dropped before, and core.guards builds SQLite's guards after
+every migrate from then on. On PostgreSQL the protocol guard now also refuses any DELETE:
+protocols, drafts included, are annulled, never deleted.
 """
 
 from django.conf import settings
@@ -31,7 +32,6 @@ FROZEN = (
 )
 MESSAGE = "attestation_protocol: a signed protocol is immutable (annul it and issue a new one)"
 DELETE_MESSAGE = "attestation_protocol: protocols are never deleted (annul them)"
-RESULT_MESSAGE = "attestation_protocolresult: results of a signed or annulled protocol are immutable"
 SQLITE_TRIGGERS = (
     "attestation_protocol_guard",
     "attestation_result_guard_update",
@@ -83,40 +83,18 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def _sqlite() -> list[str]:
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
-    result_status = "(SELECT status FROM attestation_protocol WHERE id = {}.protocol_id)"
-    return [
-        f"""CREATE TRIGGER IF NOT EXISTS attestation_protocol_guard
-        BEFORE UPDATE ON attestation_protocol
-        WHEN OLD.status = 'annulled' OR (OLD.status = 'signed' AND (NEW.status <> 'annulled' OR {changed}))
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
-        f"""CREATE TRIGGER IF NOT EXISTS attestation_result_guard_update
-        BEFORE UPDATE ON attestation_protocolresult
-        WHEN {result_status.format("OLD")} <> 'draft' OR NEW.protocol_id IS NOT OLD.protocol_id
-        BEGIN SELECT RAISE(ABORT, '{RESULT_MESSAGE}'); END""",
-        f"""CREATE TRIGGER IF NOT EXISTS attestation_result_guard_insert
-        BEFORE INSERT ON attestation_protocolresult
-        WHEN {result_status.format("NEW")} <> 'draft'
-        BEGIN SELECT RAISE(ABORT, '{RESULT_MESSAGE}'); END""",
-    ]
-
-
 def unguard_sqlite(apps, schema_editor):
-    """SQLite rebuilds the protocol table to add a check constraint; triggers that name it (on
-    the results table too) would stop the rebuild, so they are dropped and created again after."""
+    """SQLite rebuilds the protocol table to add a check constraint; the triggers of 0003 that
+    name it (on the results table too) would stop the rebuild, so they are dropped here; since
+    this migration, core.guards builds SQLite's guards after every migrate instead."""
     if schema_editor.connection.vendor == "sqlite":
         for name in SQLITE_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
 
 
 def guard(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(_postgres(), params=None)
-    elif vendor == "sqlite":
-        for statement in _sqlite():
-            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -129,7 +107,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
-        migrations.RunPython(unguard_sqlite, guard),
+        migrations.RunPython(unguard_sqlite, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="protocol",
             constraint=models.CheckConstraint(
@@ -157,5 +135,5 @@ class Migration(migrations.Migration):
                 name="one_statement_per_module_attempt",
             ),
         ),
-        migrations.RunPython(guard, unguard_sqlite),
+        migrations.RunPython(guard, migrations.RunPython.noop),
     ]

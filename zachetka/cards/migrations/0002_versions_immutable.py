@@ -1,13 +1,12 @@
 """A card version never changes and is never deleted; its PDF is stored once, later.
 
 PostgreSQL compares the whole row but the PDF columns (so columns added later are frozen too)
-and refuses DELETE; SQLite lists the columns and keeps DELETE open for the test suite's flush.
+and refuses DELETE; on SQLite core.guards builds the same guard after every migrate.
 """
 
 from django.db import migrations
 
 PDF = ("pdf", "pdf_sha256", "pdf_rendered_at")
-FROZEN = ("id", "enrollment_id", "number", "content", "sha256", "reason", "created_at")
 MESSAGE = "cards_cardversion: a card version never changes (its PDF is stored once)"
 
 
@@ -32,33 +31,18 @@ CREATE TRIGGER cards_cardversion_guard
 """
 
 
-def _sqlite() -> str:
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
-    pdf_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in PDF)
-    return f"""CREATE TRIGGER IF NOT EXISTS cards_cardversion_guard
-        BEFORE UPDATE ON cards_cardversion
-        WHEN {changed} OR (OLD.pdf <> '' AND ({pdf_changed}))
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
-
-
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(_postgres(), params=None)
-    elif vendor == "sqlite":
-        schema_editor.execute(_sqlite(), params=None)
 
 
 def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "DROP TRIGGER IF EXISTS cards_cardversion_guard ON cards_cardversion; "
             "DROP FUNCTION IF EXISTS cards_cardversion_guard();",
             params=None,
         )
-    elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS cards_cardversion_guard", params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,6 @@
 import datetime as dt
 import hashlib
 import hmac
-import importlib
 import json
 
 import pytest
@@ -9,11 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from zachetka.core import anchors, audit
+from zachetka.core import anchors, audit, guards
 from zachetka.core.models import AuditChainHead, AuditEvent
 from zachetka.people import services as people_services
-
-SQLITE_GUARD = importlib.import_module("zachetka.core.migrations.0004_audit_append_only_sqlite").SQLITE
 
 
 @pytest.fixture
@@ -37,7 +34,7 @@ def _tamper(sql: str, params: list) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
         else:
-            cursor.execute(SQLITE_GUARD)
+            guards.install_sqlite_guards()
 
 
 def _problems(**kwargs) -> list[str]:

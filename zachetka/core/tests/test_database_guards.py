@@ -144,3 +144,44 @@ def test_postgres_refuses_to_delete_a_protocol_even_a_draft(course, teacher):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM attestation_protocol WHERE id = %s", [draft.pk])
         assert cursor.fetchone()[0] == 1
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's guards are rebuilt by core.guards"
+)
+
+
+@sqlite_only
+def test_sqlite_guards_are_rebuilt_around_every_migrate(db):
+    """SQLite rebuilds a table to alter it, dropping its triggers: every migrate rebuilds them."""
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER documents_document_columns_guard")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert names >= {
+        "core_auditevent_append_only",
+        "gradebook_gradechange_append_only",
+        "documents_verificationcheck_append_only",
+        "documents_document_columns_guard",
+        "documents_document_guard",
+        "cards_cardversion_columns_guard",
+        "cards_cardversion_guard",
+        "attestation_protocol_guard",
+        "attestation_result_guard_update",
+        "attestation_result_guard_insert",
+    }
+
+
+@sqlite_only
+def test_every_column_but_the_lifecycle_is_guarded_on_sqlite():
+    """Built from the model, so a column added to a document later is frozen too."""
+    from zachetka.core import guards
+
+    [statement] = [s for s in guards.sqlite_statements() if "documents_document_columns_guard" in s]
+    open_columns = {Document._meta.get_field(name).column for name in Document.DB_WRITES.update}
+    for field in Document._meta.concrete_fields:
+        assert (f'NEW."{field.column}" IS NOT OLD' in statement) is (field.column not in open_columns)
