@@ -592,17 +592,31 @@ def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
 @transaction.atomic
 def annul_protocol(*, by: User, protocol: Protocol, reason: str) -> Protocol:
     """Annul a protocol that holds a mistake (a signed one, or a draft drawn up wrongly); it stays
-    on record, marked, with the reason, and a new one is drawn up in its place."""
+    on record, marked, with the reason, and a new one is drawn up in its place. The learners a
+    signed final protocol completed return to the final attestation; documents issued on it are
+    voided first (documents.services.annul_final_protocol does both in one transaction)."""
     access.require(by, "attestation.delete_protocol")
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     if not protocol.can_become(Protocol.Status.ANNULLED):
         raise ValidationError("Протокол уже аннулирован.")
     if not reason.strip():
         raise ValidationError({"reason": "Укажите основание аннулирования."})
+    # The documents issued on a final protocol are voided with it (documents.services), first.
+    issued = protocol.documents.filter(state="valid").values_list("registration_number", flat=True)
+    if issued:
+        raise ValidationError(
+            "По протоколу выданы документы (рег. № " + ", ".join(issued[:5]) + "): аннулируйте его "
+            "вместе с ними, на странице аннулирования итогового протокола."
+        )
     protocol.status, protocol.annulled_at, protocol.annulled_by = Protocol.Status.ANNULLED, timezone.now(), by
     protocol.annul_reason = reason.strip()
     protocol.version += 1
     protocol.save()
+    if protocol.kind == Protocol.Kind.FINAL and protocol.signed_at:
+        # Its decision falls with it: the learners return to the final attestation.
+        why = f"Протокол итоговой аттестации № {protocol.number} аннулирован: {protocol.annul_reason}"
+        for result in protocol.results.select_related("enrollment"):
+            program_services.reopen_for_final_attestation(by=by, enrollment=result.enrollment, reason=why)
     # Debts that arose from the annulled sitting are void; its replacement decides anew.
     AcademicDebt.objects.filter(arisen_from=protocol, closed_at__isnull=True).update(
         closed_at=protocol.annulled_at

@@ -66,6 +66,7 @@ class Action:
     DOCUMENT_EXCHANGED = "document.exchanged"
     DOCUMENT_DESTROYED = "document.destroyed"
     DOCUMENT_REVOKED = "document.revoked"
+    DOCUMENT_VOIDED = "document.voided"
     FRDO_EXPORTED = "frdo.exported"
     ACHIEVEMENT_RECORDED = "achievement.recorded"
     ACHIEVEMENT_PROPOSED = "achievement.proposed"
@@ -112,6 +113,7 @@ ACTION_LABELS = {
     Action.DOCUMENT_EXCHANGED: "Документ обменян",
     Action.DOCUMENT_DESTROYED: "Бланк документа уничтожен",
     Action.DOCUMENT_REVOKED: "Документ аннулирован",
+    Action.DOCUMENT_VOIDED: "Документ недействителен: протокол аннулирован",
     Action.FRDO_EXPORTED: "Выгрузка в ФИС ФРДО",
     Action.ACHIEVEMENT_RECORDED: "Достижение внесено",
     Action.ACHIEVEMENT_PROPOSED: "Достижение предложено слушателем",

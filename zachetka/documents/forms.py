@@ -72,6 +72,17 @@ class StateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class AnnulmentForm(forms.Form):
+    """Annulment of a signed final protocol, with the documents issued on it."""
+
+    reason = forms.CharField(
+        label="Основание аннулирования",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Например: приказ № 45 от 01.12.2026 — в протоколе перепутаны результаты.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RegistryFilter(forms.Form):
     year = forms.TypedChoiceField(label="Год", coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label="Вид", required=False, choices=[("", "все виды"), *Document.Kind.choices])

@@ -59,6 +59,7 @@ class Document(models.Model):
         EXCHANGED = "exchanged", "обменян на новый"
         DESTROYED = "destroyed", "бланк испорчен и уничтожен"
         REVOKED = "revoked", "аннулирован"
+        VOIDED = "voided", "недействителен: протокол аннулирован, выдаётся вновь"
 
     # A learner holding one of these is not owed a document: a valid one, or one the
     # administration revoked. A spoiled blank is owed again; a lost or exchanged one is replaced.

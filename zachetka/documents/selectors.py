@@ -34,6 +34,15 @@ def registry(
     return documents.order_by("registration_year", "registration_seq")
 
 
+def documents_of_protocol(user: Actor, protocol: Protocol) -> QuerySet[Document]:
+    """The valid documents issued on a protocol (duplicates and exchanges included)."""
+    return (
+        documents_visible_to(user)
+        .filter(protocol=protocol, state=Document.State.VALID)
+        .order_by("registration_year", "registration_seq")
+    )
+
+
 def registry_years() -> list[int]:
     return list(
         Document.objects.order_by("-registration_year").values_list("registration_year", flat=True).distinct()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zachetka.attestation import services as attestation_services
 from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.core import access, audit, names, numbering
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
@@ -355,6 +356,33 @@ def revoke(*, by: User, document: Document, reason: str, expected_version: int |
     access.require(by, "documents.delete_document")
     document = _lock(document, expected_version)
     return _change_state(by, document, Document.State.REVOKED, reason, audit.Action.DOCUMENT_REVOKED)
+
+
+@transaction.atomic
+def annul_final_protocol(
+    *, by: User, protocol: Protocol, reason: str, expected_version: int | None = None
+) -> list[Document]:
+    """Annul a signed final protocol with what it decided, all or nothing: the documents issued on
+    it (duplicates and exchanges included) become invalid, to be issued again on the replacement
+    protocol, and its learners return to the final attestation."""
+    access.require(by, "attestation.delete_protocol")
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите основание аннулирования."})
+    protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    if protocol.kind != Protocol.Kind.FINAL or protocol.status != Protocol.Status.SIGNED:
+        raise ValidationError("Так аннулируют только подписанный протокол итоговой аттестации.")
+    if expected_version is not None and protocol.version != expected_version:
+        raise ConcurrentEditError(protocol)
+    documents = list(
+        Document.objects.select_for_update()
+        .filter(protocol=protocol, state=Document.State.VALID)
+        .order_by("registration_year", "registration_seq")
+    )
+    why = f"Протокол итоговой аттестации № {protocol.number} аннулирован: {reason.strip()}"
+    for document in documents:
+        _change_state(by, document, Document.State.VOIDED, why, audit.Action.DOCUMENT_VOIDED)
+    attestation_services.annul_protocol(by=by, protocol=protocol, reason=reason)
+    return documents
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/<int:pk>/destroy/", views.document_destroy, name="document_destroy"),
     path("documents/<int:pk>/revoke/", views.document_revoke, name="document_revoke"),
     path("protocols/<int:pk>/issue/", views.issue_from_protocol, name="issue_from_protocol"),
+    path("protocols/<int:pk>/annulment/", views.protocol_annul, name="protocol_annul"),
     path("enrollments/<int:pk>/study-certificate/", views.study_certificate, name="study_certificate"),
     path("groups/<int:pk>/documents/", views.group_documents, name="group_documents"),
     path("groups/<int:pk>/documents.pdf", views.group_documents_pdf, name="group_documents_pdf"),

@@ -17,6 +17,7 @@ from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import export, frdo, pdf, selectors, services
 from zachetka.documents.forms import (
+    AnnulmentForm,
     FrdoForm,
     IssueForm,
     RegistryFilter,
@@ -199,6 +200,53 @@ def document_destroy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _state_change(request, pk, services.revoke, "documents.delete_document", "Документ аннулирован.")
+
+
+def protocol_annul(request: HttpRequest, pk: int) -> HttpResponse:
+    """Annul a signed final protocol: first the documents issued on it and the learners who go
+    back to the final attestation are shown, then the annulment is confirmed with its reason."""
+    access.require(request.user, "attestation.view_protocol")
+    protocol = get_object_or_404(
+        Protocol.objects.visible_to(request.user).select_related("group__program"), pk=pk
+    )
+    access.require(request.user, "attestation.delete_protocol")
+    if protocol.kind != Protocol.Kind.FINAL or protocol.status != Protocol.Status.SIGNED:
+        messages.error(
+            request, "Здесь аннулируют подписанный протокол итоговой аттестации; этот — на его странице."
+        )
+        return redirect("attestation:protocol_detail", protocol.pk)
+    form = AnnulmentForm(request.POST or None, initial={"version": protocol.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            voided = services.annul_final_protocol(
+                by=request.user,
+                protocol=protocol,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Протокол № {protocol.number} аннулирован; документов признано недействительными: "
+                f"{len(voided)}. Слушатели возвращены к итоговой аттестации: составьте новый протокол "
+                "взамен, после его подписания выдайте документы вновь.",
+            )
+            return redirect("attestation:protocol_detail", protocol.pk)
+    return render(
+        request,
+        "documents/protocol_annul.html",
+        {
+            "form": form,
+            "protocol": protocol,
+            "documents": selectors.documents_of_protocol(request.user, protocol),
+            "results": protocol.results.select_related("enrollment__learner").order_by(
+                "enrollment__learner__last_name", "enrollment__learner__first_name"
+            ),
+            "voided_label": Document.State.VOIDED.label,
+        },
+    )
 
 
 def due_list(request: HttpRequest) -> HttpResponse:

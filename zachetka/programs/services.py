@@ -258,6 +258,28 @@ def import_learners(
     return GroupImportOutcome(outcome, enrolled=len(new), already_enrolled=len(enrolled_ids))
 
 
+def reopen_for_final_attestation(*, by: User, enrollment: Enrollment, reason: str) -> Enrollment:
+    """Put a completed enrolment back before its final attestation (the protocol that completed
+    it was annulled): studying again, without outcome, completion date or completion order."""
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        return enrollment
+    return update_audited(
+        by=by,
+        instance=enrollment,
+        expected_version=enrollment.version,
+        reason=reason,
+        changes={
+            "status": Enrollment.Status.STUDYING,
+            "completed_on": None,
+            "outcome": "",
+            "completion_order_number": "",
+            "completion_order_date": None,
+        },
+        action=audit.Action.ENROLLMENT_UPDATED,
+        prepare=_check_enrollment,
+    )
+
+
 def complete_enrollment(
     *, by: User, enrollment: Enrollment, completed_on: date, outcome: str, reason: str
 ) -> Enrollment:

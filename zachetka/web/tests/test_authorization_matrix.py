@@ -136,6 +136,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:document_destroy", "other_document"): ("post", DOCUMENT_FOREIGN_ACTION),
     ("documents:document_revoke", "mine_document"): ("post", ("login", 302, 403, 403, 403, 403)),
     ("documents:document_revoke", "other_document"): ("post", ("login", 302, 403, 404, 403, 403)),
+    # Only the administration annuls; a draft is sent back to its own page (302).
+    ("documents:protocol_annul", "mine_final"): ("get", ("login", 302, 403, 403, 403, 403)),
+    ("documents:protocol_annul", "other_final"): ("get", ("login", 302, 403, 404, 404, 403)),
     ("documents:issue_from_protocol", "mine_final"): ("get", REGISTRY_ONLY),
     ("documents:issue_from_protocol", "other_final"): ("get", REGISTRY_ONLY),
     ("documents:study_certificate", "own_enrollment"): ("get", REGISTRY_ONLY),
