@@ -612,14 +612,16 @@ def annul_protocol(*, by: User, protocol: Protocol, reason: str) -> Protocol:
     protocol.annul_reason = reason.strip()
     protocol.version += 1
     protocol.save()
+    # Debts that arose from the annulled sitting are void; its replacement decides anew.
+    AcademicDebt.objects.filter(arisen_from=protocol, closed_at__isnull=True).update(
+        closed_at=protocol.annulled_at
+    )
+    # Recorded before the learners return: the frozen cards of their ended studies take a version
+    # showing the annulment first.
+    audit.record(by=by, action=audit.Action.PROTOCOL_ANNULLED, subject=protocol, reason=protocol.annul_reason)
     if protocol.kind == Protocol.Kind.FINAL and protocol.signed_at:
         # Its decision falls with it: the learners return to the final attestation.
         why = f"Протокол итоговой аттестации № {protocol.number} аннулирован: {protocol.annul_reason}"
         for result in protocol.results.select_related("enrollment"):
             program_services.reopen_for_final_attestation(by=by, enrollment=result.enrollment, reason=why)
-    # Debts that arose from the annulled sitting are void; its replacement decides anew.
-    AcademicDebt.objects.filter(arisen_from=protocol, closed_at__isnull=True).update(
-        closed_at=protocol.annulled_at
-    )
-    audit.record(by=by, action=audit.Action.PROTOCOL_ANNULLED, subject=protocol, reason=protocol.annul_reason)
     return protocol

@@ -149,6 +149,9 @@ def test_annulling_the_final_protocol_adds_a_version(course, retaken, director):
     latest = CardVersion.objects.filter(enrollment=own).latest("number")
     assert latest.number == before + 1 and latest.reason == "Протокол аннулирован"
     assert latest.content["final"] is None
+    # The learner is back before the final attestation: the card is live again, not frozen.
+    own.refresh_from_db()
+    assert own.status == own.Status.STUDYING
 
 
 def test_completion_order_goes_on_the_card_and_needs_number_and_date(course, retaken, director):
