@@ -47,7 +47,11 @@ def test_teacher_draws_up_types_and_signs_a_statement(
     expect(page.get_by_text("Результаты сохранены.")).to_be_visible()
     for index, value in enumerate(["5", "2", "4"]):
         expect(fields.nth(index)).to_have_value(value)
-    page.get_by_role("button", name="Подписать").click()
+    page.get_by_role("button", name="Подписать…").click()
+    expect(page.locator("#sign-summary")).to_have_text(
+        "3 слушателя, 3 результата (из них неявок — 0, неудовлетворительных — 1)"
+    )
+    page.get_by_role("button", name="Подписать", exact=True).click()
     expect(page.get_by_text("подписан и вступил в силу")).to_be_visible()
     expect(fields).to_have_count(0)
     protocol.refresh_from_db()
