@@ -264,9 +264,14 @@ CREDIT_FROM_CURRENT_RESULT = env_int("ZACHETKA_CREDIT_FROM_CURRENT_RESULT", 60)
 ACADEMIC_DEBT_DAYS = env_int("ZACHETKA_ACADEMIC_DEBT_DAYS", 30)
 # A commission's sitting is valid when more than this share of its members is present (0.5:
 # more than half); the chair and the secretary must be among them.
-COMMISSION_QUORUM = float(env_str("ZACHETKA_COMMISSION_QUORUM", "0.5"))
+try:
+    COMMISSION_QUORUM = float(env_str("ZACHETKA_COMMISSION_QUORUM", "0.5"))
+except ValueError:
+    COMMISSION_QUORUM = -1.0
 if not 0 <= COMMISSION_QUORUM < 1:
-    raise ImproperlyConfigured("ZACHETKA_COMMISSION_QUORUM is a share from 0 up to (not including) 1.")
+    raise ImproperlyConfigured(
+        "ZACHETKA_COMMISSION_QUORUM is a share from 0 up to (not including) 1, e.g. 0.5."
+    )
 # The shortest programs of additional professional education, in hours (п. 18 of the Порядок
 # approved by приказ Минобрнауки России от 24.03.2025 № 266): ПК 16, ПП 250.
 MIN_HOURS_PK = env_int("ZACHETKA_MIN_HOURS_PK", 16)
