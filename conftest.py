@@ -349,11 +349,15 @@ def draw_up_final(course, director):
 
 @pytest.fixture
 def finish_final(course, director):
-    """Enter Смирнова 5 and Петров 4 in a final protocol; its chair and secretary sign it."""
+    """Enter Смирнова 5 and Петров 4 in a final protocol; its chair and secretary, present (a
+    quorum of the three), sign it."""
 
     def finish(protocol):  # noqa: ANN001, ANN202
         for enrollment, text in ((course["own"], "5"), (course["classmate"], "4")):
             attestation_services.set_result(by=director, protocol=protocol, enrollment=enrollment, text=text)
+        attestation_services.set_attendance(
+            by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
+        )
         attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
         return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
 

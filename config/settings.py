@@ -262,6 +262,20 @@ GRADE_ENTRY_DEADLINE_DAYS = env_int("ZACHETKA_GRADE_ENTRY_DEADLINE_DAYS", 3)
 CREDIT_FROM_CURRENT_RESULT = env_int("ZACHETKA_CREDIT_FROM_CURRENT_RESULT", 60)
 # Days given to clear an academic debt (within the year of 273-ФЗ art. 58 ч. 5).
 ACADEMIC_DEBT_DAYS = env_int("ZACHETKA_ACADEMIC_DEBT_DAYS", 30)
+# A commission's sitting is valid when more than this share of its members is present (0.5:
+# more than half); the chair and the secretary must be among them.
+try:
+    COMMISSION_QUORUM = float(env_str("ZACHETKA_COMMISSION_QUORUM", "0.5"))
+except ValueError:
+    COMMISSION_QUORUM = -1.0
+if not 0 <= COMMISSION_QUORUM < 1:
+    raise ImproperlyConfigured(
+        "ZACHETKA_COMMISSION_QUORUM is a share from 0 up to (not including) 1, e.g. 0.5."
+    )
+# The shortest programs of additional professional education, in hours (п. 18 of the Порядок
+# approved by приказ Минобрнауки России от 24.03.2025 № 266): ПК 16, ПП 250.
+MIN_HOURS_PK = env_int("ZACHETKA_MIN_HOURS_PK", 16)
+MIN_HOURS_PP = env_int("ZACHETKA_MIN_HOURS_PP", 250)
 
 # Issued documents: registration number format ({year}, {seq}), the public address the QR code
 # on a document points to, and the days within which a document is reported to ФИС ФРДО.

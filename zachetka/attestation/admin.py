@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from zachetka.attestation.models import AcademicDebt, Commission, CommissionMember, Protocol, ProtocolResult
+from zachetka.attestation.models import (
+    AcademicDebt,
+    Commission,
+    CommissionMember,
+    Protocol,
+    ProtocolMember,
+    ProtocolResult,
+)
 from zachetka.core.admin import ReadOnlyAdmin
 
 
@@ -24,7 +31,26 @@ class ProtocolResultInline(admin.TabularInline):
     model = ProtocolResult
     extra = 0
     can_delete = False
-    fields = ("enrollment", "value", "is_passing", "work_topic", "decision")
+    fields = (
+        "enrollment",
+        "value",
+        "is_passing",
+        "work_topic",
+        "decision",
+        "qualification_grade",
+        "qualification",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+class ProtocolMemberInline(admin.TabularInline):
+    model = ProtocolMember
+    extra = 0
+    can_delete = False
+    fields = ("user", "role", "is_present", "signed_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: object, obj: object = None) -> bool:
@@ -38,7 +64,7 @@ class ProtocolAdmin(ReadOnlyAdmin):
     list_display = ("number", "kind", "held_on", "group", "module", "attempt", "status")
     list_filter = ("kind", "status")
     search_fields = ("number",)
-    inlines = [ProtocolResultInline]
+    inlines = [ProtocolMemberInline, ProtocolResultInline]
 
 
 @admin.register(AcademicDebt)

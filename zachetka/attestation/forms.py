@@ -106,6 +106,14 @@ class FinalProtocolForm(forms.Form):
 
     def __init__(self, *args: object, group: Group, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        allowed = Protocol.final_forms_for(group.program.kind)
+        self.fields["form"].choices = [(v, label) for v, label in Protocol.FinalForm.choices if v in allowed]
+        if group.program.kind == Program.Kind.VOCATIONAL:
+            self.fields[
+                "form"
+            ].help_text = (
+                "Профессиональное обучение завершается квалификационным экзаменом (ч. 1 ст. 74 273-ФЗ)."
+            )
         self.fields["commission"].queryset = _commissions_for(group)
         self.fields["scale"].queryset = GradingScale.objects.filter(is_active=True).order_by("title")
         self.fields["scale"].initial = GradingScale.objects.filter(kind=GradingScale.Kind.FIVE_POINT).first()

@@ -6,6 +6,9 @@ from zachetka.attestation.models import Protocol
 ANNULMENT = {"status", "annulled_at", "annulled_by_id", "annul_reason", "version"}
 PROTOCOL_MESSAGE = "attestation_protocol: a signed protocol is immutable (annul it and issue a new one)"
 RESULT_MESSAGE = "attestation_protocolresult: results of a signed or annulled protocol are immutable"
+MEMBER_MESSAGE = (
+    "attestation_protocolmember: the attendance and signatures of a signed or annulled protocol are immutable"
+)
 
 
 def sqlite_triggers() -> list[str]:
@@ -24,4 +27,12 @@ def sqlite_triggers() -> list[str]:
         BEFORE INSERT ON attestation_protocolresult
         WHEN {status_of.format("NEW")} <> 'draft'
         BEGIN SELECT RAISE(ABORT, '{RESULT_MESSAGE}'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS attestation_member_guard_update
+        BEFORE UPDATE ON attestation_protocolmember
+        WHEN {status_of.format("OLD")} <> 'draft' OR NEW.protocol_id IS NOT OLD.protocol_id
+        BEGIN SELECT RAISE(ABORT, '{MEMBER_MESSAGE}'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS attestation_member_guard_insert
+        BEFORE INSERT ON attestation_protocolmember
+        WHEN {status_of.format("NEW")} <> 'draft'
+        BEGIN SELECT RAISE(ABORT, '{MEMBER_MESSAGE}'); END""",
     ]

@@ -11,6 +11,10 @@ from zachetka.core import access, dbroles
 
 Actor = User | AnonymousUser
 
+# Programs whose final attestation awards a qualification that the commission's decision names:
+# professional retraining (диплом) and vocational training (свидетельство, with the grade).
+QUALIFYING_PROGRAM_KINDS = ("pp", "po")
+
 
 class Commission(models.Model):
     """An attestation commission approved by an order: chair, members and a secretary."""
@@ -120,6 +124,8 @@ class Protocol(models.Model):
         EXAM = "exam", "итоговый экзамен"
         DEFENSE = "defense", "защита итоговой работы"
         TEST = "test", "итоговое тестирование"
+        # The one form of final attestation of vocational training (273-ФЗ art. 74 ч. 1).
+        QUALIFICATION_EXAM = "qual_exam", "квалификационный экзамен"
 
     NUMBER_PREFIX = {Kind.INTERMEDIATE: "ПА", Kind.FINAL: "ИА"}
     # A draft drawn up by mistake is annulled too (it never took effect), so that its
@@ -226,9 +232,23 @@ class Protocol(models.Model):
     def can_become(self, status: str) -> bool:
         return status in self.NEXT_STATUSES.get(self.status, ())
 
+    @classmethod
+    def final_forms_for(cls, program_kind: str) -> list[str]:
+        """The forms of final attestation a program of this kind admits: vocational training
+        ends in a qualification exam and nothing else (273-ФЗ art. 74 ч. 1); that exam belongs to
+        vocational training only."""
+        if program_kind == "po":
+            return [cls.FinalForm.QUALIFICATION_EXAM]
+        return [form for form in cls.FinalForm.values if form != cls.FinalForm.QUALIFICATION_EXAM]
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def awards_grade(self) -> bool:
+        """A qualification exam awards each passing learner a grade (разряд, класс, категория)."""
+        return self.final_form == self.FinalForm.QUALIFICATION_EXAM
 
 
 class ProtocolResult(models.Model):
@@ -245,6 +265,13 @@ class ProtocolResult(models.Model):
     is_absent = models.BooleanField(default=False)
     work_topic = models.CharField("тема итоговой работы", max_length=500, blank=True)
     decision = models.CharField("решение комиссии", max_length=12, choices=Decision, blank=True)
+    # Vocational training (ПО): the grade awarded with the profession, «3 разряд», «категория B».
+    qualification_grade = models.CharField(
+        "квалификационный разряд, класс, категория", max_length=100, blank=True
+    )
+    # The qualification the decision awards a passing learner of ПП or ПО, as it stood when the
+    # protocol was signed (the program may be renamed later; the protocol keeps what it decided).
+    qualification = models.CharField("присвоенная квалификация", max_length=255, blank=True)
 
     DB_WRITES = dbroles.NEVER_DELETED
 
@@ -258,6 +285,36 @@ class ProtocolResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}: {self.value or '—'}"
+
+
+class ProtocolMember(models.Model):
+    """A commission member at one sitting: present or not, and their signature under the
+    protocol. Copied from the commission when the protocol is drawn up; a signed protocol's
+    rows never change (database triggers hold them)."""
+
+    protocol = models.ForeignKey(Protocol, models.PROTECT, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    role = models.CharField("роль", max_length=10, choices=CommissionMember.Role)
+    is_present = models.BooleanField("присутствовал(а) на заседании", default=False)
+    signed_at = models.DateTimeField("подписал(а)", null=True, blank=True)
+
+    # Part of the protocol's record: never deleted.
+    DB_WRITES = dbroles.NEVER_DELETED
+
+    class Meta:
+        ordering = ["protocol", "pk"]
+        verbose_name = "член комиссии на заседании"
+        verbose_name_plural = "состав комиссии на заседании"
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "user"], name="protocol_member_once"),
+            models.CheckConstraint(
+                condition=models.Q(signed_at__isnull=True) | models.Q(is_present=True),
+                name="protocol_member_signs_only_if_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
 
 
 class AcademicDebt(models.Model):

@@ -27,6 +27,7 @@ def ordered_members(protocol: Protocol) -> list[CommissionMember]:
 
 def protocol_context(protocol: Protocol) -> dict:
     results = selectors.protocol_results(protocol)
+    attendance = selectors.attendance(protocol) if protocol.commission_id else None
     return {
         "organization": settings.ORGANIZATION_NAME,
         "protocol": protocol,
@@ -36,6 +37,9 @@ def protocol_context(protocol: Protocol) -> dict:
         "members": ordered_members(protocol),
         "results": results,
         "passed": sum(1 for r in results if r.is_passing),
+        # Who sat and signs (none for a protocol signed before attendance was recorded).
+        "attendance": attendance if attendance and attendance.members else None,
+        "awarded": selectors.awarded_qualifications(protocol, results),
     }
 
 

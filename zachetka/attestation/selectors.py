@@ -1,12 +1,24 @@
 """Reads of attestation, scoped by the acting user."""
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from zachetka.attestation.models import AcademicDebt, Commission, Protocol, ProtocolResult
-from zachetka.core import access, roles
+from zachetka.attestation.models import (
+    QUALIFYING_PROGRAM_KINDS,
+    AcademicDebt,
+    Commission,
+    CommissionMember,
+    Protocol,
+    ProtocolMember,
+    ProtocolResult,
+)
+from zachetka.core import access, plural, roles
+from zachetka.gradebook.models import GradingScale
 from zachetka.programs.models import Enrollment, Group, Module, Program
 
 Actor = User | AnonymousUser
@@ -109,6 +121,93 @@ def protocol_results(protocol: Protocol) -> list[ProtocolResult]:
             "enrollment__learner__first_name",
             "enrollment__learner__middle_name",
         )
+    )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who of the commission sat on a protocol, and whether that makes a quorum."""
+
+    members: list[ProtocolMember]  # the chair first, then members, the secretary last
+    needed: int  # the fewest members present for a quorum
+
+    @property
+    def present(self) -> list[ProtocolMember]:
+        return [member for member in self.members if member.is_present]
+
+    @property
+    def absent(self) -> list[ProtocolMember]:
+        return [member for member in self.members if not member.is_present]
+
+    @property
+    def has_quorum(self) -> bool:
+        return len(self.present) >= self.needed
+
+    @property
+    def missing_officers(self) -> list[ProtocolMember]:
+        """The chair and the secretary, if not present: without them there is no sitting."""
+        return [m for m in self.absent if m.role != CommissionMember.Role.MEMBER]
+
+    @property
+    def is_valid(self) -> bool:
+        return self.has_quorum and not self.missing_officers
+
+    @property
+    def signed_by_all_present(self) -> bool:
+        return all(member.signed_at for member in self.present)
+
+
+_ROLE_ORDER = {
+    CommissionMember.Role.CHAIR: 0,
+    CommissionMember.Role.MEMBER: 1,
+    CommissionMember.Role.SECRETARY: 2,
+}
+
+
+def quorum_of(size: int) -> int:
+    """The fewest members present that are more than ZACHETKA_COMMISSION_QUORUM of `size`."""
+    share = Fraction(str(settings.COMMISSION_QUORUM))
+    return math.floor(share * size) + 1
+
+
+def attendance(protocol: Protocol) -> Attendance:
+    members = sorted(
+        ProtocolMember.objects.filter(protocol=protocol).select_related("user").order_by("pk"),
+        key=lambda member: _ROLE_ORDER[member.role],
+    )
+    return Attendance(members=members, needed=quorum_of(len(members)))
+
+
+def awarded_qualifications(protocol: Protocol, results: list[ProtocolResult]) -> dict[int, str]:
+    """Per result id, the qualification the commission's decision awards a passing learner of
+    ПП or ПО: «„Менеджер в сфере образования“», «„Слесарь-ремонтник“, 3 разряд». A signed
+    protocol names what it recorded; a draft, the program's qualification as it stands."""
+    program = protocol.group.program
+    if protocol.kind != Protocol.Kind.FINAL or program.kind not in QUALIFYING_PROGRAM_KINDS:
+        return {}
+    awarded = {}
+    for result in results:
+        if not result.is_passing:
+            continue
+        name = result.qualification or program.qualification
+        parts = [f"«{name}»" if name else "", result.qualification_grade]
+        if any(parts):
+            awarded[result.pk] = ", ".join(part for part in parts if part)
+    return awarded
+
+
+def results_summary(protocol: Protocol, results: list[ProtocolResult]) -> str:
+    """What a signature covers, in words: «3 слушателя, 3 результата (из них неявок — 1,
+    незачётов — 1)»."""
+    entered = [r for r in results if r.value]
+    absent = sum(1 for r in entered if r.is_absent)
+    failed = sum(1 for r in entered if not r.is_passing and not r.is_absent)
+    pass_fail = protocol.scale.kind == GradingScale.Kind.PASS_FAIL
+    failed_word = "незачётов" if pass_fail else "неудовлетворительных"
+    return (
+        f"{plural.count_with(len(results), 'слушатель', 'слушателя', 'слушателей')}, "
+        f"{plural.count_with(len(entered), 'результат', 'результата', 'результатов')} "
+        f"(из них неявок — {absent}, {failed_word} — {failed})"
     )
 
 

@@ -2,6 +2,7 @@
 academic debt, admission to final attestation and its outcome. One transaction each, audited."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,15 +12,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from zachetka.attestation import selectors
 from zachetka.attestation.models import (
+    QUALIFYING_PROGRAM_KINDS,
     AcademicDebt,
     Commission,
     CommissionMember,
     Protocol,
     ProtocolCounter,
+    ProtocolMember,
     ProtocolResult,
 )
-from zachetka.core import access, audit, numbering
+from zachetka.core import access, audit, names, numbering, plural
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook_services
@@ -222,6 +226,7 @@ def create_intermediate_statement(
             replaces=replaces,
         )
     )
+    _seat_commission(protocol)
     grid = gradebook_selectors.grid(by, group, module) if attempt == 1 else None
     current = {row.enrollment.pk: row.result for row in grid.rows} if grid else {}
     results = []
@@ -244,6 +249,38 @@ def create_intermediate_statement(
         after={"kind": protocol.kind, "module": module.pk, "attempt": attempt, "learners": len(results)},
     )
     return protocol
+
+
+def _seat_commission(protocol: Protocol) -> None:
+    """Copy the commission's members onto a new protocol; who was present is marked later."""
+    if protocol.commission_id is None:
+        return
+    ProtocolMember.objects.bulk_create(
+        ProtocolMember(protocol=protocol, user_id=seat.user_id, role=seat.role)
+        for seat in CommissionMember.objects.filter(commission_id=protocol.commission_id).order_by("pk")
+    )
+
+
+def _check_final_form(program: Program, form: str) -> None:
+    if form in Protocol.final_forms_for(program.kind):
+        return
+    if program.kind == Program.Kind.VOCATIONAL:
+        raise ValidationError(
+            {
+                "form": "Профессиональное обучение завершается итоговой аттестацией в форме "
+                "квалификационного экзамена (ч. 1 ст. 74 Федерального закона № 273-ФЗ): "
+                "другая форма для этой программы не допускается."
+            }
+        )
+    if form == Protocol.FinalForm.QUALIFICATION_EXAM:
+        raise ValidationError(
+            {
+                "form": "Квалификационный экзамен — форма итоговой аттестации по программам "
+                "профессионального обучения (ч. 1 ст. 74 Федерального закона № 273-ФЗ); "
+                "для этой программы выберите другую форму."
+            }
+        )
+    raise ValidationError({"form": "Неизвестная форма итоговой аттестации."})
 
 
 def _insert_protocol(protocol: Protocol) -> Protocol:
@@ -339,6 +376,7 @@ def create_final_protocol(
         raise ValidationError(
             "Новый протокол составляется взамен только аннулированного и ещё не заменённого."
         )
+    _check_final_form(group.program, form)
     admitted = [a.enrollment for a in final_admission(group) if a.is_admitted]
     if not admitted:
         raise ValidationError("Нет слушателей, допущенных к итоговой аттестации.")
@@ -356,6 +394,7 @@ def create_final_protocol(
         )
     )
     ProtocolResult.objects.bulk_create([ProtocolResult(protocol=protocol, enrollment=e) for e in admitted])
+    _seat_commission(protocol)
     audit.record(
         by=by,
         action=audit.Action.PROTOCOL_CREATED,
@@ -372,11 +411,37 @@ def create_final_protocol(
 
 @dataclass(frozen=True)
 class ResultEntry:
-    """One learner's line as typed: the result and, for a defense, the topic of the work."""
+    """One learner's line as typed: the result and, for a defense, the topic of the work; for a
+    qualification exam, the grade (разряд, класс, категория) awarded."""
 
     enrollment_id: int
     text: str
     work_topic: str | None = None
+    qualification_grade: str | None = None
+
+
+def _withdraw_signatures(protocol: Protocol) -> list[str]:
+    """Take back every signature given to a draft: a signature covers the results and the
+    attendance as they were signed. Returns what was withdrawn (the protocol's signature fields,
+    and «member:<user id>» for the commission's ordinary members)."""
+    withdrawn = [
+        name
+        for name in ("chair_signed_at", "secretary_signed_at", "examiner_signed_at")
+        if getattr(protocol, name)
+    ]
+    for name in withdrawn:
+        setattr(protocol, name, None)
+    signed = ProtocolMember.objects.filter(protocol=protocol, signed_at__isnull=False)
+    withdrawn += [
+        f"member:{user_id}"
+        for user_id in signed.filter(role=CommissionMember.Role.MEMBER).values_list("user_id", flat=True)
+    ]
+    signed.update(signed_at=None)
+    return withdrawn
+
+
+def _clean_grade(text: str | None, current: str) -> str:
+    return current if text is None else " ".join(text.split())
 
 
 @transaction.atomic
@@ -399,6 +464,7 @@ def set_results(
         raise ConcurrentEditError(protocol)
     results = {r.enrollment_id: r for r in protocol.results.select_related("enrollment__learner")}
     scale_values = list(protocol.scale.values.all())
+    grade_length = ProtocolResult._meta.get_field("qualification_grade").max_length
     errors: dict[str, str] = {}
     changed: list[ProtocolResult] = []
     before: dict[str, dict] = {}
@@ -407,47 +473,55 @@ def set_results(
         result = results.get(entry.enrollment_id)
         if result is None:
             raise ValidationError("Слушатель не включён в этот протокол.")
+        name = result.enrollment.learner.full_name
         try:
             mark = protocol.scale.interpret(entry.text, scale_values)
         except ValidationError as error:
-            errors[str(entry.enrollment_id)] = f"{result.enrollment.learner.full_name}: {error.messages[0]}"
+            errors[str(entry.enrollment_id)] = f"{name}: {error.messages[0]}"
             continue
         topic = result.work_topic if entry.work_topic is None else " ".join(entry.work_topic.split())
         if len(topic) > ProtocolResult._meta.get_field("work_topic").max_length:
+            errors[str(entry.enrollment_id)] = f"{name}: тема итоговой работы длиннее 500 символов."
+            continue
+        grade = _clean_grade(entry.qualification_grade, result.qualification_grade)
+        if len(grade) > grade_length:
             errors[str(entry.enrollment_id)] = (
-                f"{result.enrollment.learner.full_name}: тема итоговой работы длиннее 500 символов."
+                f"{name}: разряд (класс, категория) длиннее {grade_length} символов."
             )
             continue
-        if (mark.value, topic) == (result.value, result.work_topic):
+        if grade and not mark.is_passing:
+            errors[str(entry.enrollment_id)] = (
+                f"{name}: разряд (класс, категория) присваивают только сдавшим квалификационный экзамен."
+            )
+            continue
+        if (mark.value, topic, grade) == (result.value, result.work_topic, result.qualification_grade):
             continue
         key = str(result.enrollment.learner_id)
         before[key] = {"value": result.value, "work_topic": result.work_topic}
+        after[key] = {"value": mark.value, "work_topic": topic}
+        if grade or result.qualification_grade:
+            before[key]["qualification_grade"] = result.qualification_grade
+            after[key]["qualification_grade"] = grade
         result.value, result.is_passing, result.is_absent = mark.value, mark.is_passing, mark.is_absent
-        result.work_topic = topic
+        result.work_topic, result.qualification_grade = topic, grade
         if protocol.kind == Protocol.Kind.FINAL:
             result.decision = (
                 ProtocolResult.Decision.QUALIFICATION_DOCUMENT
                 if mark.is_passing
                 else ProtocolResult.Decision.CERTIFICATE_OF_STUDY
             )
-        after[key] = {"value": result.value, "work_topic": result.work_topic}
         changed.append(result)
     if errors:
         raise ValidationError(errors)
     if not changed:
         return protocol
     ProtocolResult.objects.bulk_update(
-        changed, ["value", "is_passing", "is_absent", "work_topic", "decision"]
+        changed, ["value", "is_passing", "is_absent", "work_topic", "decision", "qualification_grade"]
     )
-    # A signature covers the results as they were signed: a change calls for signing again.
-    withdrawn = [
-        name
-        for name in ("chair_signed_at", "secretary_signed_at", "examiner_signed_at")
-        if getattr(protocol, name)
-    ]
-    for name in withdrawn:
-        setattr(protocol, name, None)
-    save_versioned(protocol, expected_version=protocol.version, fields=withdrawn)
+    withdrawn = _withdraw_signatures(protocol)
+    save_versioned(
+        protocol, expected_version=protocol.version, fields=[w for w in withdrawn if w.endswith("_at")]
+    )
     audit.record(
         by=by,
         action=audit.Action.PROTOCOL_RESULT_SET,
@@ -460,31 +534,30 @@ def set_results(
 
 
 def set_result(
-    *, by: User, protocol: Protocol, enrollment: Enrollment, text: str, work_topic: str | None = None
+    *,
+    by: User,
+    protocol: Protocol,
+    enrollment: Enrollment,
+    text: str,
+    work_topic: str | None = None,
+    qualification_grade: str | None = None,
 ) -> ProtocolResult:
     """Write one learner's result in a draft protocol."""
-    set_results(by=by, protocol=protocol, entries=[ResultEntry(enrollment.pk, text, work_topic)])
+    set_results(
+        by=by,
+        protocol=protocol,
+        entries=[ResultEntry(enrollment.pk, text, work_topic, qualification_grade)],
+    )
     return ProtocolResult.objects.get(protocol=protocol, enrollment=enrollment)
 
 
 def seat_of(user: User, protocol: Protocol) -> str | None:
-    """Where the user signs this protocol: "examiner", a commission role, or None."""
+    """Where the user sits for this protocol: "examiner", a commission role, or None."""
     if not user.is_authenticated:
         return None
     if protocol.commission_id is None:
         return "examiner" if protocol.examiner_id == user.pk else None
-    return (
-        CommissionMember.objects.filter(commission_id=protocol.commission_id, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-SIGNING_SEATS = ("examiner", CommissionMember.Role.CHAIR, CommissionMember.Role.SECRETARY)
-
-
-def has_signed(protocol: Protocol, seat: str) -> bool:
-    return bool(getattr(protocol, f"{seat}_signed_at", None))
+    return ProtocolMember.objects.filter(protocol=protocol, user=user).values_list("role", flat=True).first()
 
 
 def may_fill(user: User, protocol: Protocol) -> bool:
@@ -497,47 +570,186 @@ def may_fill(user: User, protocol: Protocol) -> bool:
     return bool(protocol.module_id and access.may_grade(user, protocol.group_id, protocol.module_id))
 
 
-@transaction.atomic
-def sign_protocol(*, by: User, protocol: Protocol, expected_version: int | None = None) -> Protocol:
-    """Sign a draft as its examiner, or as the commission's chair or secretary; when every
-    signature is there, the protocol becomes signed and its results take effect.
+def may_mark_attendance(user: User, protocol: Protocol) -> bool:
+    """Who was present at a commission's sitting is recorded by the registry, the group's curator
+    and the protocol's author."""
+    return (
+        protocol.commission_id is not None
+        and access.may(user, "attestation.change_protocol")
+        and (protocol.created_by_id == user.pk or access.manages_group(user, protocol.group_id))
+    )
 
-    `expected_version` is the version the signer read: results changed since are not signed
-    unseen."""
+
+def may_sign(user: User, protocol: Protocol) -> bool:
+    """The examiner signs a statement; every commission member marked present signs a protocol,
+    once."""
+    if not protocol.is_draft or not user.is_authenticated:
+        return False
+    if protocol.commission_id is None:
+        return protocol.examiner_id == user.pk and not protocol.examiner_signed_at
+    return ProtocolMember.objects.filter(
+        protocol=protocol, user=user, is_present=True, signed_at__isnull=True
+    ).exists()
+
+
+def _attendance_problem(found: selectors.Attendance) -> str | None:
+    if found.missing_officers:
+        who = ", ".join(
+            f"{m.get_role_display()} ({names.user_full_name(m.user)})" for m in found.missing_officers
+        )
+        return (
+            f"Не отмечены присутствующими: {who}. Заседание комиссии проводится при председателе "
+            "и секретаре; отметьте присутствующих или аннулируйте протокол."
+        )
+    if not found.has_quorum:
+        total = len(found.members)
+        return (
+            f"Нет кворума: присутствуют {len(found.present)} из "
+            f"{plural.count_with(total, 'члена', 'членов', 'членов')} комиссии, а нужно не менее "
+            f"{found.needed} (больше {settings.COMMISSION_QUORUM:.0%} состава)."
+        )
+    return None
+
+
+@transaction.atomic
+def set_attendance(
+    *, by: User, protocol: Protocol, present: Iterable[int], expected_version: int | None = None
+) -> Protocol:
+    """Record which commission members were present at a draft protocol's sitting (user ids).
+    A change withdraws the signatures already given: they covered the attendance as it was."""
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     _require_draft(protocol)
-    seat = seat_of(by, protocol)
-    if seat not in SIGNING_SEATS:
+    if not may_mark_attendance(by, protocol):
         raise PermissionDenied(
-            "Протокол подписывают председатель и секретарь комиссии, ведомость — экзаменатор."
+            "Присутствующих на заседании отмечают учебная часть, куратор группы и автор протокола."
         )
     if expected_version is not None and protocol.version != expected_version:
         raise ConcurrentEditError(protocol)
-    now = timezone.now()
-    if seat == "examiner":
-        protocol.examiner_signed_at = now
-    elif seat == CommissionMember.Role.CHAIR:
-        protocol.chair_signed_at = now
-    else:
-        protocol.secretary_signed_at = now
+    members = list(ProtocolMember.objects.filter(protocol=protocol).order_by("pk"))
+    present = set(present)
+    if present - {member.user_id for member in members}:
+        raise ValidationError("Отметить присутствующим можно только члена комиссии этого протокола.")
+    changed = [member for member in members if member.is_present != (member.user_id in present)]
+    if not changed:
+        return protocol
+    before = sorted(member.user_id for member in members if member.is_present)
+    # Withdrawn first: a member marked absent must not keep a signature (a check constraint).
+    withdrawn = _withdraw_signatures(protocol)
+    for member in changed:
+        member.is_present = not member.is_present
+    ProtocolMember.objects.bulk_update(changed, ["is_present"])
+    save_versioned(
+        protocol, expected_version=protocol.version, fields=[w for w in withdrawn if w.endswith("_at")]
+    )
+    audit.record(
+        by=by,
+        action=audit.Action.PROTOCOL_ATTENDANCE_SET,
+        subject=protocol,
+        before={"present": before},
+        after={"present": sorted(present)},
+        extra={"signatures_withdrawn": withdrawn} if withdrawn else None,
+    )
+    return protocol
+
+
+def _short_names(results: Iterable[ProtocolResult]) -> str:
+    return ", ".join(r.enrollment.learner.short_name for r in list(results)[:5])
+
+
+def check_signable(protocol: Protocol) -> None:
+    """Refuse (ValidationError) a draft that is not complete enough to sign: a result for every
+    learner, a topic for every defended work, for vocational training the profession and each
+    passing learner's grade, and a commission sitting with its chair, secretary and a quorum."""
+    program = protocol.group.program
     empty = protocol.results.filter(value="").select_related("enrollment__learner")
     if empty:
-        names = ", ".join(r.enrollment.learner.short_name for r in empty[:5])
-        raise ValidationError(f"Не у всех слушателей есть результат ({names}); неявку отмечайте «н».")
+        raise ValidationError(
+            f"Не у всех слушателей есть результат ({_short_names(empty)}); неявку отмечайте «н»."
+        )
     if protocol.final_form == Protocol.FinalForm.DEFENSE:
         untitled = protocol.results.filter(work_topic="", is_absent=False).select_related(
             "enrollment__learner"
         )
         if untitled:
-            names = ", ".join(r.enrollment.learner.short_name for r in untitled[:5])
-            raise ValidationError(f"Не указана тема итоговой работы ({names}).")
+            raise ValidationError(f"Не указана тема итоговой работы ({_short_names(untitled)}).")
+    if protocol.kind == Protocol.Kind.FINAL and program.kind == Program.Kind.VOCATIONAL:
+        if protocol.final_form != Protocol.FinalForm.QUALIFICATION_EXAM:
+            raise ValidationError(
+                f"Протокол составлен в форме «{protocol.get_final_form_display()}», а профессиональное "
+                "обучение завершается квалификационным экзаменом (ч. 1 ст. 74 Федерального закона "
+                "№ 273-ФЗ): аннулируйте протокол и составьте новый."
+            )
+        if not program.qualification:
+            raise ValidationError(
+                f"В программе «{program.title}» не указана профессия рабочего, должность служащего "
+                "(присваиваемая квалификация): решение комиссии её называет."
+            )
+        ungraded = protocol.results.filter(is_passing=True, qualification_grade="").select_related(
+            "enrollment__learner"
+        )
+        if ungraded:
+            raise ValidationError(
+                "Не указан присваиваемый квалификационный разряд, класс или категория "
+                f"({_short_names(ungraded)})."
+            )
+    if protocol.commission_id is not None:
+        problem = _attendance_problem(selectors.attendance(protocol))
+        if problem:
+            raise ValidationError(problem)
+
+
+def signing_seat(by: User, protocol: Protocol) -> tuple[str, ProtocolMember | None]:
+    """Where `by` signs this draft ("examiner" or a commission role) and their attendance row;
+    PermissionDenied for someone with no seat, ValidationError for a seat that may not sign now
+    (absent from the sitting, or signed already)."""
+    _require_draft(protocol)
+    if protocol.commission_id is None:
+        if not by.is_authenticated or protocol.examiner_id != by.pk:
+            raise PermissionDenied("Ведомость подписывает экзаменатор.")
+        if protocol.examiner_signed_at:
+            raise ValidationError("Вы уже подписали эту ведомость.")
+        return "examiner", None
+    member = ProtocolMember.objects.filter(protocol=protocol, user_id=by.pk).first()
+    if member is None:
+        raise PermissionDenied("Протокол подписывают члены комиссии, присутствовавшие на заседании.")
+    if not member.is_present:
+        raise ValidationError(
+            "Вы не отмечены среди присутствовавших на заседании: протокол подписывают только "
+            "присутствовавшие члены комиссии."
+        )
+    if member.signed_at:
+        raise ValidationError("Вы уже подписали этот протокол.")
+    return member.role, member
+
+
+@transaction.atomic
+def sign_protocol(*, by: User, protocol: Protocol, expected_version: int | None = None) -> Protocol:
+    """Sign a draft as its examiner, or as a commission member present at the sitting; when every
+    member present has signed (chair and secretary among them, with a quorum), the protocol
+    becomes signed and its results take effect.
+
+    `expected_version` is the version the signer read: results changed since are not signed
+    unseen."""
+    protocol = Protocol.objects.select_for_update().select_related("group__program").get(pk=protocol.pk)
+    seat, member = signing_seat(by, protocol)
+    if expected_version is not None and protocol.version != expected_version:
+        raise ConcurrentEditError(protocol)
+    check_signable(protocol)
+    now = timezone.now()
+    if member is None:
+        protocol.examiner_signed_at = now
+        complete = True
+    else:
+        member.signed_at = now
+        member.save(update_fields=["signed_at"])
+        if seat == CommissionMember.Role.CHAIR:
+            protocol.chair_signed_at = now
+        elif seat == CommissionMember.Role.SECRETARY:
+            protocol.secretary_signed_at = now
+        complete = selectors.attendance(protocol).signed_by_all_present
     audit.record(by=by, action=audit.Action.PROTOCOL_SIGNATURE, subject=protocol, after={"seat": seat})
-    complete = (
-        protocol.examiner_signed_at
-        if protocol.commission_id is None
-        else (protocol.chair_signed_at and protocol.secretary_signed_at)
-    )
     if complete:
+        _record_qualifications(protocol)  # while still a draft: results are frozen once signed
         protocol.status, protocol.signed_at = Protocol.Status.SIGNED, now
     protocol.version += 1
     protocol.save()
@@ -545,6 +757,14 @@ def sign_protocol(*, by: User, protocol: Protocol, expected_version: int | None 
         _take_effect(by, protocol)
         audit.record(by=by, action=audit.Action.PROTOCOL_SIGNED, subject=protocol)
     return protocol
+
+
+def _record_qualifications(protocol: Protocol) -> None:
+    """Write into each passing learner's line the qualification the decision awards (ПП: the
+    program's qualification; ПО: the profession, with the grade already entered)."""
+    program = protocol.group.program
+    if protocol.kind == Protocol.Kind.FINAL and program.kind in QUALIFYING_PROGRAM_KINDS:
+        protocol.results.filter(is_passing=True).update(qualification=program.qualification)
 
 
 def _take_effect(by: User, protocol: Protocol) -> None:

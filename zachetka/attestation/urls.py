@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/<int:pk>/summary.xlsx", views.group_summary_xlsx, name="group_summary_xlsx"),
     path("protocols/<int:pk>/", views.protocol_detail, name="protocol_detail"),
     path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
+    path("protocols/<int:pk>/attendance/", views.protocol_attendance, name="protocol_attendance"),
     path("protocols/<int:pk>/annul/", views.protocol_annul, name="protocol_annul"),
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
     path("debts/", views.debt_list, name="debt_list"),

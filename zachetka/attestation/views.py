@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
-from zachetka.attestation.models import AcademicDebt, Protocol
+from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.core import access, idempotency
 from zachetka.core.forms import add_service_errors
 from zachetka.core.versioning import ConcurrentEditError
@@ -267,64 +267,61 @@ def _posted_results(request: HttpRequest, learners: int) -> Mapping[str, str] | 
     return fields
 
 
-def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A protocol: in draft, its results are entered here, all at once, then it is signed; once
-    signed it is read-only and may only be annulled (with a reason) and replaced."""
-    protocol = _protocol(request, pk)
-    results = selectors.protocol_results(protocol)
-    errors: dict[str, str] = {}
-    typed: dict[str, tuple[str, str]] = {}
-    if request.method == "POST":
-        fields = _posted_results(request, len(results))
-        if fields is None:
-            messages.error(
-                request, "Не удалось прочитать введённые результаты: обновите страницу и введите их снова."
-            )
-            return redirect("attestation:protocol_detail", protocol.pk)
-        typed = {
-            str(r.enrollment_id): (
-                fields.get(f"value-{r.enrollment_id}", ""),
-                fields.get(f"topic-{r.enrollment_id}", ""),
-            )
-            for r in results
-        }
-        entries = [
-            services.ResultEntry(
-                r.enrollment_id,
-                typed[str(r.enrollment_id)][0],
-                typed[str(r.enrollment_id)][1] if protocol.final_form == Protocol.FinalForm.DEFENSE else None,
-            )
-            for r in results
-        ]
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
-        try:
-            services.set_results(
-                by=request.user, protocol=protocol, entries=entries, expected_version=version
-            )
-        except ConcurrentEditError as error:
-            messages.error(request, error.messages[0])
-            return redirect("attestation:protocol_detail", protocol.pk)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {key: messages_[0] for key, messages_ in error.message_dict.items()}
-            else:
-                messages.error(request, error.messages[0])
-        else:
-            messages.success(request, "Результаты сохранены.")
-            return redirect("attestation:protocol_detail", protocol.pk)
-    rows = [
-        {
-            "result": r,
-            "value": typed.get(str(r.enrollment_id), (r.value, r.work_topic))[0],
-            "topic": typed.get(str(r.enrollment_id), (r.value, r.work_topic))[1],
-            "error": errors.get(str(r.enrollment_id), ""),
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+# What a learner's line shows in each field of the results form: (field prefix, saved value).
+def _shown_fields(protocol: Protocol, result: ProtocolResult) -> dict[str, str]:
+    fields = {"value": result.value}
+    if protocol.final_form == Protocol.FinalForm.DEFENSE:
+        fields["topic"] = result.work_topic
+    if protocol.awards_grade:
+        fields["grade"] = result.qualification_grade
+    return fields
+
+
+def _typed(
+    protocol: Protocol, results: list[ProtocolResult], fields: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """Per enrolment id, what the results form held: each shown field as typed."""
+    return {
+        str(r.enrollment_id): {
+            name: fields.get(f"{name}-{r.enrollment_id}", "") for name in _shown_fields(protocol, r)
         }
         for r in results
-    ]
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    protocol: Protocol,
+    results: list[ProtocolResult],
+    typed: dict[str, dict[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The protocol's page; `typed` keeps what the user typed on screen (a refused save or
+    signature shows it again rather than the saved values)."""
+    typed, errors = typed or {}, errors or {}
+    awarded = selectors.awarded_qualifications(protocol, results)
+    rows = []
+    for r in results:
+        shown = typed.get(str(r.enrollment_id)) or _shown_fields(protocol, r)
+        rows.append(
+            {
+                "result": r,
+                "value": shown.get("value", r.value),
+                "topic": shown.get("topic", r.work_topic),
+                "grade": shown.get("grade", r.qualification_grade),
+                "error": errors.get(str(r.enrollment_id), ""),
+                "awarded": awarded.get(r.pk, ""),
+            }
+        )
     seat = services.seat_of(request.user, protocol)
+    attendance = selectors.attendance(protocol) if protocol.commission_id else None
     return render(
         request,
         "attestation/protocol_detail.html",
@@ -334,12 +331,18 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "errors": list(errors.values()),
             "members": pdf.ordered_members(protocol),
+            "attendance": attendance if attendance and attendance.members else None,
+            "may_mark_attendance": protocol.is_draft and services.may_mark_attendance(request.user, protocol),
             "scale_hint": protocol.scale.allowed_hint(list(protocol.scale.values.all())),
             "may_fill": protocol.is_draft and services.may_fill(request.user, protocol),
             "seat": seat,
-            "may_sign": protocol.is_draft
-            and seat in services.SIGNING_SEATS
-            and not services.has_signed(protocol, seat),
+            "may_sign": services.may_sign(request.user, protocol),
+            "has_signatures": bool(
+                protocol.chair_signed_at
+                or protocol.secretary_signed_at
+                or protocol.examiner_signed_at
+                or (attendance and any(m.signed_at for m in attendance.members))
+            ),
             "may_annul": protocol.can_become(Protocol.Status.ANNULLED)
             and access.may(request.user, "attestation.delete_protocol"),
             "replacement": selectors.replacement_of(protocol),
@@ -350,26 +353,152 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A protocol: in draft, its results are entered here, all at once, the commission's
+    attendance is marked, then it is signed; once signed it is read-only and may only be
+    annulled (with a reason) and replaced."""
+    protocol = _protocol(request, pk)
+    results = selectors.protocol_results(protocol)
+    if request.method != "POST":
+        return _render_detail(request, protocol, results)
+    fields = _posted_results(request, len(results))
+    if fields is None:
+        messages.error(
+            request, "Не удалось прочитать введённые результаты: обновите страницу и введите их снова."
+        )
+        return redirect("attestation:protocol_detail", protocol.pk)
+    typed = _typed(protocol, results, fields)
+    entries = [
+        services.ResultEntry(
+            r.enrollment_id,
+            typed[str(r.enrollment_id)]["value"],
+            typed[str(r.enrollment_id)].get("topic"),
+            typed[str(r.enrollment_id)].get("grade"),
+        )
+        for r in results
+    ]
+    try:
+        services.set_results(
+            by=request.user, protocol=protocol, entries=entries, expected_version=_posted_version(request)
+        )
+    except ConcurrentEditError as error:
+        messages.error(request, error.messages[0])
+        return redirect("attestation:protocol_detail", protocol.pk)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            messages.error(request, error.messages[0])
+            return _render_detail(request, protocol, results, typed)
+        errors = {key: messages_[0] for key, messages_ in error.message_dict.items()}
+        return _render_detail(request, protocol, results, typed, errors)
+    messages.success(request, "Результаты сохранены.")
+    return redirect("attestation:protocol_detail", protocol.pk)
+
+
+STALE_SIGNATURE = "Результаты изменились, пока вы их просматривали. Проверьте их и подпишите снова."
+
+
+def _unsaved(protocol: Protocol, results: list[ProtocolResult], fields: Mapping[str, str]) -> list[str]:
+    """Learners whose lines on screen differ from what is saved (of the fields that came)."""
+    return [
+        r.enrollment.learner.short_name
+        for r in results
+        if any(
+            f"{name}-{r.enrollment_id}" in fields and fields[f"{name}-{r.enrollment_id}"] != saved
+            for name, saved in _shown_fields(protocol, r).items()
+        )
+    ]
+
+
+def _sign_confirmation(request: HttpRequest, protocol: Protocol, version: int) -> HttpResponse:
+    """The step before a signature: refuse while the results on screen differ from those saved,
+    else show what the signature covers and ask to confirm."""
+    try:
+        seat, _ = services.signing_seat(request.user, protocol)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("attestation:protocol_detail", protocol.pk)
+    results = selectors.protocol_results(protocol)
+    fields = _posted_results(request, len(results))
+    if fields is None:
+        messages.error(request, "Не удалось прочитать результаты на экране: обновите страницу.")
+        return redirect("attestation:protocol_detail", protocol.pk)
+    unsaved = _unsaved(protocol, results, fields)
+    if unsaved:
+        names = ", ".join(unsaved[:5]) + (" и другие" if len(unsaved) > 5 else "")
+        messages.error(
+            request,
+            f"Не подписано: на экране есть несохранённые изменения результатов ({names}). "
+            "Сохраните результаты (или обновите страницу, чтобы отменить правку) и подпишите снова.",
+        )
+        return _render_detail(request, protocol, results, _typed(protocol, results, fields))
+    if version != protocol.version:
+        messages.error(request, STALE_SIGNATURE)
+        return redirect("attestation:protocol_detail", protocol.pk)
+    try:
+        services.check_signable(protocol)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("attestation:protocol_detail", protocol.pk)
+    attendance = selectors.attendance(protocol) if protocol.commission_id else None
+    return render(
+        request,
+        "attestation/protocol_sign_confirm.html",
+        {
+            "protocol": protocol,
+            "seat": seat,
+            "summary": selectors.results_summary(protocol, results),
+            "attendance": attendance,
+            "unsigned": [m for m in attendance.present if not m.signed_at and m.user_id != request.user.pk]
+            if attendance
+            else [],
+        },
+    )
+
+
 @require_POST
 def protocol_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign in two steps: the sign button shows what the signature covers (refusing while the
+    results on screen are unsaved); the confirmation's button (`confirmed=1`) signs."""
     protocol = _protocol(request, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = _posted_version(request)
+    if request.POST.get("confirmed") != "1":
+        return _sign_confirmation(request, protocol, version)
     try:
         protocol = services.sign_protocol(by=request.user, protocol=protocol, expected_version=version)
     except ConcurrentEditError:
-        messages.error(
-            request, "Результаты изменились, пока вы их просматривали. Проверьте их и подпишите снова."
-        )
+        messages.error(request, STALE_SIGNATURE)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
         if protocol.status == Protocol.Status.SIGNED:
             messages.success(request, f"Протокол № {protocol.number} подписан и вступил в силу.")
         else:
-            messages.success(request, "Ваша подпись поставлена. Протокол ждёт второй подписи.")
+            messages.success(
+                request, "Ваша подпись поставлена. Протокол ждёт подписей других членов комиссии."
+            )
+    return redirect("attestation:protocol_detail", protocol.pk)
+
+
+@require_POST
+def protocol_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark which commission members were present at the sitting (a draft only)."""
+    protocol = _protocol(request, pk)
+    if not services.may_mark_attendance(request.user, protocol):
+        raise PermissionDenied("Присутствующих отмечают учебная часть, куратор группы и автор протокола.")
+    present = [int(value) for value in request.POST.getlist("present") if value.isdigit()]
+    try:
+        services.set_attendance(
+            by=request.user, protocol=protocol, present=present, expected_version=_posted_version(request)
+        )
+    except ConcurrentEditError as error:
+        messages.error(request, error.messages[0])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        found = selectors.attendance(protocol)
+        messages.success(
+            request, f"Присутствие отмечено: {len(found.present)} из {len(found.members)} членов комиссии."
+        )
     return redirect("attestation:protocol_detail", protocol.pk)
 
 

@@ -58,6 +58,7 @@ class Action:
     COMMISSION_CREATED = "commission.created"
     PROTOCOL_CREATED = "protocol.created"
     PROTOCOL_RESULT_SET = "protocol.result_set"
+    PROTOCOL_ATTENDANCE_SET = "protocol.attendance_set"
     PROTOCOL_SIGNATURE = "protocol.signature"
     PROTOCOL_SIGNED = "protocol.signed"
     PROTOCOL_ANNULLED = "protocol.annulled"
@@ -105,6 +106,7 @@ ACTION_LABELS = {
     Action.COMMISSION_CREATED: "Аттестационная комиссия утверждена",
     Action.PROTOCOL_CREATED: "Протокол (ведомость) составлен",
     Action.PROTOCOL_RESULT_SET: "Результат внесён в протокол",
+    Action.PROTOCOL_ATTENDANCE_SET: "Отмечены присутствующие члены комиссии",
     Action.PROTOCOL_SIGNATURE: "Протокол подписан участником",
     Action.PROTOCOL_SIGNED: "Протокол подписан",
     Action.PROTOCOL_ANNULLED: "Протокол аннулирован",

@@ -107,6 +107,10 @@ class Document(models.Model):
     program_title = models.CharField("программа", max_length=255)
     program_kind = models.CharField("вид программы", max_length=10)
     qualification = models.CharField("квалификация", max_length=255, blank=True)
+    # A свидетельство о профессии рабочего states the grade awarded (ПО; the final protocol's).
+    qualification_grade = models.CharField(
+        "квалификационный разряд, класс, категория", max_length=100, blank=True
+    )
     field_of_activity = models.CharField("область профессиональной деятельности", max_length=255, blank=True)
     hours = models.PositiveIntegerField("объём, часов")
     studied_from = models.DateField("начало обучения")

@@ -147,6 +147,16 @@ def issue_from_protocol(
     if on_blank and any(r.is_passing for r in results) and not first_number.strip():
         raise ValidationError({"first_number": "Укажите номер первого бланка."})
     documents, blanks = [], 0
+    ungraded = [
+        r.enrollment.learner.short_name
+        for r in results
+        if r.is_passing and program_kind == Document.Kind.VOCATIONAL_CERTIFICATE and not r.qualification_grade
+    ]
+    if ungraded:
+        raise ValidationError(
+            "В протоколе не указан присвоенный квалификационный разряд, класс или категория "
+            f"({', '.join(ungraded[:5])}): свидетельство о профессии рабочего без него не выдаётся."
+        )
     for result in results:
         kind = program_kind if result.is_passing else Document.Kind.STUDY_CERTIFICATE
         number = ""
@@ -161,6 +171,7 @@ def issue_from_protocol(
                 protocol=protocol,
                 series=series.strip(),
                 number=number,
+                qualification_grade=result.qualification_grade if kind == program_kind else "",
                 **_holder_and_program(result.enrollment),
             )
         )
@@ -319,6 +330,7 @@ def _replacement(
             "program_title",
             "program_kind",
             "qualification",
+            "qualification_grade",
             "field_of_activity",
             "hours",
             "studied_from",

@@ -2,10 +2,11 @@ from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, names
+from zachetka.core import access, names, plural
 
 Actor = User | AnonymousUser
 
@@ -18,11 +19,12 @@ class ProgramQuerySet(models.QuerySet):
 class Program(models.Model):
     """An educational program the organisation runs (273-ФЗ art. 76)."""
 
+    # The law's names (273-ФЗ art. 12, 73, 75, 76).
     class Kind(models.TextChoices):
-        QUALIFICATION_UPGRADE = "pk", "повышение квалификации"
-        RETRAINING = "pp", "профессиональная переподготовка"
-        VOCATIONAL = "po", "профессиональное обучение"
-        OTHER = "other", "дополнительное образование (краткосрочный курс)"
+        QUALIFICATION_UPGRADE = "pk", "программа повышения квалификации"
+        RETRAINING = "pp", "программа профессиональной переподготовки"
+        VOCATIONAL = "po", "программа профессионального обучения"
+        OTHER = "other", "дополнительная общеразвивающая программа"
 
     class StudyForm(models.TextChoices):
         FULL_TIME = "full_time", "очная"
@@ -40,7 +42,8 @@ class Program(models.Model):
         "присваиваемая квалификация",
         max_length=255,
         blank=True,
-        help_text="Обязательна для программы профессиональной переподготовки.",
+        help_text="Обязательна для программы профессиональной переподготовки; для программы "
+        "профессионального обучения — профессия рабочего, должность служащего.",
     )
     field_of_activity = models.CharField("область профессиональной деятельности", max_length=255, blank=True)
     curators = models.ManyToManyField(
@@ -84,6 +87,21 @@ class Program(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        minimum = {
+            self.Kind.QUALIFICATION_UPGRADE: settings.MIN_HOURS_PK,
+            self.Kind.RETRAINING: settings.MIN_HOURS_PP,
+        }.get(self.kind)
+        if minimum and self.hours is not None and self.hours < minimum:
+            raise ValidationError(
+                {
+                    "hours": f"{self.get_kind_display().capitalize()} — не менее "
+                    f"{plural.count_with(minimum, 'часа', 'часов', 'часов')} (п. 18 Порядка организации и "
+                    "осуществления образовательной деятельности по дополнительным профессиональным "
+                    "программам, утв. приказом Минобрнауки России от 24.03.2025 № 266)."
+                }
+            )
 
     @property
     def completion_document(self) -> str:

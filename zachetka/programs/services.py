@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from zachetka.core import access, audit, roles
 from zachetka.core.writes import create_audited, update_audited
@@ -27,8 +28,19 @@ def create_program(*, by: User, curators: list[User] | None = None, **fields: An
     return program
 
 
+@transaction.atomic
 def update_program(*, by: User, program: Program, expected_version: int, **changes: Any) -> Program:
-    """Change a program's attributes."""
+    """Change a program's attributes; its hours may not fall below its modules' sum."""
+    if "hours" in changes:
+        Program.objects.select_for_update().filter(pk=program.pk).first()  # modules wait for this
+        modules = program.modules.aggregate(total=Sum("hours"))["total"] or 0
+        if changes["hours"] is not None and changes["hours"] < modules:
+            raise ValidationError(
+                {
+                    "hours": f"Модули программы составляют {modules} ч: объём программы не может быть "
+                    "меньше суммы часов её модулей."
+                }
+            )
     return update_audited(
         by=by,
         instance=program,
@@ -57,15 +69,35 @@ def set_program_curators(*, by: User, program: Program, curators: list[User]) ->
         )
 
 
+def _check_module_hours(program: Program, hours: int | None, module: Module | None = None) -> None:
+    """Modules may not add up to more hours than their program. The program's row is locked, so
+    two modules added at once are counted one after the other."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    others = program.modules.all() if module is None else program.modules.exclude(pk=module.pk)
+    total = (others.aggregate(total=Sum("hours"))["total"] or 0) + (hours or 0)
+    if total > program.hours:
+        raise ValidationError(
+            {
+                "hours": f"Модули программы составят {total} ч, а объём программы — {program.hours} ч: "
+                "сумма часов модулей не может превышать объём программы."
+            }
+        )
+
+
+@transaction.atomic
 def create_module(*, by: User, program: Program, **fields: Any) -> Module:
-    """Add a module to a program."""
+    """Add a module to a program, within the program's hours."""
+    _check_module_hours(program, fields.get("hours"))
     return create_audited(
         by=by, instance=Module(program=program, **fields), action=audit.Action.MODULE_CREATED
     )
 
 
+@transaction.atomic
 def update_module(*, by: User, module: Module, expected_version: int, **changes: Any) -> Module:
-    """Change a module's attributes."""
+    """Change a module's attributes, within the program's hours."""
+    if "hours" in changes:
+        _check_module_hours(module.program, changes["hours"], module)
     return update_audited(
         by=by,
         instance=module,

@@ -85,7 +85,7 @@ def test_ten_signatures_at_once_sign_once_and_raise_one_debt_each(post_in_parall
         services.set_result(by=teacher, protocol=statement, enrollment=enrollment, text=text)
     statement.refresh_from_db()
     path = reverse("attestation:protocol_sign", args=[statement.pk])
-    post_in_parallel(teacher, path, {"version": statement.version})
+    post_in_parallel(teacher, path, {"version": statement.version, "confirmed": "1"})
     statement.refresh_from_db()
     assert statement.status == Protocol.Status.SIGNED
     assert AuditEvent.objects.filter(action=audit.Action.PROTOCOL_SIGNED).count() == 1

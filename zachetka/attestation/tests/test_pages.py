@@ -57,9 +57,11 @@ def test_teacher_draws_up_fills_and_signs_a_statement(client, course, teacher):
         course["third"].pk: "н/я",
     }
     protocol.refresh_from_db()
-    response = client.post(
-        reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version}, follow=True
-    )
+    sign = reverse("attestation:protocol_sign", args=[protocol.pk])
+    confirmation = client.post(sign, {"version": protocol.version})
+    assert "3 слушателя, 3 результата (из них неявок — 1, незачётов — 1)" in confirmation.content.decode()
+    assert Protocol.objects.get(pk=protocol.pk).status == Protocol.Status.DRAFT  # not signed yet
+    response = client.post(sign, {"version": protocol.version, "confirmed": "1"}, follow=True)
     assert f"Протокол № {protocol.number} подписан и вступил в силу." in _messages(response)
     protocol.refresh_from_db()
     assert protocol.status == Protocol.Status.SIGNED and protocol.examiner_signed_at
@@ -105,7 +107,9 @@ def test_signing_what_changed_since_it_was_read_is_refused(client, course, teach
     values = {course["own"]: "зачтено", course["classmate"]: "зачтено", course["third"]: "зачтено"}
     client.post(detail, _results_form(protocol, values))
     response = client.post(
-        reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": read_version}, follow=True
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": read_version, "confirmed": "1"},
+        follow=True,
     )
     assert any("Результаты изменились" in m for m in _messages(response))
     assert Protocol.objects.get(pk=protocol.pk).status == Protocol.Status.DRAFT
@@ -118,7 +122,10 @@ def test_a_signed_statement_refuses_every_page_write(client, course, teacher, di
     detail = reverse("attestation:protocol_detail", args=[protocol.pk])
     client.post(detail, _results_form(protocol, values))
     protocol.refresh_from_db()
-    client.post(reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+    )
     protocol.refresh_from_db()
     for user in (teacher, director):
         client.force_login(user)
@@ -126,7 +133,9 @@ def test_a_signed_statement_refuses_every_page_write(client, course, teacher, di
         assert any("изменить его нельзя" in m for m in _messages(response))
     assert protocol.results.get(enrollment=course["own"]).value == "зачтено"
     response = client.post(
-        reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version}, follow=True
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+        follow=True,
     )
     assert any("изменить его нельзя" in m for m in _messages(response))
 
@@ -137,7 +146,9 @@ def test_retakes_through_the_page_and_the_third_one_needs_a_commission(client, c
     values = {course["own"]: "5", course["classmate"]: "2", course["third"]: "4"}
     client.post(reverse("attestation:protocol_detail", args=[first.pk]), _results_form(first, values))
     first.refresh_from_db()
-    client.post(reverse("attestation:protocol_sign", args=[first.pk]), {"version": first.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[first.pk]), {"version": first.version, "confirmed": "1"}
+    )
     groups_page = client.get(
         reverse("attestation:group_protocols", args=[course["group"].pk])
     ).content.decode()
@@ -149,7 +160,9 @@ def test_retakes_through_the_page_and_the_third_one_needs_a_commission(client, c
         _results_form(second, {course["classmate"]: "2"}),
     )
     second.refresh_from_db()
-    client.post(reverse("attestation:protocol_sign", args=[second.pk]), {"version": second.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[second.pk]), {"version": second.version, "confirmed": "1"}
+    )
     url = reverse("attestation:statement_create", args=[course["group"].pk])
     response = client.post(url, {"module": course["exam"].pk, "held_on": HELD, "attempt": 3})
     assert "Вторая пересдача проводится комиссией" in response.content.decode()
@@ -176,6 +189,17 @@ def _final_protocol(client, course, form="defense"):  # noqa: ANN001, ANN202
     return Protocol.objects.get(kind=Protocol.Kind.FINAL, status=Protocol.Status.DRAFT)
 
 
+def _mark_present(client, protocol, *members):  # noqa: ANN001, ANN002, ANN202
+    """Mark the members present on the protocol's page, as the client's user (the curator)."""
+    protocol.refresh_from_db()
+    response = client.post(
+        reverse("attestation:protocol_attendance", args=[protocol.pk]),
+        {"version": protocol.version, "present": [m.pk for m in members]},
+        follow=True,
+    )
+    assert any("Присутствие отмечено" in m for m in _messages(response)), _messages(response)
+
+
 def test_final_protocol_signed_by_chair_and_secretary_completes_enrolments(
     client, course, curator, pass_all_modules
 ):
@@ -194,10 +218,13 @@ def test_final_protocol_signed_by_chair_and_secretary_completes_enrolments(
             {course["own"]: "Учёт результатов обучения", course["classmate"]: ""},
         ),
     )
+    _mark_present(client, protocol, course["chair"], course["secretary"])
     client.force_login(course["chair"])
     protocol.refresh_from_db()
     response = client.post(
-        reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version}, follow=True
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+        follow=True,
     )
     assert any("Не указана тема итоговой работы (Петров П. П.)" in m for m in _messages(response))
     client.force_login(curator)
@@ -211,13 +238,13 @@ def test_final_protocol_signed_by_chair_and_secretary_completes_enrolments(
     )
     protocol.refresh_from_db()
     for signer, message in (
-        (course["chair"], "ждёт второй подписи"),
+        (course["chair"], "ждёт подписей других членов комиссии"),
         (course["secretary"], "вступил в силу"),
     ):
         client.force_login(signer)
         response = client.post(
             reverse("attestation:protocol_sign", args=[protocol.pk]),
-            {"version": protocol.version},
+            {"version": protocol.version, "confirmed": "1"},
             follow=True,
         )
         assert any(message in m for m in _messages(response)), _messages(response)
@@ -239,9 +266,13 @@ def test_changing_results_withdraws_a_signature_already_given(client, course, cu
     everyone = {course["own"]: "5", course["classmate"]: "4", course["third"]: "4"}
     detail = reverse("attestation:protocol_detail", args=[protocol.pk])
     client.post(detail, _results_form(protocol, everyone))
+    _mark_present(client, protocol, course["chair"], course["secretary"])
     protocol.refresh_from_db()
     client.force_login(course["chair"])
-    client.post(reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+    )
     protocol.refresh_from_db()
     assert protocol.chair_signed_at is not None
     client.force_login(curator)
@@ -271,7 +302,10 @@ def test_annul_with_reason_then_replace(client, course, teacher, director):
     values = {course["own"]: "зачтено", course["classmate"]: "зачтено", course["third"]: "не зачтено"}
     client.post(reverse("attestation:protocol_detail", args=[protocol.pk]), _results_form(protocol, values))
     protocol.refresh_from_db()
-    client.post(reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+    )
     annul = reverse("attestation:protocol_annul", args=[protocol.pk])
     response = client.post(annul, {"reason": "   "}, follow=True)
     assert response.status_code == 403  # the teacher may not annul
@@ -372,7 +406,10 @@ def test_debts_per_learner_and_across_groups(client, course, teacher, curator):
     values = {course["own"]: "5", course["classmate"]: "2", course["third"]: "н"}
     client.post(reverse("attestation:protocol_detail", args=[protocol.pk]), _results_form(protocol, values))
     protocol.refresh_from_db()
-    client.post(reverse("attestation:protocol_sign", args=[protocol.pk]), {"version": protocol.version})
+    client.post(
+        reverse("attestation:protocol_sign", args=[protocol.pk]),
+        {"version": protocol.version, "confirmed": "1"},
+    )
     client.force_login(curator)
     listing = client.get(reverse("attestation:debt_list")).content.decode()
     assert "Петров Пётр Петрович" in listing and "Алексеев Алексей" in listing

@@ -116,6 +116,9 @@ def test_at_most_two_retakes_the_second_before_a_commission(course, teacher):
         _statement(course, teacher, attempt=3)
     second_retake = _statement(course, teacher, attempt=3, commission=course["commission"])
     _fill(second_retake, teacher, {who: "не зачтено"})
+    services.set_attendance(
+        by=teacher, protocol=second_retake, present=[course["chair"].pk, course["secretary"].pk]
+    )
     services.sign_protocol(by=course["chair"], protocol=second_retake)
     second_retake.refresh_from_db()
     assert second_retake.status == Protocol.Status.DRAFT  # the secretary has not signed yet
@@ -187,6 +190,9 @@ def test_final_protocol_takes_only_the_admitted_and_completes_enrollments(course
         enrollment=course["classmate"],
         text="2",
         work_topic="Облачный класс",
+    )
+    services.set_attendance(
+        by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
     )
     services.sign_protocol(by=course["chair"], protocol=protocol)
     services.sign_protocol(by=course["secretary"], protocol=protocol)

@@ -47,6 +47,9 @@ def retaken(course, teacher, director):
     )
     for enrollment in (course["own"], course["classmate"], course["third"]):
         attestation.set_result(by=director, protocol=final, enrollment=enrollment, text="5")
+    attestation.set_attendance(
+        by=director, protocol=final, present=[course["chair"].pk, course["secretary"].pk]
+    )
     attestation.sign_protocol(by=course["chair"], protocol=final)
     final = attestation.sign_protocol(by=course["secretary"], protocol=final)
     return {"credit": credit, "retake": retake, "final": final}

@@ -135,6 +135,8 @@ EXTRA_LABELS = {
     "curators": "кураторы (id)",
     "values": "значения",
     "work_topic": "тема работы",
+    "qualification_grade": "разряд, класс, категория",
+    "present": "присутствовали (id)",
     "template": "шаблон",
     "version": "версия",
     "year": "год",

@@ -45,6 +45,7 @@ def document(graduated, registrar, course) -> Document:
         "issued_on = '2020-01-01'",
         "enrollment_id = enrollment_id + 1",
         "verification_code = 'guessable'",
+        "qualification_grade = '6 разряд'",
     ],
 )
 def test_what_a_document_says_never_changes(document, assignment):
@@ -173,6 +174,8 @@ def test_sqlite_guards_are_rebuilt_around_every_migrate(db):
         "attestation_protocol_guard",
         "attestation_result_guard_update",
         "attestation_result_guard_insert",
+        "attestation_member_guard_update",
+        "attestation_member_guard_insert",
     }
 
 

@@ -97,6 +97,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # Nobody in the matrix holds a seat on these protocols, so nobody may sign them.
     ("attestation:protocol_sign", "mine_protocol"): ("post", ("login", 403, 403, 403, 403, 403)),
     ("attestation:protocol_sign", "other_protocol"): ("post", ("login", 403, 403, 404, 404, 403)),
+    # Attendance is marked on a commission's protocols only, and these have no commission.
+    ("attestation:protocol_attendance", "mine_protocol"): ("post", ("login", 403, 403, 403, 403, 403)),
+    ("attestation:protocol_attendance", "other_protocol"): ("post", ("login", 403, 403, 404, 404, 403)),
     # Only the administration annuls (a draft is refused with a message: 302).
     ("attestation:protocol_annul", "mine_protocol"): ("post", ("login", 302, 403, 403, 403, 403)),
     ("attestation:protocol_annul", "other_protocol"): ("post", ("login", 302, 403, 404, 404, 403)),

@@ -897,8 +897,12 @@ class DemoLoader:
             topic = next(topics) if form == Protocol.FinalForm.DEFENSE else None
             entries.append(attestation.ResultEntry(line.enrollment_id, text, topic))
         attestation.set_results(by=self.users["registrar"], protocol=protocol, entries=entries)
-        attestation.sign_protocol(by=self.director, protocol=protocol)
-        attestation.sign_protocol(by=self.users["registrar"], protocol=protocol)
+        # The whole commission sat; every member signs, the chair last.
+        members = list(protocol.members.select_related("user").order_by("pk"))
+        present = [member.user_id for member in members]
+        attestation.set_attendance(by=self.users["registrar"], protocol=protocol, present=present)
+        for member in sorted(members, key=lambda m: m.role == "chair"):
+            attestation.sign_protocol(by=member.user, protocol=protocol)
 
     # --- documents ----------------------------------------------------------------------------
 
