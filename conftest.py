@@ -260,11 +260,15 @@ def pdf_text():
     if pdftotext is None:
         pytest.skip("PDF-тест пропущен: установите poppler-utils (apt-get install poppler-utils).")
 
-    def extract(content: bytes, *, pages: bool = False) -> str | list[str]:
+    def extract(content: bytes, *, pages: bool = False, layout: bool = False) -> str | list[str]:
         """The PDF's words in reading order, whitespace collapsed (table cells wrap lines); with
-        `pages`, a list of each page's words."""
+        `pages`, a list of each page's words; with `layout`, line by line as laid out (a table's
+        row reads across its cells)."""
         done = subprocess.run(  # noqa: S603 - a fixed program reading the PDF on stdin
-            [pdftotext, "-", "-"], input=content, capture_output=True, check=True
+            [pdftotext, *(["-layout"] if layout else []), "-", "-"],
+            input=content,
+            capture_output=True,
+            check=True,
         )
         text = done.stdout.decode("utf-8")
         if pages:

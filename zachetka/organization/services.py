@@ -49,7 +49,15 @@ def update_requisites(*, by: User, expected_version: int, **changes: Any) -> Req
     before = audit.snapshot(requisites, Requisites.AUDITED_FIELDS)
     for name, value in _clean(changes).items():
         setattr(requisites, name, value)
-    requisites.full_clean()
+    try:
+        requisites.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                name: [f"{Requisites._meta.get_field(name).verbose_name}: {message}" for message in messages]
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
     requisites.updated_by = by
     requisites.updated_at = timezone.now()
     save_versioned(
