@@ -39,8 +39,11 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(rf"(?<![{_LETTER}])([сС]){_SPACE}({_DATE}){_SPACE}(по){_SPACE}({_DATE})"),
         rf"\1{NBSP}\2{NBSP}\3{NBSP}\4",
     ),
-    # «01.09.2026–20.12.2026»: no break after the dash
-    (re.compile(rf"({_DATE})\s*([–—])\s*({_DATE})"), rf"\1\2{WORD_JOINER}\3"),
+    # «01.09.2026–20.12.2026», «01.09.2026 — 20.12.2026»: no break at the dash
+    (
+        re.compile(rf"({_DATE})({_SPACE})?([–—])({_SPACE})?({_DATE})"),
+        lambda m: f"{m[1]}{NBSP if m[2] else ''}{m[3]}{WORD_JOINER}{NBSP if m[4] else ''}{m[5]}",
+    ),
     # «О. В. Кузнецова», «О. Кузнецова»
     (
         re.compile(
