@@ -260,12 +260,20 @@ def pdf_text():
     if pdftotext is None:
         pytest.skip("PDF-тест пропущен: установите poppler-utils (apt-get install poppler-utils).")
 
-    def extract(content: bytes) -> str:
-        """The PDF's words in reading order, whitespace collapsed (table cells wrap lines)."""
+    def extract(content: bytes, *, pages: bool = False, layout: bool = False) -> str | list[str]:
+        """The PDF's words in reading order, whitespace collapsed (table cells wrap lines); with
+        `pages`, a list of each page's words; with `layout`, line by line as laid out (a table's
+        row reads across its cells)."""
         done = subprocess.run(  # noqa: S603 - a fixed program reading the PDF on stdin
-            [pdftotext, "-", "-"], input=content, capture_output=True, check=True
+            [pdftotext, *(["-layout"] if layout else []), "-", "-"],
+            input=content,
+            capture_output=True,
+            check=True,
         )
-        return " ".join(done.stdout.decode("utf-8").split())
+        text = done.stdout.decode("utf-8")
+        if pages:
+            return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+        return " ".join(text.split())
 
     return extract
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "zachetka.core",
+    "zachetka.organization",
     "zachetka.people",
     "zachetka.programs",
     "zachetka.gradebook",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zachetka.core.context_processors.navigation",
+                "zachetka.organization.context_processors.requisites",
             ],
         },
     },
@@ -253,7 +255,8 @@ LOGGING = {
 
 PAGE_SIZE = 50
 
-# The organisation as its documents name it.
+# The organisation's full name seeded into its requisites (organization.Requisites) when the
+# database is created; afterwards the administration edits the requisites on their page.
 ORGANIZATION_NAME = env_str("ZACHETKA_ORGANIZATION_NAME", "АНО ДПО «Умный образовательный центр»")
 
 # Days after an assessment's date within which its grades are to be entered (п. 7.1).
@@ -288,21 +291,50 @@ VERIFY_FREE_FAILURES = env_int("ZACHETKA_VERIFY_FREE_FAILURES", 5)
 VERIFY_WINDOW_MINUTES = env_int("ZACHETKA_VERIFY_WINDOW_MINUTES", 15)
 # Printing on pre-printed blanks: per document kind, each field's position on the page
 # (millimetres from the top-left corner) and font size in points. Adjust to the blanks in use.
+# A field is [left, top, font size] or [left, top, font size, width] (a width lets it wrap).
+# A diploma's supplement (приложение) has its own page: its fields, and a table whose rows start
+# at `top` and follow every `row` millimetres, columns at `columns` millimetres from `left`.
+_SUPPLEMENT_LAYOUT = {
+    "page": {"width": 210, "height": 297},
+    "fields": {
+        "registration_number": [120, 30, 11],
+        "full_name": [25, 42, 12],
+        "total_hours": [125, 230, 11],
+        "final_form": [25, 240, 10, 95],
+        "final_topic": [25, 247, 10, 95],
+        "final_result": [145, 240, 10],
+        "head_name": [130, 268, 11],
+    },
+    "table": {
+        "left": 20,
+        "top": 70,
+        "row": 8,
+        "size": 10,
+        "columns": {"order": 0, "title": 8, "hours": 105, "result": 125},
+        "title_width": 95,
+    },
+}
 DOCUMENT_BLANK_LAYOUTS = {
     "default": {
         "page": {"width": 210, "height": 297},
         "fields": {
+            "duplicate": [80, 40, 16],
             "registration_number": [30, 52, 11],
             "issued_on": [120, 52, 11],
             "full_name": [25, 110, 14],
-            "program_title": [25, 140, 12],
+            "program_title": [25, 140, 12, 160],
             "hours": [25, 170, 12],
             "studied": [25, 180, 11],
-            "qualification": [25, 195, 12],
+            "qualification": [25, 195, 12, 160],
+            "city": [25, 245, 11],
+            "head_name": [130, 255, 11],
+            "secretary_name": [130, 268, 11],
         },
+        "supplement": _SUPPLEMENT_LAYOUT,
     },
 }
 DOCUMENT_BLANK_LAYOUTS |= json.loads(env_str("ZACHETKA_DOCUMENT_BLANK_LAYOUTS", "{}"))
+DOCUMENT_BLANK_LAYOUTS["default"].setdefault("supplement", _SUPPLEMENT_LAYOUT)
 
 # Achievements: the largest evidence file accepted.
 ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)

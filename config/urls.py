@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("zachetka.people.urls")),
     path("", include("zachetka.programs.urls")),
     path("", include("zachetka.core.urls")),
+    path("", include("zachetka.organization.urls")),
     path("", include("zachetka.gradebook.urls")),
     path("", include("zachetka.attestation.urls")),
     path("", include("zachetka.documents.urls")),

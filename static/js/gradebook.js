@@ -41,7 +41,7 @@
   function authorLine(td) {
     if (!td.dataset.by) { return "Оценка не выставлена"; }
     var name = authors[td.dataset.by] || "";
-    return "Выставил(а): " + name + (td.dataset.at ? ", " + formatTime(Number(td.dataset.at)) : "");
+    return "Выставлена: " + name + (td.dataset.at ? ", " + formatTime(Number(td.dataset.at)) : "");
   }
 
   function historyUrl(td) {

@@ -42,7 +42,7 @@ def summary_workbook(summary: Summary) -> bytes:
             row.enrollment.learner.full_name,
             *row.intermediate,
             row.final,
-            row.enrollment.get_status_display(),
+            row.enrollment.status_label,
             row.open_debts,
         ]
         for index, value in enumerate(values, start=1):

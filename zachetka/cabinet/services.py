@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from zachetka.core import access, audit, roles
+from zachetka.organization import selectors as organization
 from zachetka.people.models import Learner
 from zachetka.programs.models import Group
 
@@ -58,7 +59,7 @@ def _open(by: User, learner: Learner, role: Role) -> User:
         "learner": learner,
         "link": set_password_link(user),
         "username": user.username,
-        "organization": settings.ORGANIZATION_NAME,
+        "organization": organization.current().full_name,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     transaction.on_commit(lambda: _send_invitation(learner.email, context))
@@ -70,7 +71,7 @@ def _send_invitation(address: str, context: dict) -> None:
     the learner can still get a link with «Забыли пароль?», and the failure is logged."""
     try:
         send_mail(
-            subject=f"{settings.ORGANIZATION_NAME}: доступ в личный кабинет",
+            subject=f"{context['organization']}: доступ в личный кабинет",
             message=render_to_string("cabinet/invitation_email.txt", context),
             from_email=None,
             recipient_list=[address],

@@ -12,6 +12,7 @@ from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.cards.models import CardVersion
 from zachetka.core import access, dates, names, snils
 from zachetka.documents.models import Document
+from zachetka.gradebook import scales
 from zachetka.programs.models import Enrollment
 
 Actor = User | AnonymousUser
@@ -34,7 +35,8 @@ def card_content(enrollment: Enrollment) -> dict:
     results = list(
         ProtocolResult.objects.filter(enrollment=enrollment)
         .exclude(protocol__status=Protocol.Status.DRAFT)
-        .select_related("protocol")
+        .select_related("protocol__scale")
+        .prefetch_related("protocol__scale__values")
         .order_by("protocol__held_on", "protocol__attempt", "protocol__pk")
     )
     attempts: dict[int, list[dict]] = {}
@@ -45,7 +47,9 @@ def card_content(enrollment: Enrollment) -> dict:
             "protocol": protocol.number,
             "date": _date(protocol.held_on),
             "attempt": protocol.attempt,
-            "value": result.value,
+            "value": scales.in_words(
+                result.value, protocol.scale, sex=learner.sex, values=list(protocol.scale.values.all())
+            ),
             "passed": result.is_passing,
             "annulled": protocol.status == Protocol.Status.ANNULLED,
         }
@@ -129,7 +133,7 @@ def card_content(enrollment: Enrollment) -> dict:
             "curator": names.user_full_name(group.curator) if group.curator else "",
         },
         "enrollment": {
-            "status": enrollment.get_status_display(),
+            "status": enrollment.status_label,
             "funding": enrollment.get_funding_display(),
             "admission_order": _order(enrollment.admission_order_number, enrollment.admission_order_date),
             "expulsion_order": _order(enrollment.expulsion_order_number, enrollment.expulsion_order_date),

@@ -4,7 +4,6 @@ confirmed) adds the next version; versions are never changed."""
 
 import hashlib
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from zachetka.cards import selectors
 from zachetka.cards.models import CardVersion
 from zachetka.core import audit, pdf
+from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment
 
 FIRST_REASONS = {
@@ -59,7 +59,7 @@ def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
         {
             "card": content,
             "version": version,
-            "organization": settings.ORGANIZATION_NAME,
+            "requisites": organization.current(),
             "printed_at": timezone.localtime(),
         },
     )

@@ -75,6 +75,7 @@ class Action:
     ACHIEVEMENT_REJECTED = "achievement.rejected"
     CARD_FROZEN = "card.frozen"
     CABINET_OPENED = "cabinet.opened"
+    REQUISITES_UPDATED = "organization.requisites_updated"
 
 
 ACTION_LABELS = {
@@ -123,6 +124,7 @@ ACTION_LABELS = {
     Action.ACHIEVEMENT_REJECTED: "Достижение отклонено",
     Action.CARD_FROZEN: "Версия индивидуальной карты зафиксирована",
     Action.CABINET_OPENED: "Открыт личный кабинет",
+    Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
 }
 
 

@@ -54,3 +54,27 @@ def user_full_name(user: object) -> str:
         part for part in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if part
     )
     return full or getattr(user, "username", "")
+
+
+NBSP = "\u00a0"
+
+
+def initials_and_surname(full: str) -> str:
+    """«Кузнецова Ольга Викторовна» → «О. В. Кузнецова», the name under a signature line, with
+    non-breaking spaces so that initials never stay at the end of a line without the surname."""
+    parts = full.split()
+    if not parts:
+        return ""
+    surname, given = parts[0], parts[1:]
+    return NBSP.join([*(f"{part[0]}." for part in given), surname])
+
+
+def user_initials_and_surname(user: object) -> str:
+    """A staff account as «И. О. Фамилия» (first_name holds name and patronymic)."""
+    if user is None:
+        return ""
+    last = getattr(user, "last_name", "")
+    first = getattr(user, "first_name", "")
+    if not last:
+        return user_full_name(user)
+    return initials_and_surname(f"{last} {first}")

@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "attestation.delete_protocol",
         "documents.delete_document",
         "documents.view_verificationcheck",
+        # The organisation's requisites every document prints.
+        "organization.view_requisites",
+        "organization.change_requisites",
         # Failed log-ins and current lock-outs (admin, django-axes); a lock-out can be lifted.
         "axes.view_accessfailurelog",
         "axes.view_accessattempt",

@@ -1,30 +1,101 @@
 """The registry book of issued documents for printing: XLSX and PDF."""
 
 import io
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from zachetka.core import dates, pdf, xlsx
+from zachetka.core import dates, pdf, typography, xlsx
 from zachetka.documents.models import Document
+from zachetka.organization import selectors as organization
 
 HEADER_ROW = 3
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    xlsx_width: int  # characters
+    pdf_mm: float | None  # the PDF column's least width; None: the column takes what is left
+
+
+# The registry book's columns; the last two are filled in by hand when the document is handed
+# over (the receiver's signature, or the power of attorney or the postal dispatch it went by).
 COLUMNS = (
-    ("№ п/п", 6),
-    ("Рег. номер", 13),
-    ("Дата выдачи", 11),
-    ("Вид документа", 24),
-    ("Серия, номер бланка", 16),
-    ("Фамилия Имя Отчество", 30),
-    ("Программа, объём", 40),
-    ("Группа", 12),
-    ("Протокол ИА", 18),
-    ("Состояние", 18),
-    ("Подпись получателя", 18),
+    Column("№ п/п", 6, 8),
+    Column("Рег. номер", 13, 16),
+    Column("Дата выдачи", 11, 15),
+    Column("Вид документа", 24, 20),
+    Column("Серия, номер бланка", 16, 15),
+    Column("Фамилия Имя Отчество", 30, 30),
+    Column("Программа, объём", 40, None),
+    Column("Группа", 12, 14),
+    Column("Протокол ИА", 18, 18),
+    Column("Состояние", 18, 20),
+    Column("Подпись получателя", 18, 20),
+    Column("Выдан по доверенности / отправлен почтой (реквизиты)", 26, 24),
 )
+# The registry names a document's kind briefly: it has narrow columns and long rows.
+REGISTRY_KINDS = {
+    Document.Kind.QUALIFICATION_CERTIFICATE: "удостоверение о ПК",
+    Document.Kind.RETRAINING_DIPLOMA: "диплом о ПП",
+    Document.Kind.VOCATIONAL_CERTIFICATE: "свидетельство о профессии",
+    Document.Kind.STUDY_CERTIFICATE: "справка об обучении",
+    Document.Kind.COURSE_CERTIFICATE: "сертификат",
+}
+PDF_FONT_PT = 7
+PDF_WIDTH_MM = 277  # landscape A4 less the margins
+_PT_MM = 25.4 / 72
+_CELL_PADDING_MM = 2 * 1.5 * _PT_MM + 0.6  # 1.5pt each side and the borders
+# Advance widths of DejaVu Serif in em (measured, rounded up); headers are bold, 13% wider.
+_EM = {"digit": 0.64, "upper": 0.86, "lower": 0.68, "narrow": 0.35, "space": 0.32, "numero": 0.95}
+_BOLD = 1.13
+
+
+def _unit_mm(unit: str, *, bold: bool = False) -> float:
+    """The printed width of text that cannot break (a word, or words tied by non-breaking
+    spaces: «№ ИА-2026-0001»)."""
+    ems = 0.0
+    for char in unit:
+        if char.isdigit():
+            ems += _EM["digit"]
+        elif char == "№":
+            ems += _EM["numero"]
+        elif char.isspace():
+            ems += _EM["space"]
+        elif char in ".,:;-–()/«»\u2060":
+            ems += _EM["narrow"]
+        elif char.isupper():
+            ems += _EM["upper"]
+        else:
+            ems += _EM["lower"]
+    return ems * PDF_FONT_PT * _PT_MM * (_BOLD if bold else 1)
+
+
+def _units(text: str) -> list[str]:
+    """The pieces a line may break between once the text is typeset (ordinary spaces only)."""
+    return [unit for unit in typography.typeset(text).split(" ") if unit]
+
+
+def pdf_column_widths(rows: list[list[str]]) -> list[float | None]:
+    """Millimetres per column: at least the column's own width and wide enough for the longest
+    word, number or date in it (or in its title), so that nothing is broken inside a token; the
+    column without a width takes the rest of the page."""
+    widths: list[float | None] = []
+    for index, column in enumerate(COLUMNS):
+        if column.pdf_mm is None:
+            widths.append(None)
+            continue
+        longest = max(
+            [_unit_mm(unit, bold=True) for unit in _units(column.title)]
+            + [_unit_mm(unit) for row in rows for unit in _units(row[index])],
+            default=0.0,
+        )
+        widths.append(round(max(column.pdf_mm, longest + _CELL_PADDING_MM), 1))
+    return widths
 
 
 def registry_rows(documents: QuerySet[Document]) -> list[list[str]]:
@@ -39,13 +110,14 @@ def registry_rows(documents: QuerySet[Document]) -> list[list[str]]:
                 str(number),
                 d.registration_number,
                 dates.format_date(d.issued_on),
-                d.get_kind_display(),
+                REGISTRY_KINDS.get(d.kind, d.get_kind_display()),
                 f"{d.series} {d.number}".strip() if d.kind in Document.ON_BLANK else "—",
                 d.full_name,
                 f"«{d.program_title}», {d.hours} ч",
                 d.enrollment.group.code,
                 protocol,
                 state,
+                "",
                 "",
             ]
         )
@@ -65,14 +137,16 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Книга регистрации"
-    title = xlsx.write(sheet, 1, 1, f"Книга регистрации выданных документов — {settings.ORGANIZATION_NAME}")
+    title = xlsx.write(
+        sheet, 1, 1, f"Книга регистрации выданных документов — {organization.current().full_name}"
+    )
     title.font = Font(bold=True, size=12)
     xlsx.write(sheet, 2, 1, _subtitle(chosen))
-    for index, (title, width) in enumerate(COLUMNS, start=1):
-        cell = xlsx.write(sheet, HEADER_ROW, index, title)
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = xlsx.write(sheet, HEADER_ROW, index, column.title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[cell.column_letter].width = column.xlsx_width
     for offset, values in enumerate(registry_rows(documents), start=1):
         for index, value in enumerate(values, start=1):
             cell = xlsx.write(sheet, HEADER_ROW + offset, index, value)
@@ -85,13 +159,15 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
 
 
 def registry_pdf(documents: QuerySet[Document], chosen: dict) -> bytes:
+    """The registry book on landscape A4, each column wide enough for its longest token."""
+    rows = registry_rows(documents)
     return pdf.render_pdf(
         "documents/registry_pdf.html",
         {
-            "organization": settings.ORGANIZATION_NAME,
+            "requisites": organization.current(),
             "subtitle": _subtitle(chosen),
-            "columns": [title for title, _ in COLUMNS],
-            "rows": registry_rows(documents),
+            "columns": list(zip((column.title for column in COLUMNS), pdf_column_widths(rows), strict=True)),
+            "rows": rows,
             "printed_on": timezone.localdate(),
         },
     )

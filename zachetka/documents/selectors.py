@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.documents.models import KIND_OF_PROGRAM, Document
+from zachetka.gradebook import scales
 from zachetka.programs.models import Enrollment
 
 Actor = User | AnonymousUser
-STUDY_CERTIFICATE_DAYS = 3  # ч. 12 ст. 60 273-ФЗ: a справка within 3 days of the expulsion order
+# ч. 5 ст. 61 273-ФЗ: the справка (ч. 12 ст. 60) is issued within 3 days of the expulsion order.
+STUDY_CERTIFICATE_DAYS = 3
 
 
 def documents_visible_to(user: Actor) -> QuerySet[Document]:
@@ -50,29 +52,84 @@ def registry_years() -> list[int]:
 
 
 @dataclass(frozen=True)
-class StudiedModule:
+class ModuleResult:
+    """A module of the document's program and the learner's intermediate result in it."""
+
     order: int
     title: str
     hours: int
-    result: str
+    form: str  # the form of intermediate attestation («зачёт», «экзамен»)
+    result: str  # in words («хорошо (4)»), "" when there is none
+    is_passing: bool
 
 
-def studied_modules(document: Document) -> list[StudiedModule]:
-    """Each module of the document's program with the learner's last signed intermediate result."""
+def module_results(document: Document) -> list[ModuleResult]:
+    """Each module of the document's program with the learner's last result from a signed
+    statement held on or before the document's date (later sittings do not speak for it)."""
     enrollment = document.enrollment
-    results = dict(
+    last: dict[int, ProtocolResult] = {}
+    for result in (
         ProtocolResult.objects.filter(
             enrollment=enrollment,
             protocol__kind=Protocol.Kind.INTERMEDIATE,
             protocol__status=Protocol.Status.SIGNED,
+            protocol__held_on__lte=document.issued_on,
         )
+        .exclude(value="")
+        .select_related("protocol__scale")
+        .prefetch_related("protocol__scale__values")
         .order_by("protocol__held_on", "protocol__attempt", "protocol__pk")
-        .values_list("protocol__module_id", "value")
+    ):
+        last[result.protocol.module_id] = result  # a later sitting overrides an earlier one
+    modules = []
+    for module in enrollment.group.program.modules.order_by("order"):
+        result = last.get(module.pk)
+        words = ""
+        if result is not None:
+            scale = result.protocol.scale
+            words = scales.in_words(result.value, scale, sex=document.sex, values=list(scale.values.all()))
+        modules.append(
+            ModuleResult(
+                order=module.order,
+                title=module.title,
+                hours=module.hours,
+                form=module.get_attestation_form_display(),
+                result=words,
+                is_passing=result is not None and result.is_passing,
+            )
+        )
+    return modules
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    """The final attestation a document rests on, as its supplement states it."""
+
+    form: str
+    topic: str  # the work defended, for a defense
+    result: str  # in words
+    protocol: Protocol
+
+
+def final_result(document: Document) -> FinalResult | None:
+    """The learner's line of the final protocol the document was issued by, if any."""
+    if document.protocol_id is None:
+        return None
+    result = (
+        ProtocolResult.objects.filter(protocol_id=document.protocol_id, enrollment_id=document.enrollment_id)
+        .select_related("protocol__scale")
+        .first()
     )
-    return [
-        StudiedModule(m.order, m.title, m.hours, results.get(m.pk, ""))
-        for m in enrollment.group.program.modules.order_by("order")
-    ]
+    if result is None:
+        return None
+    protocol = result.protocol
+    topic = result.work_topic if protocol.final_form == Protocol.FinalForm.DEFENSE else ""
+    return FinalResult(
+        form=protocol.get_final_form_display(),
+        topic=topic,
+        result=scales.in_words(result.value, protocol.scale, sex=document.sex),
+        protocol=protocol,
+    )
 
 
 @dataclass(frozen=True)

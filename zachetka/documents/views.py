@@ -27,6 +27,7 @@ from zachetka.documents.forms import (
     VerifyForm,
 )
 from zachetka.documents.models import Document, FrdoExport
+from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group
 
 
@@ -460,7 +461,7 @@ def _verification_page(
     request: HttpRequest, form: VerifyForm, outcome: services.Verification | None
 ) -> HttpResponse:
     status = 429 if outcome and outcome.wait_seconds else 200
-    context = {"form": form, "outcome": outcome, "organization_name": settings.ORGANIZATION_NAME}
+    context = {"form": form, "outcome": outcome, "organization_name": organization.current().full_name}
     response = render(request, "documents/verify.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(outcome.wait_seconds)

@@ -64,7 +64,7 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
         excel_row = HEADER_ROW + number
         name = row.enrollment.learner.full_name
         if not row.is_gradable:
-            name += f" ({row.enrollment.get_status_display()})"
+            name += f" ({row.enrollment.status_label})"
         values = [number, name, *[(c.value if c else "") for c in row.cells], row.result]
         for index, value in enumerate(values, start=1):
             cell = xlsx.write(sheet, excel_row, index, value)

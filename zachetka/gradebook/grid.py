@@ -74,7 +74,7 @@ def render_body(grid: Grid, *, editable: bool) -> SafeString:
         status = (
             ""
             if row.is_gradable
-            else f' <span class="badge {enrollment.status}">{escape(enrollment.get_status_display())}</span>'
+            else f' <span class="badge {enrollment.status}">{escape(enrollment.status_label)}</span>'
         )
         append(
             f'<tr data-e="{enrollment.pk}"><td class="n">{number}</td>'

@@ -4,7 +4,14 @@ Created after every `migrate` (and after a test database is flushed) if missing,
 always has them; an organisation's later edits in the admin are kept.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+
+from zachetka.core import grammar, plural
+
+if TYPE_CHECKING:
+    from zachetka.gradebook.models import GradingScale, ScaleValue
 
 PASS_FAIL = [
     # order, code, label, aliases, points, is_passing
@@ -65,3 +72,27 @@ def ensure_standard_scales(**kwargs: Any) -> None:
                 for o, c, lb, lo, hi, ok in HUNDRED_POINT
             ]
         )
+
+
+def in_words(
+    value: str, scale: "GradingScale", *, sex: str = "", values: list["ScaleValue"] | None = None
+) -> str:
+    """A stored result as a protocol, a statement or a document prints it: in words, with the
+    digits in brackets where the scale has them — «хорошо (4)», «зачтено», «хорошо (82 балла)»,
+    «не явилась». `sex` ("M"/"F") agrees «не явился»; `values` spares a query per call when the
+    caller already holds the scale's values. "" for no result; a value the scale no longer
+    knows is printed as stored."""
+    if not value:
+        return ""
+    try:
+        mark = scale.interpret(value, values)
+    except ValidationError:
+        return value
+    if mark.is_absent:
+        return grammar.by_sex(sex, "не явился", "не явилась") if sex in ("M", "F") else "неявка"
+    if scale.is_numeric:
+        points = plural.count_with(int(mark.value), "балл", "балла", "баллов")
+        return f"{mark.label} ({points})" if mark.label else points
+    if not mark.label or mark.label.lower() == mark.value.lower():
+        return mark.label or mark.value
+    return f"{mark.label} ({mark.value})"

@@ -30,7 +30,7 @@ class GradeConflict(ValidationError):
         author = names.user_full_name(grade.entered_by) if grade else ""
         current = (grade.value if grade else "") or "пусто"
         super().__init__(
-            f"Пока вы вводили оценку, её изменил(а) {author}: сейчас «{current}». "
+            f"Пока вы вводили оценку, её изменил другой пользователь ({author}): сейчас «{current}». "
             "Ваше значение не сохранено.",
             code="conflict",
         )
@@ -178,7 +178,7 @@ def record_grade(
         raise ValidationError("Слушатель не из этой группы.")
     if enrollment.status not in GRADABLE_STATUSES:
         raise ValidationError(
-            f"{enrollment.learner.short_name}: {enrollment.get_status_display()}, оценки не вносятся."
+            f"{enrollment.learner.short_name}: {enrollment.status_label}, оценки не вносятся."
         )
     mark = assessment.scale.interpret(text)
     grade = (

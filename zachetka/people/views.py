@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from zachetka.core import access
+from zachetka.core import access, grammar
 from zachetka.core.forms import add_service_errors
 from zachetka.people import selectors, services
 from zachetka.people.forms import LearnerForm
@@ -28,7 +28,8 @@ def learner_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Слушатель {learner.full_name} добавлен(а).")
+            added = grammar.by_sex(learner.sex, "добавлен", "добавлена")
+            messages.success(request, f"{learner.full_name} {added} в список слушателей.")
             return redirect(learner)
     return render(request, "people/learner_form.html", {"form": form, "learner": None})
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, names, plural
+from zachetka.core import access, grammar, names, plural
 
 Actor = User | AnonymousUser
 
@@ -238,7 +238,9 @@ class Enrollment(models.Model):
     class Status(models.TextChoices):
         STUDYING = "studying", "обучается"
         COMPLETED = "completed", "обучение завершено"
-        EXPELLED = "expelled", "отчислен(а)"
+        # The label names the status without a person; a learner's own status agrees with
+        # their sex (`status_label`).
+        EXPELLED = "expelled", "отчисление"
         ACADEMIC_LEAVE = "leave", "академический отпуск"
 
     class Outcome(models.TextChoices):
@@ -308,3 +310,10 @@ class Enrollment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:enrollment_edit", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        """The status as said of this learner: «отчислен» or «отчислена»."""
+        if self.status == self.Status.EXPELLED:
+            return grammar.by_sex(self.learner.sex, "отчислен", "отчислена")
+        return self.get_status_display()

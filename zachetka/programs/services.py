@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from zachetka.core import access, audit, roles
+from zachetka.core import access, audit, grammar, roles
 from zachetka.core.writes import create_audited, update_audited
 from zachetka.people import services as people_services
 from zachetka.people.importing import PlannedRow
@@ -174,16 +174,16 @@ def unassign_teacher(*, by: User, assignment: TeachingAssignment) -> None:
 @transaction.atomic
 def enroll(*, by: User, learner: Learner, group: Group, **fields: Any) -> Enrollment:
     """Admit a learner to a group."""
+    enrolled = grammar.by_sex(learner.sex, "зачислен", "зачислена")
+    already = f"{learner.full_name} уже {enrolled} в группу {group.code}."
     if Enrollment.objects.filter(learner=learner, group=group).exists():
-        raise ValidationError({"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."})
+        raise ValidationError({"learner": already})
     enrollment = Enrollment(learner=learner, group=group, **fields)
     try:
         with transaction.atomic():
             return create_audited(by=by, instance=enrollment, action=audit.Action.ENROLLMENT_CREATED)
     except IntegrityError as error:  # a concurrent enrolment of the same learner won the race
-        raise ValidationError(
-            {"learner": f"{learner.full_name} уже зачислен(а) в группу {group.code}."}
-        ) from error
+        raise ValidationError({"learner": already}) from error
 
 
 # Statuses an enrolment may move to; leaving a final status (a correction) needs a reason.

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from zachetka.core import access
+from zachetka.core import access, grammar
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.people.models import Learner
@@ -330,7 +330,8 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{learner.full_name} зачислен(а) в группу {group.code}.")
+            enrolled = grammar.by_sex(learner.sex, "зачислен", "зачислена")
+            messages.success(request, f"{learner.full_name} {enrolled} в группу {group.code}.")
             return redirect(group)
     query = request.GET.get("q", "").strip()
     found = []

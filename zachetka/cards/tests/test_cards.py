@@ -67,8 +67,8 @@ def test_card_shows_modules_with_retakes_the_final_and_documents(course, retaken
     credit, exam = card["modules"]
     assert credit["result"] == "зачтено" and credit["form"] == "зачёт"
     assert [(a["attempt"], a["value"]) for a in credit["attempts"]] == [(1, "не зачтено"), (2, "зачтено")]
-    assert exam["result"] == "4"
-    assert card["final"]["protocol"] == retaken["final"].number and card["final"]["value"] == "5"
+    assert exam["result"] == "хорошо (4)"  # in words, the digits in brackets
+    assert card["final"]["protocol"] == retaken["final"].number and card["final"]["value"] == "отлично (5)"
     assert card["final"]["decision"] == "выдать удостоверение о повышении квалификации"
     (document,) = card["documents"]
     assert document["registration_number"] == "2026-00001" and document["state"] == "действителен"

@@ -6,8 +6,10 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
-from zachetka.core import audit, names, plural, snils
+from zachetka.core import audit, grammar, names, plural, snils, typography
 
 register = template.Library()
 
@@ -68,6 +70,26 @@ def ru_minutes(value: dt.timedelta | None) -> str:
 def staff_name(user: object) -> str:
     """A staff member as «Фамилия Имя Отчество» (first_name holds name and patronymic)."""
     return names.user_full_name(user)
+
+
+@register.filter
+def by_sex(sex: str, forms: str) -> str:
+    """{{ learner.sex|by_sex:"допущен,допущена" }}: the word that agrees with a person's sex."""
+    masculine, feminine = forms.split(",")
+    return grammar.by_sex(sex, masculine, feminine)
+
+
+@register.filter
+def initials(user: object) -> str:
+    """A staff member as «И. О. Фамилия», the way a name is typed under a signature line."""
+    return names.user_initials_and_surname(user)
+
+
+@register.filter(is_safe=True)
+def typo(value: object) -> SafeString:
+    """Non-breaking spaces of Russian typography (core.typography) in text or rendered HTML:
+    `{% filter typo %}…{% endfilter %}` around a printed document's body."""
+    return mark_safe(typography.typeset(str(conditional_escape(value))))  # noqa: S308 - escaped above
 
 
 def _field(subject_type: str, name: str) -> object | None:

@@ -193,7 +193,7 @@ def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text):
     response = client.get(reverse("documents:registry_xlsx"), {"year": 2026})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert rows[0][-1] == "Подпись получателя"
+    assert rows[0][-2:] == ["Подпись получателя", "Выдан по доверенности / отправлен почтой (реквизиты)"]
     assert [r[1] for r in rows[1:]] == ["2026-00001", "2026-00002"]
     assert rows[2][5] == "Смирнова Анна Сергеевна" and rows[2][4] == "000119"
     text = pdf_text(client.get(reverse("documents:registry_pdf"), {"year": 2026}).content)

@@ -99,7 +99,10 @@ def test_study_certificate_declines_the_name_into_the_dative(course, registrar, 
     text = pdf_text(pdf.render_pdf([document]))
     assert "Выдана Смирновой Анне Сергеевне" in text
     assert "она обучалась" in text and "отчислена приказом № 101-к от 20.11.2026" in text
-    assert "Введение" in text and "Практикум" in text  # the modules studied
+    assert "основание отчисления — по собственному желанию" in text
+    # No statement was signed: no module is listed as mastered.
+    assert "Введение" not in text and "Практикум" not in text and "освоены" not in text.lower()
+    assert "Промежуточную аттестацию с положительным результатом она не прошла" in text
 
 
 def test_group_prints_as_one_pdf_and_as_a_zip_named_by_number(client, issued, registrar, course, pdf_text):

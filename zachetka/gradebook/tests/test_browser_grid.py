@@ -74,4 +74,4 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     row.locator("td input").first.focus()
     expect(page.locator("#cell-history-list li").first).to_be_visible()
     expect(page.locator("#cell-history-list")).to_contain_text("Преподавательская Ирина")
-    expect(page.locator("#cell-status")).to_contain_text("Выставил(а)")
+    expect(page.locator("#cell-status")).to_contain_text("Выставлена: ")

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from zachetka.gradebook import scales
 from zachetka.gradebook.models import ABSENT_MARK, GradingScale, ScaleValue
 
 
@@ -103,3 +104,25 @@ def test_scale_value_may_not_look_like_an_absence(db):
         ScaleValue(scale=custom, code="Н", label="низкий", points=0).full_clean()
     with pytest.raises(ValidationError, match="неявк"):
         ScaleValue(scale=custom, code="Л", aliases="н, низ", points=0).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "sex", "words"),
+    [
+        (GradingScale.Kind.FIVE_POINT, "5", "M", "отлично (5)"),
+        (GradingScale.Kind.FIVE_POINT, "3", "F", "удовлетворительно (3)"),
+        (GradingScale.Kind.FIVE_POINT, "2", "", "неудовлетворительно (2)"),
+        (GradingScale.Kind.PASS_FAIL, "зачтено", "M", "зачтено"),
+        (GradingScale.Kind.PASS_FAIL, "не зачтено", "F", "не зачтено"),
+        (GradingScale.Kind.HUNDRED_POINT, "87", "M", "отлично (87 баллов)"),
+        (GradingScale.Kind.HUNDRED_POINT, "82", "M", "хорошо (82 балла)"),
+        (GradingScale.Kind.HUNDRED_POINT, "51", "M", "удовлетворительно (51 балл)"),
+        (GradingScale.Kind.FIVE_POINT, ABSENT_MARK, "F", "не явилась"),
+        (GradingScale.Kind.FIVE_POINT, ABSENT_MARK, "M", "не явился"),
+        (GradingScale.Kind.FIVE_POINT, ABSENT_MARK, "", "неявка"),
+        (GradingScale.Kind.FIVE_POINT, "", "M", ""),
+        (GradingScale.Kind.FIVE_POINT, "A+", "M", "A+"),  # a value the scale no longer knows
+    ],
+)
+def test_results_in_words(scale, kind, value, sex, words):
+    assert scales.in_words(value, scale(kind), sex=sex) == words

@@ -31,6 +31,8 @@ from zachetka.documents.models import Document
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, Grade, GradeChange, GradingScale
+from zachetka.organization import selectors as organization_selectors
+from zachetka.organization import services as organization
 from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
@@ -286,6 +288,7 @@ class DemoLoader:
 
     def run(self) -> None:
         self.create_users()
+        self.fill_requisites()
         self.create_programs()
         self.create_groups()
         learners = self.create_learners()
@@ -315,6 +318,23 @@ class DemoLoader:
             )
             user.groups.add(Role.objects.get(name=role))
             self.users[username] = user
+
+    def fill_requisites(self) -> None:
+        # The signatories are the demo's director and registrar; no licence is invented.
+        current = organization_selectors.current()
+        organization.update_requisites(
+            by=self.director,
+            expected_version=current.version,
+            full_name=current.full_name,
+            short_name=current.short_name,
+            city="г. Москва",
+            address="101000, г. Москва, ул. Учебная, д. 1 (демо)",
+            licence_number="",
+            licence_date=None,
+            head_post="Директор",
+            head_name="Кузнецова Ольга Викторовна",
+            secretary_name="Соколова Марина Олеговна",
+        )
 
     def new_snils(self) -> str:
         # Numbers up to 001-001-998 have no checksum; stay well above them.

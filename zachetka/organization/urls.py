@@ -1,0 +1,8 @@
+from django.urls import path
+
+from zachetka.organization import views
+
+app_name = "organization"
+urlpatterns = [
+    path("organization/", views.requisites, name="requisites"),
+]
