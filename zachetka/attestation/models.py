@@ -295,8 +295,8 @@ class ProtocolMember(models.Model):
     protocol = models.ForeignKey(Protocol, models.PROTECT, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     role = models.CharField("роль", max_length=10, choices=CommissionMember.Role)
-    is_present = models.BooleanField("присутствовал(а) на заседании", default=False)
-    signed_at = models.DateTimeField("подписал(а)", null=True, blank=True)
+    is_present = models.BooleanField("присутствие на заседании", default=False)
+    signed_at = models.DateTimeField("подпись поставлена", null=True, blank=True)
 
     # Part of the protocol's record: never deleted.
     DB_WRITES = dbroles.NEVER_DELETED

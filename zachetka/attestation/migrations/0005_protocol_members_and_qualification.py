@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('chair', 'председатель'), ('member', 'член комиссии'), ('secretary', 'секретарь')], max_length=10, verbose_name='роль')),
-                ('is_present', models.BooleanField(default=False, verbose_name='присутствовал(а) на заседании')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='подписал(а)')),
+                ('is_present', models.BooleanField(default=False, verbose_name='присутствие на заседании')),
+                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='подпись поставлена')),
                 ('protocol', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='attestation.protocol')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

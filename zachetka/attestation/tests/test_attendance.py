@@ -198,11 +198,12 @@ def test_protocol_pdf_lists_those_present_with_a_signature_line_each(
         "Присутствовали (2 из 3, кворум имеется): Председатель Секретарь Иванова Председатель Петрова" in text
     )
     assert "Отсутствовали: Преподавательская Ирина." in text
-    assert "Председатель / Иванова Председатель Секретарь / Петрова Секретарь" in text
-    assert "Член комиссии /" not in text  # the absent member signs nothing
+    # A signature line for each member present, the typed name after it; none for the absent one.
+    assert "Аттестовано: 3 из 3. Председатель П. Иванова Секретарь С. Петрова стр." in text
+    assert "Член комиссии И. Преподавательская" not in text  # the absent member signs nothing
     services.set_attendance(
         by=director, protocol=final, present=[course["chair"].pk, course["secretary"].pk, teacher.pk]
     )
     text = pdf_text(pdf.render_protocol_pdf(final))
-    assert "Член комиссии / Преподавательская Ирина" in text
+    assert "Председатель П. Иванова Член комиссии И. Преподавательская Секретарь С. Петрова" in text
     assert "Отсутствовали" not in text

@@ -157,6 +157,9 @@ def test_study_certificate_after_a_failed_final_attestation_says_so(
     protocol = draw_up_final()
     attestation.set_result(by=director, protocol=protocol, enrollment=course["own"], text="5")
     attestation.set_result(by=director, protocol=protocol, enrollment=course["classmate"], text="2")
+    attestation.set_attendance(
+        by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
+    )
     attestation.sign_protocol(by=course["chair"], protocol=protocol)
     protocol = attestation.sign_protocol(by=course["secretary"], protocol=protocol)
     documents = services.issue_from_protocol(
@@ -192,6 +195,9 @@ def diplomas(course, pass_all_modules, director, registrar, requisites):
         attestation.set_result(
             by=director, protocol=protocol, enrollment=course[key], text=value, work_topic=topic
         )
+    attestation.set_attendance(
+        by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
+    )
     attestation.sign_protocol(by=course["chair"], protocol=protocol)
     protocol = attestation.sign_protocol(by=course["secretary"], protocol=protocol)
     return services.issue_from_protocol(
