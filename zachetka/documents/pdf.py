@@ -29,6 +29,7 @@ INVALID_MARKS = {
     Document.State.EXCHANGED: "ОБМЕНЯН",
     Document.State.DESTROYED: "БЛАНК УНИЧТОЖЕН",
     Document.State.REVOKED: "АННУЛИРОВАН",
+    Document.State.VOIDED: "НЕДЕЙСТВИТЕЛЕН · ПРОТОКОЛ АННУЛИРОВАН",
 }
 
 # Documents printed with a supplement (приложение) listing the modules and their results.

@@ -26,6 +26,16 @@ def issued(graduated, registrar):
     )
 
 
+def test_a_voided_document_prints_invalid(director, graduated, issued, pdf_text):
+    from zachetka.documents import pdf
+
+    services.annul_final_protocol(by=director, protocol=graduated, reason="Перепутаны результаты")
+    issued[0].refresh_from_db()
+    text = pdf_text(pdf.render_pdf([issued[0]]))
+    assert "НЕДЕЙСТВИТЕЛЕН · ПРОТОКОЛ АННУЛИРОВАН" in text
+    assert f"Протокол итоговой аттестации № {graduated.number} аннулирован" in text
+
+
 def test_annulment_shows_the_documents_and_learners_first(client, director, graduated, issued):
     client.force_login(director)
     page = client.get(reverse("documents:protocol_annul", args=[graduated.pk])).content.decode()
