@@ -360,10 +360,35 @@ def finish_final(course, director):
     return finish
 
 
+# Blanks the tests print certificates on: (series, first, last) of удостоверение blanks.
+BLANK_STOCK = (("", "000001", "000800"), ("ПК", "000100", "000299"), ("ПК", "1", "9"))
+
+
 @pytest.fixture
-def graduated(course, pass_all_modules, draw_up_final, finish_final):
+def blank_stock(director):
+    """Удостоверение blanks received into the register, for every test that issues documents:
+    without series 000001–000800, series ПК 000100–000299 and 1–9."""
+    from zachetka.blanks import services as blank_services
+
+    return [
+        blank_services.receive_range(
+            by=director,
+            form="pk",
+            series=series,
+            first_number=first,
+            last_number=last,
+            received_on=dt.date(2026, 9, 1),
+            supplier_document="Товарная накладная № 7 от 01.09.2026",
+        )
+        for series, first, last in BLANK_STOCK
+    ]
+
+
+@pytest.fixture
+def graduated(course, pass_all_modules, draw_up_final, finish_final, blank_stock):
     """The course's final attestation done: Смирнова (5) and Петров (4) pass a signed final
-    protocol; Алексеев failed a module and was not admitted. Returns the protocol."""
+    protocol; Алексеев failed a module and was not admitted. Blanks are in stock. Returns the
+    protocol."""
     pass_all_modules(failing=course["third"])
     return finish_final(draw_up_final())
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zachetka.gradebook",
     "zachetka.attestation",
     "zachetka.documents",
+    "zachetka.blanks",
     "zachetka.achievements",
     "zachetka.cards",
     "zachetka.cabinet",

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from zachetka.blanks import services as blank_services
 from zachetka.core import xlsx
 from zachetka.core.xlsx_stream import StreamingSheet
 from zachetka.documents import services as document_services
@@ -69,6 +70,15 @@ def planted(graduated, registrar, course):
     issued document itself never changes: the database refuses)."""
     Group.objects.filter(pk=course["group"].pk).update(code=EVIL)
     Learner.objects.filter(pk=course["own"].learner_id).update(last_name=EVIL)
+    blank_services.receive_range(
+        by=registrar,
+        form="pk",
+        series=EVIL_SERIES,
+        first_number="000118",
+        last_number="000119",
+        received_on=graduated.held_on,
+        supplier_document="Накладная № 1",
+    )
     document_services.issue_from_protocol(
         by=registrar,
         protocol=graduated,
