@@ -109,13 +109,15 @@ def blank_detail(request: HttpRequest, pk: int) -> HttpResponse:
     blank = get_object_or_404(
         Blank.objects.select_related("receipt__received_by", "write_off__made_by"), pk=pk
     )
+    holder_visible = selectors.holder_visible(request.user, blank)
     return render(
         request,
         "blanks/blank_detail.html",
         {
             "blank": blank,
-            "holder_visible": selectors.holder_visible(request.user, blank),
-            "history": selectors.history(blank),
+            "holder_visible": holder_visible,
+            # The events name the document a blank went to: shown where its holder may be.
+            "history": selectors.history(blank) if holder_visible else [],
             "sees_acts": access.may(request.user, "blanks.view_writeoffact"),
         },
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -195,3 +196,24 @@ def test_the_po_template_takes_no_changes_so_a_loss_after_export_is_listed_by_ha
     assert (
         MANUAL in page and petrov.registration_number in page and "шаблон «ПО» не принимает изменений" in page
     )
+
+
+def test_a_lost_original_goes_with_its_duplicate_into_the_duplicates_year(issued, registrar):
+    """Issued in 2026, never reported, lost and duplicated in 2027: the 2026 workbook holds only
+    the document still valid; the 2027 one the original (loss confirmed) with its duplicate."""
+    petrov, smirnova = issued
+    with time_machine.travel(dt.datetime(2027, 1, 15, 10, 0, tzinfo=dt.UTC)):
+        duplicate = services.issue_duplicate(
+            by=registrar,
+            original=petrov,
+            issued_on=dt.date(2027, 1, 15),
+            series="ПК",
+            number="000200",
+            reason="Заявление об утрате",
+        )
+        assert set(_rows(_export(registrar))) == {smirnova.registration_number}
+        rows = _rows(frdo.export(by=registrar, template_key="dpo", year=2027))
+    assert set(rows) == {petrov.registration_number, duplicate.registration_number}
+    assert rows[petrov.registration_number]["Подтверждение утраты"] == "Да"
+    assert rows[petrov.registration_number][CHANGE] == ""  # never sent before: a new record
+    assert rows[duplicate.registration_number]["Регистрационный N (оригинала)"] == petrov.registration_number
