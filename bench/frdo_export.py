@@ -121,7 +121,8 @@ def build(count: int) -> None:
         Document.objects.bulk_create([d for i, d in enumerate(documents) if i % 50 != 1])
         for duplicate, original in zip(duplicates, lost, strict=False):
             duplicate.issue, duplicate.original = Document.Issue.DUPLICATE, original
-            original.state, original.state_reason, original.state_changed_at = Document.State.LOST, "утрата", now
+            original.state, original.state_reason = Document.State.LOST, "утрата"
+            original.state_changed_at = now
         Document.objects.bulk_create(duplicates)
         Document.objects.bulk_update(lost, ["state", "state_reason", "state_changed_at"])
     RegistrationCounter.objects.create(year=2025, last=count)

@@ -21,11 +21,16 @@ is true of each document now (README «ФИС ФРДО: what is reported»; sour
   until someone records that the registry's record was corrected by hand;
 - a document already sent whose row changed since (its state, or the holder's data such as a
   corrected СНИЛС) goes again as a change of that record: «Номер документа для изменения»
-  holds what identifies the record, per the template's `change_key` (the registration number
-  ~: the template's wording allows the registration or the blank number, the official
-  instruction was not found, ✘ domain.md § 6). A template whose change column must stay empty
-  (ПО, by the open checker's rule, domain.md § 1.5 ~) cannot carry changes: such a document is
-  listed for manual correction instead, and an unchanged one is not sent twice.
+  holds what identifies the record, per the template's `change_key`: the registration number
+  (the sources found give only the column's title, domain.md § 1.3 ~, and no instruction,
+  § 6 ✘; the registration or the blank number are the candidates, the registration number is
+  unique and never changes). A template whose change column must stay empty (ПО, by the open
+  checker's rule, domain.md § 1.5 ~) cannot carry changes: such a document is listed for
+  manual correction instead, and an unchanged one is not sent twice;
+- a справка об обучении asserts no qualification (ч. 12 ст. 60 273-ФЗ, domain.md § 2.4 ✔):
+  the qualification column stays empty, the years are its actual study period and the hours
+  those of the modules passed, none when nothing was (the columns are headed «для документа о
+  квалификации», § 1.3 ~).
 """
 
 import datetime as dt
