@@ -117,6 +117,13 @@ def test_registry_book_xlsx_keeps_text(client, director, planted):
     assert row[7] == EVIL and row[4].startswith(EVIL_SERIES)
 
 
+def test_blank_stock_xlsx_keeps_text(client, director, planted):
+    client.force_login(director)
+    response = client.get(reverse("blanks:stock_xlsx"))
+    assert response.status_code == 200
+    _assert_text_only(response.content, EVIL_SERIES)
+
+
 def test_streaming_sheet_writes_inline_strings_never_formulas(tmp_path):
     path = tmp_path / "frdo.xlsx"
     with StreamingSheet(path, "Лист") as sheet:
