@@ -372,12 +372,77 @@ def finish_final(course, director):
     return finish
 
 
+# Blanks the tests print certificates on: (series, first, last) of удостоверение blanks.
+BLANK_STOCK = (("", "000001", "000800"), ("ПК", "000100", "000299"), ("ПК", "1", "9"))
+
+
 @pytest.fixture
-def graduated(course, pass_all_modules, draw_up_final, finish_final):
+def blank_stock(director):
+    """Удостоверение blanks received into the register, for every test that issues documents:
+    without series 000001–000800, series ПК 000100–000299 and 1–9."""
+    from zachetka.blanks import services as blank_services
+
+    return [
+        blank_services.receive_range(
+            by=director,
+            form="pk",
+            series=series,
+            first_number=first,
+            last_number=last,
+            received_on=dt.date(2026, 9, 1),
+            supplier_document="Товарная накладная № 7 от 01.09.2026",
+        )
+        for series, first, last in BLANK_STOCK
+    ]
+
+
+@pytest.fixture
+def graduated(course, pass_all_modules, draw_up_final, finish_final, blank_stock):
     """The course's final attestation done: Смирнова (5) and Петров (4) pass a signed final
-    protocol; Алексеев failed a module and was not admitted. Returns the protocol."""
+    protocol; Алексеев failed a module and was not admitted. Blanks are in stock. Returns the
+    protocol."""
     pass_all_modules(failing=course["third"])
     return finish_final(draw_up_final())
+
+
+@pytest.fixture
+def vocational_graduated(course, pass_all_modules, director, blank_stock):
+    """The course taught as vocational training («Слесарь-ремонтник»): Смирнова (4 разряд) and
+    Петров (3 разряд) pass the qualification exam; Алексеев, owing a module, was not admitted.
+    Свидетельство blanks СВ 000501–000520 are in stock. Returns the signed protocol."""
+    from zachetka.blanks import services as blank_services
+    from zachetka.programs.models import Program as ProgramModel
+
+    pass_all_modules(failing=course["third"])
+    program = course["group"].program
+    program.kind, program.qualification = ProgramModel.Kind.VOCATIONAL, "Слесарь-ремонтник"
+    program.save()
+    protocol = attestation_services.create_final_protocol(
+        by=director,
+        group=course["group"],
+        held_on=dt.date(2026, 11, 25),
+        form="qual_exam",  # Protocol.FinalForm.QUALIFICATION_EXAM
+        commission=course["commission"],
+        scale=course["five"],
+    )
+    for key, grade in (("own", "4 разряд"), ("classmate", "3 разряд")):
+        attestation_services.set_result(
+            by=director, protocol=protocol, enrollment=course[key], text="5", qualification_grade=grade
+        )
+    attestation_services.set_attendance(
+        by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
+    )
+    attestation_services.sign_protocol(by=course["chair"], protocol=protocol)
+    blank_services.receive_range(
+        by=director,
+        form="po",
+        series="СВ",
+        first_number="000501",
+        last_number="000520",
+        received_on=dt.date(2026, 9, 1),
+        supplier_document="Товарная накладная № 8 от 01.09.2026",
+    )
+    return attestation_services.sign_protocol(by=course["secretary"], protocol=protocol)
 
 
 def run_concurrently(work: Callable[[], object], threads: int = 4) -> tuple[list[object], list[Exception]]:

@@ -114,14 +114,17 @@ def build(count: int) -> None:
                     created_at=now,
                 )
             )
-        Document.objects.bulk_create(documents)
-        # Every 50th document is a duplicate of the one before, which is marked lost.
+        # Every 50th document is a duplicate of the one before, which is marked lost. An issued
+        # document's content never changes (a database guard), so duplicates are inserted after
+        # their originals, already pointing at them.
         duplicates, lost = documents[1::50], documents[0::50]
+        Document.objects.bulk_create([d for i, d in enumerate(documents) if i % 50 != 1])
         for duplicate, original in zip(duplicates, lost, strict=False):
             duplicate.issue, duplicate.original = Document.Issue.DUPLICATE, original
             original.state, original.state_reason = Document.State.LOST, "утрата"
-        Document.objects.bulk_update(duplicates, ["issue", "original"])
-        Document.objects.bulk_update(lost, ["state", "state_reason"])
+            original.state_changed_at = now
+        Document.objects.bulk_create(duplicates)
+        Document.objects.bulk_update(lost, ["state", "state_reason", "state_changed_at"])
     RegistrationCounter.objects.create(year=2025, last=count)
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zachetka.gradebook",
     "zachetka.attestation",
     "zachetka.documents",
+    "zachetka.blanks",
     "zachetka.achievements",
     "zachetka.cards",
     "zachetka.cabinet",

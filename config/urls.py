@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("zachetka.gradebook.urls")),
     path("", include("zachetka.attestation.urls")),
     path("", include("zachetka.documents.urls")),
+    path("", include("zachetka.blanks.urls")),
     path("", include("zachetka.cards.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),

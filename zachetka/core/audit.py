@@ -69,6 +69,10 @@ class Action:
     DOCUMENT_REVOKED = "document.revoked"
     DOCUMENT_VOIDED = "document.voided"
     FRDO_EXPORTED = "frdo.exported"
+    FRDO_CORRECTED = "frdo.corrected"
+    BLANKS_RECEIVED = "blanks.received"
+    BLANK_USED = "blank.used"
+    BLANKS_WRITTEN_OFF = "blanks.written_off"
     ACHIEVEMENT_RECORDED = "achievement.recorded"
     ACHIEVEMENT_PROPOSED = "achievement.proposed"
     ACHIEVEMENT_CONFIRMED = "achievement.confirmed"
@@ -118,6 +122,10 @@ ACTION_LABELS = {
     Action.DOCUMENT_REVOKED: "Документ аннулирован",
     Action.DOCUMENT_VOIDED: "Документ недействителен: протокол аннулирован",
     Action.FRDO_EXPORTED: "Выгрузка в ФИС ФРДО",
+    Action.FRDO_CORRECTED: "Сведения исправлены в ФИС ФРДО вручную",
+    Action.BLANKS_RECEIVED: "Бланки поступили",
+    Action.BLANK_USED: "Бланк использован для документа",
+    Action.BLANKS_WRITTEN_OFF: "Бланки списаны по акту",
     Action.ACHIEVEMENT_RECORDED: "Достижение внесено",
     Action.ACHIEVEMENT_PROPOSED: "Достижение предложено слушателем",
     Action.ACHIEVEMENT_CONFIRMED: "Достижение подтверждено",

@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Документы", reverse("documents:registry")))
     if access.may(user, "documents.add_frdoexport"):
         items.append(("ФИС ФРДО", reverse("documents:frdo")))
+    if access.may(user, "blanks.view_blank"):
+        items.append(("Бланки", reverse("blanks:stock")))
     if access.may(user, "achievements.change_achievement"):
         items.append(("Достижения", reverse("achievements:pending")))
     if access.is_learner(user):

@@ -69,6 +69,12 @@ _REGISTRY_WORK = (
     "documents.change_document",
     "documents.view_frdoexport",
     "documents.add_frdoexport",
+    # The register of blanks of strict accountability: receipts, stock, write-off acts.
+    "blanks.view_blank",
+    "blanks.view_blankreceipt",
+    "blanks.add_blankreceipt",
+    "blanks.view_writeoffact",
+    "blanks.add_writeoffact",
     *_ACHIEVEMENTS,
 )
 
@@ -103,6 +109,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_GRADING,
         *_ATTESTATION,
         "documents.view_document",
+        # Curators see how many blanks are left (who holds a used one only in their groups).
+        "blanks.view_blank",
         *_ACHIEVEMENTS,
     ),
     TEACHER: (

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zachetka.core.admin import ReadOnlyAdmin
-from zachetka.documents.models import Document, FrdoExport, VerificationCheck
+from zachetka.documents.models import Document, FrdoExport, FrdoSubmission, VerificationCheck
 
 
 @admin.register(Document)
@@ -16,6 +16,12 @@ class DocumentAdmin(ReadOnlyAdmin):
 @admin.register(FrdoExport)
 class FrdoExportAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "template", "template_version", "year", "rows", "sha256")
+
+
+@admin.register(FrdoSubmission)
+class FrdoSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("at", "document", "export", "state", "change_number", "note")
+    list_filter = ("state",)
 
 
 @admin.register(VerificationCheck)

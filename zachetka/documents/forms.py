@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from zachetka.blanks import selectors as blank_selectors
 from zachetka.core.forms import RussianDateInput
 from zachetka.core.idempotency import SubmissionKeyField
 from zachetka.documents import frdo
@@ -14,28 +15,31 @@ class LearnerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class IssueForm(forms.Form):
-    """Issue the documents of a signed final protocol: to everyone in it or to those ticked."""
+    """Issue the documents of a signed final protocol: to everyone in it or to those ticked, on
+    the next free blanks of a series in stock."""
 
     submission_key = SubmissionKeyField()
 
     issued_on = forms.DateField(label="Дата выдачи", widget=RussianDateInput())
-    series = forms.CharField(
+    series = forms.ChoiceField(
         label="Серия бланков",
-        max_length=20,
         required=False,
-        help_text="Если на бланках нет серии, оставьте пустым (в ФРДО — «Нет»).",
+        help_text="Серии с бланками этого вида на складе (без серии — в ФРДО «Нет»).",
     )
     first_number = forms.CharField(
         label="Номер первого бланка",
         max_length=40,
         required=False,
-        help_text="Следующие бланки нумеруются по порядку; справки — без бланка.",
+        help_text="Первый свободный бланк серии; следующие берутся по порядку из оставшихся на складе. "
+        "Справки — без бланка.",
     )
     enrollments = LearnerChoiceField(
         label="Кому", queryset=Enrollment.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: object, owed: list[Enrollment], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, owed: list[Enrollment], stock: list[blank_selectors.Stock], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enrollments"].queryset = (
             Enrollment.objects.filter(pk__in=[e.pk for e in owed])
@@ -44,6 +48,16 @@ class IssueForm(forms.Form):
         )
         self.fields["enrollments"].initial = [e.pk for e in owed]
         self.fields["issued_on"].initial = timezone.localdate()
+        in_stock = [row for row in stock if row.left]
+        self.fields["series"].choices = [
+            (row.series, f"{row.series_label}: на складе {row.left}, первый свободный № {row.first_free}")
+            for row in in_stock
+        ] or [("", "бланков этого вида на складе нет")]
+        if in_stock:
+            self.fields["series"].initial = in_stock[0].series
+            self.fields["first_number"].initial = in_stock[0].first_free
+        # The first free number of each series, for the page's script to fill in on a change.
+        self.first_free = {row.series: row.first_free for row in in_stock}
 
 
 class StudyCertificateForm(forms.Form):
@@ -118,6 +132,15 @@ class FrdoForm(forms.Form):
         key = self.cleaned_data["template"]
         frdo.load(key)
         return key
+
+
+class FrdoCorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="Что исправлено в ФИС ФРДО",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Например: запись признана недействительной в кабинете ФИС ФРДО 02.12.2026.",
+    )
 
 
 class VerifyForm(forms.Form):

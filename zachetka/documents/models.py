@@ -169,6 +169,16 @@ class Document(models.Model):
                 condition=models.Q(original__isnull=False),
                 name="document_replaced_once",
             ),
+            # A blank of strict accountability carries one document, lost, exchanged or spoiled
+            # as it may be since: the second line of defence behind the blanks register
+            # (blanks.Blank). A record revoked as issued by mistake no longer holds its blank.
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=models.Q(kind__in=["pk", "pp", "po"])
+                & ~models.Q(number="")
+                & ~models.Q(state="revoked"),
+                name="document_blank_used_once",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "issued_on"]), models.Index(fields=["frdo_exported_at"])]
 
@@ -234,6 +244,43 @@ class FrdoExport(models.Model):
 
     def __str__(self) -> str:
         return f"ФРДО {self.template} {self.year}: {self.rows} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class FrdoSubmission(models.Model):
+    """What ФИС ФРДО was told about a document, and when: its row in an export, or a correction
+    made by hand in the registry's cabinet. The latest one is what the registry holds: an export
+    sends a document again only when its row now differs, and then as a change of that record."""
+
+    document = models.ForeignKey(
+        Document, models.PROTECT, related_name="frdo_submissions", verbose_name="документ"
+    )
+    export = models.ForeignKey(
+        FrdoExport,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name="выгрузка",
+        help_text="Пусто — исправлено в ФИС ФРДО вручную.",
+    )
+    state = models.CharField("состояние документа", max_length=10, choices=Document.State)
+    # SHA-256 of the row's values, «Номер документа для изменения» left out.
+    sha256 = models.CharField(max_length=64, blank=True)
+    change_number = models.CharField("номер документа для изменения", max_length=30, blank=True)
+    note = models.TextField("что сделано", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    DB_WRITES = dbroles.APPEND_ONLY
+
+    class Meta:
+        ordering = ["document", "pk"]
+        verbose_name = "сведения, переданные в ФИС ФРДО"
+        verbose_name_plural = "сведения, переданные в ФИС ФРДО"
+
+    def __str__(self) -> str:
+        how = f"выгрузка {self.export_id}" if self.export_id else "вручную"
+        return f"{self.document_id}: {self.state} ({how}, {self.at:%d.%m.%Y %H:%M})"
 
 
 class VerificationCheck(models.Model):

@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zachetka.attestation.models import Protocol, ProtocolResult
+from zachetka.blanks.models import Blank
+from zachetka.core import access
 from zachetka.documents.models import KIND_OF_PROGRAM, Document
 from zachetka.gradebook import scales
 from zachetka.programs.models import Enrollment
@@ -43,6 +45,13 @@ def documents_of_protocol(user: Actor, protocol: Protocol) -> QuerySet[Document]
         .filter(protocol=protocol, state=Document.State.VALID)
         .order_by("registration_year", "registration_seq")
     )
+
+
+def blank_of(user: Actor, document: Document) -> Blank | None:
+    """The registered blank a document is printed on, for those who may see the register."""
+    if not access.may(user, "blanks.view_blank"):
+        return None
+    return Blank.objects.filter(document=document).first()
 
 
 def registry_years() -> list[int]:

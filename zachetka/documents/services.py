@@ -4,7 +4,6 @@ ever deleted."""
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.utils import timezone
 
 from zachetka.attestation import services as attestation_services
 from zachetka.attestation.models import Protocol, ProtocolResult
+from zachetka.blanks import models as blank_models
+from zachetka.blanks import services as blanks
 from zachetka.core import access, audit, names, numbering
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.documents.models import KIND_OF_PROGRAM, Document, RegistrationCounter, VerificationCheck
@@ -29,14 +30,10 @@ def _registration_number(year: int) -> tuple[int, str]:
 def next_blank_number(number: str, step: int) -> str:
     """The blank `step` places after `number`, keeping its width and any letter prefix:
     «000123» + 2 → «000125»."""
-    match = re.fullmatch(r"(.*?)(\d+)", number)
-    if match is None:
-        raise ValidationError({"first_number": "Номер бланка должен оканчиваться цифрами."})
-    prefix, digits = match.groups()
-    return f"{prefix}{int(digits) + step:0{len(digits)}d}"
+    return blank_models.shifted_number(number, step)
 
 
-def _holder_and_program(enrollment: Enrollment) -> dict:
+def _holder_and_program(enrollment: Enrollment, kind: str) -> dict:
     learner, group = enrollment.learner, enrollment.group
     program = group.program
     return {
@@ -46,7 +43,8 @@ def _holder_and_program(enrollment: Enrollment) -> dict:
         "sex": learner.sex,
         "program_title": program.title,
         "program_kind": program.kind,
-        "qualification": program.qualification,
+        # A справка certifies studies, not a qualification (ч. 12 ст. 60 273-ФЗ): it asserts none.
+        "qualification": "" if kind == Document.Kind.STUDY_CERTIFICATE else program.qualification,
         "field_of_activity": program.field_of_activity,
         "hours": program.hours,
         "studied_from": group.starts_on,
@@ -69,7 +67,22 @@ def _new_document(*, by: User, issued_on: dt.date, **fields: object) -> Document
     try:
         with transaction.atomic():
             document.save(force_insert=True)
-    except IntegrityError as error:  # the database holds one valid document per enrolment and kind
+    except IntegrityError as error:
+        # The database holds one valid document per enrolment and kind, and one per blank.
+        holder = (
+            Document.objects.filter(
+                series=document.series, number=document.number, kind__in=Document.ON_BLANK
+            )
+            .exclude(state=Document.State.REVOKED)
+            .first()
+            if document.kind in Document.ON_BLANK
+            else None
+        )
+        if holder is not None:
+            raise ValidationError(
+                f"Бланк {blank_models.label(document.series, document.number)} уже использован "
+                f"(рег. № {holder.registration_number})."
+            ) from error
         raise ValidationError(
             f"{document.full_name}: действительный документ этого вида по обучению уже выдан "
             "(возможно, только что, в другом окне)."
@@ -144,9 +157,9 @@ def issue_from_protocol(
         )
     program_kind = KIND_OF_PROGRAM[protocol.group.program.kind]
     on_blank = program_kind in Document.ON_BLANK
-    if on_blank and any(r.is_passing for r in results) and not first_number.strip():
+    needed = sum(1 for r in results if r.is_passing) if on_blank else 0
+    if needed and not first_number.strip():
         raise ValidationError({"first_number": "Укажите номер первого бланка."})
-    documents, blanks = [], 0
     ungraded = [
         r.enrollment.learner.short_name
         for r in results
@@ -157,24 +170,28 @@ def issue_from_protocol(
             "В протоколе не указан присвоенный квалификационный разряд, класс или категория "
             f"({', '.join(ungraded[:5])}): свидетельство о профессии рабочего без него не выдаётся."
         )
+    # The blanks register hands out the first number and the next ones in stock; taken (and
+    # locked) before any registration number is, so concurrent batches cannot deadlock.
+    pack = iter(blanks.take_blanks(form=program_kind, series=series, first_number=first_number, count=needed))
+    documents, uses = [], []
     for result in results:
         kind = program_kind if result.is_passing else Document.Kind.STUDY_CERTIFICATE
-        number = ""
-        if kind in Document.ON_BLANK:
-            number, blanks = next_blank_number(first_number.strip(), blanks), blanks + 1
-        documents.append(
-            _new_document(
-                by=by,
-                issued_on=issued_on,
-                kind=kind,
-                enrollment=result.enrollment,
-                protocol=protocol,
-                series=series.strip(),
-                number=number,
-                qualification_grade=result.qualification_grade if kind == program_kind else "",
-                **_holder_and_program(result.enrollment),
-            )
+        blank = next(pack) if kind in Document.ON_BLANK else None
+        document = _new_document(
+            by=by,
+            issued_on=issued_on,
+            kind=kind,
+            enrollment=result.enrollment,
+            protocol=protocol,
+            series=blank.series if blank else "",
+            number=blank.number if blank else "",
+            qualification_grade=result.qualification_grade if kind == program_kind else "",
+            **_holder_and_program(result.enrollment, kind),
         )
+        documents.append(document)
+        if blank is not None:
+            uses.append((blank, document))
+    blanks.record_use(by=by, uses=uses)
     audit.record_many(
         [
             audit.Entry(
@@ -208,7 +225,7 @@ def issue_study_certificate(*, by: User, enrollment: Enrollment, issued_on: dt.d
         issued_on=issued_on,
         kind=Document.Kind.STUDY_CERTIFICATE,
         enrollment=enrollment,
-        **_holder_and_program(enrollment),
+        **_holder_and_program(enrollment, Document.Kind.STUDY_CERTIFICATE),
     )
     audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
     return document
@@ -317,6 +334,7 @@ def _replacement(
     on_blank = original.kind in Document.ON_BLANK
     if on_blank and not number.strip():
         raise ValidationError({"number": "Укажите номер нового бланка."})
+    blank = blanks.take_blank(form=original.kind, series=series, number=number) if on_blank else None
     copied = {
         name: getattr(original, name)
         for name in (
@@ -347,6 +365,8 @@ def _replacement(
         number=number.strip(),
         **copied,
     )
+    if blank is not None:
+        blanks.record_use(by=by, uses=[(blank, document)])
     audit.record(by=by, action=audit.Action.DOCUMENT_ISSUED, subject=document, after=_facts(document))
     return document
 
@@ -355,11 +375,18 @@ def _replacement(
 def destroy_blank(
     *, by: User, document: Document, reason: str, expected_version: int | None = None
 ) -> Document:
-    """A spoiled blank (a misprint found before or after handing over): recorded as destroyed;
-    a correct document is then issued anew."""
+    """A spoiled blank (a misprint found before or after handing over): recorded as destroyed,
+    its blank written off by an act of today in the blanks register; a correct document is then
+    issued anew on another blank."""
     _require_issuer(by)
     document = _lock(document, expected_version)
-    return _change_state(by, document, Document.State.DESTROYED, reason, audit.Action.DOCUMENT_DESTROYED)
+    document = _change_state(by, document, Document.State.DESTROYED, reason, audit.Action.DOCUMENT_DESTROYED)
+    blanks.write_off_used(
+        by=by,
+        document=document,
+        reason=f"Испорчен бланк документа рег. № {document.registration_number}: {reason.strip()}",
+    )
+    return document
 
 
 @transaction.atomic

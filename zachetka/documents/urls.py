@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/due/", views.due_list, name="due_list"),
     path("documents/frdo/", views.frdo_page, name="frdo"),
     path("documents/frdo/<int:pk>/file/", views.frdo_file, name="frdo_file"),
+    path("documents/<int:pk>/frdo-correction/", views.frdo_correction, name="frdo_correction"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
     path("documents/<int:pk>/duplicate/", views.document_duplicate, name="document_duplicate"),

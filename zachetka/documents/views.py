@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.attestation.models import Protocol
+from zachetka.blanks import selectors as blank_selectors
 from zachetka.core import access, idempotency
 from zachetka.core.clientip import client_ip
 from zachetka.core.forms import add_service_errors
@@ -18,6 +19,7 @@ from zachetka.core.models import AuditEvent
 from zachetka.documents import export, frdo, pdf, selectors, services
 from zachetka.documents.forms import (
     AnnulmentForm,
+    FrdoCorrectionForm,
     FrdoForm,
     IssueForm,
     RegistryFilter,
@@ -26,7 +28,7 @@ from zachetka.documents.forms import (
     StudyCertificateForm,
     VerifyForm,
 )
-from zachetka.documents.models import Document, FrdoExport
+from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group
 
@@ -113,6 +115,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "replacement_form": ReplacementForm(initial=initial) if may_issue else None,
             "state_form": StateForm(initial=initial) if may_issue else None,
             "may_revoke": document.is_valid and access.may(request.user, "documents.delete_document"),
+            "frdo_sent": document.frdo_submissions.order_by("-pk").first(),
+            "blank": selectors.blank_of(request.user, document),
         },
     )
 
@@ -274,12 +278,14 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
             enrollment__attestation_results__protocol=protocol, state__in=Document.SETTLED
         ).values_list("enrollment_id", flat=True)
     )
-    owed = [
-        r.enrollment
-        for r in protocol.results.select_related("enrollment__learner")
-        if r.enrollment_id not in issued
+    results = [
+        r for r in protocol.results.select_related("enrollment__learner") if r.enrollment_id not in issued
     ]
-    form = IssueForm(request.POST or None, owed=owed)
+    owed = [r.enrollment for r in results]
+    kind = KIND_OF_PROGRAM[protocol.group.program.kind]
+    on_blank = kind in Document.ON_BLANK
+    stock = blank_selectors.stock(form=kind) if on_blank else []
+    form = IssueForm(request.POST or None, owed=owed, stock=stock)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -312,6 +318,10 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
             "owed": owed,
             "document_kind": protocol.group.program.completion_document,
             "issued": len(issued),
+            "on_blank": on_blank,
+            "blanks_needed": sum(1 for r in results if r.is_passing) if on_blank else 0,
+            "stock": stock,
+            "first_free": form.first_free,
         },
     )
 
@@ -413,9 +423,7 @@ def frdo_page(request: HttpRequest) -> HttpResponse:
 
 
 def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> dict:
-    pending = Document.objects.filter(frdo_exported_at__isnull=True).exclude(
-        kind=Document.Kind.COURSE_CERTIFICATE
-    )
+    pending = frdo.pending()
     overdue = frdo.overdue(pending).select_related("enrollment__group").order_by("issued_on")
     return {
         "form": form,
@@ -423,9 +431,29 @@ def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> 
         "pending": pending.count(),
         "overdue": overdue[:200],
         "overdue_count": overdue.count(),
+        "corrections": frdo.manual_corrections(),
+        "correction_form": FrdoCorrectionForm(),
         "exports": FrdoExport.objects.select_related("group", "created_by")[:50],
         "report_days": settings.FRDO_REPORT_DAYS,
     }
+
+
+@require_POST
+def frdo_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a document's record in ФИС ФРДО was corrected by hand (in its cabinet)."""
+    access.require(request.user, "documents.add_frdoexport")
+    document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
+    form = FrdoCorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Опишите, что исправлено в ФИС ФРДО.")
+        return redirect("documents:frdo")
+    try:
+        frdo.record_manual_correction(by=request.user, document=document, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Исправление в ФИС ФРДО отмечено: рег. № {document.registration_number}.")
+    return redirect("documents:frdo")
 
 
 def frdo_file(request: HttpRequest, pk: int) -> FileResponse:

@@ -15,7 +15,7 @@ HELD = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def retaken(course, teacher, director):
+def retaken(course, teacher, director, blank_stock):
     """Алексеев fails the credit, passes the retake; everyone passes the exam and the final
     (Алексеев with a topic-less exam); the final protocol is signed; documents issued."""
     group = course["group"]

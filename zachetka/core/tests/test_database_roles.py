@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from zachetka.blanks import services as blank_services
 from zachetka.cards import services as card_services
 from zachetka.cards.models import CardVersion
 from zachetka.core import audit
@@ -127,7 +128,17 @@ def test_the_application_works_as_its_role(
         # Statements and a final protocol signed: debts, gradebook locks, completed enrolments, cards.
         pass_all_modules(failing=course["third"])
         protocol = finish_final(draw_up_final())
-        # Documents issued, one lost and duplicated; the card gains a version, its PDF stored once.
+        # Blanks received; documents issued on them, one lost and duplicated; the card gains a
+        # version, its PDF stored once.
+        blank_services.receive_range(
+            by=registrar,
+            form="pk",
+            series="ПК",
+            first_number="1",
+            last_number="9",
+            received_on=dt.date(2026, 9, 1),
+            supplier_document="Накладная № 7",
+        )
         documents = document_services.issue_from_protocol(
             by=registrar, protocol=protocol, issued_on=dt.date(2026, 11, 27), series="ПК", first_number="1"
         )

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from zachetka.blanks import services as blank_services
 from zachetka.core import xlsx
 from zachetka.core.xlsx_stream import StreamingSheet
 from zachetka.documents import services as document_services
@@ -69,6 +70,15 @@ def planted(graduated, registrar, course):
     issued document itself never changes: the database refuses)."""
     Group.objects.filter(pk=course["group"].pk).update(code=EVIL)
     Learner.objects.filter(pk=course["own"].learner_id).update(last_name=EVIL)
+    blank_services.receive_range(
+        by=registrar,
+        form="pk",
+        series=EVIL_SERIES,
+        first_number="000118",
+        last_number="000119",
+        received_on=graduated.held_on,
+        supplier_document="Накладная № 1",
+    )
     document_services.issue_from_protocol(
         by=registrar,
         protocol=graduated,
@@ -105,6 +115,13 @@ def test_registry_book_xlsx_keeps_text(client, director, planted):
         if r[5] == f"{EVIL} Анна Сергеевна"
     )
     assert row[7] == EVIL and row[4].startswith(EVIL_SERIES)
+
+
+def test_blank_stock_xlsx_keeps_text(client, director, planted):
+    client.force_login(director)
+    response = client.get(reverse("blanks:stock_xlsx"))
+    assert response.status_code == 200
+    _assert_text_only(response.content, EVIL_SERIES)
 
 
 def test_streaming_sheet_writes_inline_strings_never_formulas(tmp_path):

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from zachetka.attestation import services as attestation
+from zachetka.blanks import services as blank_services
 from zachetka.documents import export, pdf, selectors, services
 from zachetka.documents.models import Document
 from zachetka.organization import selectors as organization
@@ -151,7 +152,7 @@ def test_study_certificate_lists_only_the_modules_passed(
 
 
 def test_study_certificate_after_a_failed_final_attestation_says_so(
-    course, pass_all_modules, draw_up_final, director, registrar, requisites, pdf_text
+    course, pass_all_modules, draw_up_final, director, registrar, requisites, pdf_text, blank_stock
 ):
     pass_all_modules(failing=course["third"])
     protocol = draw_up_final()
@@ -178,7 +179,17 @@ def test_study_certificate_after_a_failed_final_attestation_says_so(
 @pytest.fixture
 def diplomas(course, pass_all_modules, director, registrar, requisites):
     """The course's program taught as professional retraining: Смирнова defends «Цифровой след
-    урока» for 5, Петров «Облачный класс» for 4; diplomas on blanks ПП 000301–000302."""
+    урока» for 5, Петров «Облачный класс» for 4; diplomas on blanks ПП 000301–000302 (the range
+    ПП 000301–000400 in stock)."""
+    blank_services.receive_range(
+        by=director,
+        form="pp",
+        series="ПП",
+        first_number="000301",
+        last_number="000400",
+        received_on=dt.date(2026, 9, 1),
+        supplier_document="Товарная накладная № 9 от 01.09.2026",
+    )
     Program.objects.filter(pk=course["group"].program_id).update(
         kind=Program.Kind.RETRAINING, qualification="Методист цифрового обучения"
     )
@@ -292,7 +303,7 @@ def test_registry_book_is_landscape_with_numbers_and_dates_unbroken(
     # A longer registration number than the default format's, as an organisation may set.
     settings.DOCUMENT_REGISTRATION_FORMAT = "УОЦ-ДПО-{year}-{seq:06d}"
     documents = services.issue_from_protocol(
-        by=registrar, protocol=graduated, issued_on=ISSUED, first_number="ПК-000118"
+        by=registrar, protocol=graduated, issued_on=ISSUED, series="ПК", first_number="000118"
     )
     client.force_login(registrar)
     content = client.get(reverse("documents:registry_pdf"), {"year": 2026}).content

@@ -98,6 +98,9 @@ def test_next_export_takes_only_what_is_new_or_changed_and_fills_the_original(is
     original_row, duplicate_row = body
     assert original_row["Регистрационный номер"] == petrov.registration_number
     assert original_row["Подтверждение утраты"] == "Да"
+    # Sent before as valid: this row changes that record rather than adding a second one.
+    assert original_row["Номер документа для изменения"] == petrov.registration_number
+    assert duplicate_row["Номер документа для изменения"] == ""
     assert duplicate_row["Статус документа"] == "Дубликат"
     assert duplicate_row["Регистрационный N (оригинала)"] == petrov.registration_number
     assert duplicate_row["Номер (оригинала)"] == "000118"
@@ -172,6 +175,7 @@ def test_an_exchange_is_reported_with_the_original_and_the_new_name(issued, regi
     body = {row[8]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     old, fresh = body[smirnova.registration_number], body[new.registration_number]
     assert old["Подтверждение обмена"] == "Да" and old["Фамилия получателя"] == "Смирнова"
+    assert old["Номер документа для изменения"] == smirnova.registration_number
     assert fresh["Статус документа"] == "Дубликат" and fresh["Фамилия получателя"] == "Кузнецова"
     assert fresh["Фамилия получателя (оригинала)"] == "Смирнова"
     assert fresh["Регистрационный N (оригинала)"] == smirnova.registration_number

@@ -3,6 +3,7 @@
 document once, with consecutive registration numbers."""
 
 import datetime as dt
+import threading
 import uuid
 
 import pytest
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from conftest import run_concurrently
+from zachetka.blanks.models import Blank
 from zachetka.documents import services
 from zachetka.documents.models import Document, RegistrationCounter
 from zachetka.programs import services as program_services
@@ -150,3 +153,34 @@ def test_the_database_itself_refuses_a_second_valid_document(graduated, registra
     replacement["state_reason"] = "Утрата"
     with pytest.raises(IntegrityError), transaction.atomic():
         Document.objects.create(**replacement, registration_number="2026-99998", registration_seq=99998)
+
+
+@race
+def test_two_batches_for_different_learners_from_the_same_first_blank_take_it_once(
+    graduated, registrar, course
+):
+    """Two registrars issue to different learners at the same instant, both starting at ПК
+    000118: one gets it, the other is refused naming the document that took it."""
+    learners = iter([course["own"], course["classmate"]])
+    pick = threading.Lock()
+
+    def issue() -> list[Document]:
+        with pick:
+            enrollment = next(learners)
+        return services.issue_from_protocol(
+            by=registrar,
+            protocol=graduated,
+            issued_on=ISSUED,
+            series="ПК",
+            first_number="000118",
+            enrollments=[enrollment],
+        )
+
+    issued, errors = run_concurrently(issue, threads=2)
+    assert len(issued) == 1 and len(errors) == 1
+    (document,) = issued[0]
+    assert isinstance(errors[0], ValidationError)
+    assert f"Бланк ПК 000118 уже использован (рег. № {document.registration_number})" in str(errors[0])
+    assert Blank.objects.get(series="ПК", number="000118").document == document
+    assert list(Document.objects.values_list("number", flat=True)) == ["000118"]
+    assert RegistrationCounter.objects.get(year=2026).last == 1

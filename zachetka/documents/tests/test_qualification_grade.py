@@ -34,23 +34,6 @@ def _vocational_final(course, director) -> Protocol:  # noqa: ANN001
     )
 
 
-@pytest.fixture
-def vocational_graduated(course, pass_all_modules, director):
-    """The course as vocational training: Смирнова (4 разряд) and Петров (3 разряд) pass the
-    qualification exam; Алексеев, owing a module, was not admitted."""
-    pass_all_modules(failing=course["third"])
-    protocol = _vocational_final(course, director)
-    for key, grade in (("own", "4 разряд"), ("classmate", "3 разряд")):
-        attestation.set_result(
-            by=director, protocol=protocol, enrollment=course[key], text="5", qualification_grade=grade
-        )
-    attestation.set_attendance(
-        by=director, protocol=protocol, present=[course["chair"].pk, course["secretary"].pk]
-    )
-    attestation.sign_protocol(by=course["chair"], protocol=protocol)
-    return attestation.sign_protocol(by=course["secretary"], protocol=protocol)
-
-
 def test_the_grade_is_copied_printed_shown_and_exported(
     client, vocational_graduated, registrar, course, pdf_text
 ):
@@ -91,7 +74,7 @@ def test_a_duplicate_repeats_the_grade(vocational_graduated, registrar, course):
         original=original,
         issued_on=ISSUED,
         series="СВ",
-        number="000777",
+        number="000520",
         reason="Заявление об утрате",
     )
     assert duplicate.qualification_grade == "4 разряд"

@@ -128,6 +128,16 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:due_list", ""): ("get", REGISTRY_ONLY),
     ("documents:frdo", ""): ("get", REGISTRY_ONLY),
     ("documents:frdo_file", "frdo_export"): ("get", REGISTRY_ONLY),
+    # Marking a record corrected by hand in ФИС ФРДО: an empty form is refused with a message.
+    ("documents:frdo_correction", "mine_document"): ("post", DOCUMENT_ACTION),
+    # Blanks: the registry keeps the register; curators see the stock (a holder only in their
+    # groups), teachers and learners nothing.
+    ("blanks:stock", ""): ("get", DOCUMENT_VIEW),
+    ("blanks:stock_xlsx", ""): ("get", DOCUMENT_VIEW),
+    ("blanks:receipt_create", ""): ("get", REGISTRY_ONLY),
+    ("blanks:write_off_create", ""): ("get", REGISTRY_ONLY),
+    ("blanks:blank_detail", "blank"): ("get", DOCUMENT_VIEW),
+    ("blanks:act_detail", "write_off_act"): ("get", REGISTRY_ONLY),
     ("documents:document_detail", "mine_document"): ("get", DOCUMENT_VIEW),
     ("documents:document_detail", "other_document"): ("get", DOCUMENT_FOREIGN),
     ("documents:document_pdf", "mine_document"): ("get", DOCUMENT_VIEW),
@@ -257,6 +267,33 @@ def _frdo_export():  # noqa: ANN202
     return record
 
 
+def _blank_and_act(document):  # noqa: ANN001, ANN202
+    """A used blank carrying `document` and a write-off act of another blank."""
+    from zachetka.blanks.models import Blank, BlankReceipt, WriteOffAct
+
+    by = document.created_by
+    receipt = BlankReceipt.objects.create(
+        form="pk",
+        series="",
+        first_number="000001",
+        last_number="000009",
+        count=2,
+        received_on=document.issued_on,
+        supplier_document="Накладная № 1",
+        received_by=by,
+    )
+    act = WriteOffAct.objects.create(
+        number="АС-2026-001", year=2026, seq=1, made_on=document.issued_on, reason="Порван", made_by=by
+    )
+    used = Blank.objects.create(
+        receipt=receipt, form="pk", series="", number=document.number, seq=1, state="used", document=document
+    )
+    Blank.objects.create(
+        receipt=receipt, form="pk", series="", number="000009", seq=9, state="spoiled", write_off=act
+    )
+    return used, act
+
+
 def _card_version(enrollment):  # noqa: ANN001, ANN202
     from zachetka.cards import selectors
     from zachetka.cards.models import CardVersion
@@ -317,7 +354,9 @@ def _objects(world: dict) -> dict:
         "other_final": _final(other),
         "mine_document": (mine_document := _document(world["enrollments"]["own"], 1)),
         "mine_document_code": [mine_document.verification_code],
-        "other_document": _document(world["enrollments"]["stranger"], 2),
+        "other_document": (other_document := _document(world["enrollments"]["stranger"], 2)),
+        "blank": (blank_and_act := _blank_and_act(other_document))[0],
+        "write_off_act": blank_and_act[1],
         "frdo_export": _frdo_export(),
         "own_card_version": _card_version(world["enrollments"]["own"]),
         "stranger_card_version": _card_version(world["enrollments"]["stranger"]),

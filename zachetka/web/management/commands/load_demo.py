@@ -23,6 +23,7 @@ from django.utils import timezone
 from zachetka.achievements import services as achievements
 from zachetka.attestation import services as attestation
 from zachetka.attestation.models import AcademicDebt, Protocol
+from zachetka.blanks import services as blanks
 from zachetka.cards.models import CardVersion
 from zachetka.core import roles, snils
 from zachetka.core.models import AuditChainHead
@@ -195,6 +196,12 @@ THESIS_TOPICS = (
 # Blank series and the first blank number per finished group; documents are handed out this
 # many days after the final protocol.
 BLANKS = {"ПП-2025-01": ("ПП", "000341"), "ПК-2025-01": ("УД", "001207"), "КК-2025-01": ("", "")}
+# Ranges of blanks received into the register before the first documents: (form, series, first,
+# last, date, supplier document).
+BLANK_RECEIPTS = (
+    ("pp", "ПП", "000341", "000400", dt.date(2025, 1, 20), "Товарная накладная № 12 от 20.01.2025"),
+    ("pk", "УД", "001201", "001700", dt.date(2025, 1, 20), "Товарная накладная № 12 от 20.01.2025"),
+)
 ISSUE_AFTER_DAYS = 3
 UNISSUED_CERTIFICATE_GROUP = "ПП-2025-01"  # one expelled learner there still awaits a справка
 # The director's order ending the studies of each finished group, the day after its final protocol.
@@ -931,6 +938,16 @@ class DemoLoader:
         (but one, still due), and one duplicate for a lost certificate; in date order, so
         registration numbers follow the calendar."""
         registrar = self.users["registrar"]
+        for form, series, first, last, received_on, supplier_document in BLANK_RECEIPTS:
+            blanks.receive_range(
+                by=registrar,
+                form=form,
+                series=series,
+                first_number=first,
+                last_number=last,
+                received_on=received_on,
+                supplier_document=supplier_document,
+            )
         handouts = []
         for code, *_ in GROUPS:
             group = self.groups[code]
