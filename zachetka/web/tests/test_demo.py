@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from zachetka.achievements.models import Achievement
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
+from zachetka.blanks.models import Blank
 from zachetka.cards.models import CardVersion
 from zachetka.core import audit
 from zachetka.documents.models import Document
@@ -32,6 +33,9 @@ def test_demo_tells_its_story(tmp_path):
     a_running_group_is_in_the_middle_of_its_intermediate_attestation()
     documents_are_issued_and_reported(tmp_path)
     the_demo_learner_has_a_frozen_card_and_achievements()
+    a_vocational_group_holds_graded_certificates_and_one_spoiled_blank(tmp_path)
+    an_annulled_final_protocol_was_replaced_and_its_documents_issued_again()
+    a_revoked_certificate_of_study_was_issued_again()
     assert list(audit.verify_chain()) == []
 
 
@@ -88,7 +92,9 @@ def documents_are_issued_and_reported(tmp_path) -> None:  # noqa: ANN001
     duplicate = Document.objects.get(issue=Document.Issue.DUPLICATE)
     assert duplicate.original.state == Document.State.LOST
     expelled = Enrollment.objects.filter(status=Enrollment.Status.EXPELLED)
-    certificates = Document.objects.filter(enrollment__in=expelled, kind=Document.Kind.STUDY_CERTIFICATE)
+    certificates = Document.objects.filter(
+        enrollment__in=expelled, kind=Document.Kind.STUDY_CERTIFICATE, state=Document.State.VALID
+    )
     assert certificates.count() == expelled.count() - 1
     smirnova = Document.objects.get(
         enrollment__group__code="ПК-2025-01", last_name="Смирнова", first_name="Анна"
@@ -99,7 +105,11 @@ def documents_are_issued_and_reported(tmp_path) -> None:  # noqa: ANN001
     out = tmp_path / "frdo.xlsx"
     call_command("export_frdo", str(out), template="dpo", year=2025, stdout=io.StringIO())
     rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
-    assert len(rows[0]) == 40 and len(rows) - 1 == Document.objects.exclude(kind="course").count()
+    # Revoked, voided and never-sent spoiled documents are not reported as valid.
+    reported = Document.objects.filter(kind__in=["pk", "pp", "study"]).exclude(
+        state__in=[Document.State.REVOKED, Document.State.VOIDED, Document.State.DESTROYED]
+    )
+    assert len(rows[0]) == 40 and len(rows) - 1 == reported.count()
 
 
 def the_demo_learner_has_a_frozen_card_and_achievements() -> None:
@@ -117,3 +127,41 @@ def the_demo_learner_has_a_frozen_card_and_achievements() -> None:
     assert (
         Achievement.objects.filter(learner=completed.learner, status=Achievement.Status.PROPOSED).count() == 1
     )
+
+
+def a_vocational_group_holds_graded_certificates_and_one_spoiled_blank(tmp_path) -> None:  # noqa: ANN001
+    certificates = Document.objects.filter(
+        enrollment__group__code="ПО-2025-01", kind=Document.Kind.VOCATIONAL_CERTIFICATE
+    )
+    valid = certificates.filter(state=Document.State.VALID)
+    assert valid.count() == 10
+    assert set(valid.values_list("qualification_grade", flat=True)) == {"3 разряд", "4 разряд"}
+    spoiled = certificates.get(state=Document.State.DESTROYED)
+    blank = Blank.objects.get(series=spoiled.series, number=spoiled.number)
+    assert blank.state == Blank.State.SPOILED and blank.write_off is not None and blank.write_off.reason
+    final = Protocol.objects.get(group__code="ПО-2025-01", kind=Protocol.Kind.FINAL)
+    assert final.final_form == Protocol.FinalForm.QUALIFICATION_EXAM
+    out = tmp_path / "frdo-po.xlsx"
+    call_command("export_frdo", str(out), template="po", year=2025, stdout=io.StringIO())
+    rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) - 1 == 10 and {row[12] for row in rows[1:]} == {"3 разряд", "4 разряд"}
+
+
+def an_annulled_final_protocol_was_replaced_and_its_documents_issued_again() -> None:
+    annulled = Protocol.objects.get(group__code="КК-2025-01", kind=Protocol.Kind.FINAL, status="annulled")
+    replacement = Protocol.objects.get(replaces=annulled)
+    assert replacement.status == Protocol.Status.SIGNED and replacement.held_on > annulled.held_on
+    voided = Document.objects.filter(protocol=annulled, state=Document.State.VOIDED)
+    reissued = Document.objects.filter(protocol=replacement, state=Document.State.VALID)
+    assert voided.count() == reissued.count() == replacement.results.count() > 0
+    enrollments = Enrollment.objects.filter(group__code="КК-2025-01").exclude(
+        status=Enrollment.Status.EXPELLED
+    )
+    assert set(enrollments.values_list("status", flat=True)) == {Enrollment.Status.COMPLETED}
+
+
+def a_revoked_certificate_of_study_was_issued_again() -> None:
+    revoked = Document.objects.get(state=Document.State.REVOKED)
+    assert revoked.kind == Document.Kind.STUDY_CERTIFICATE and "214-к" in revoked.state_reason
+    again = Document.objects.get(enrollment=revoked.enrollment, state=Document.State.VALID)
+    assert again.kind == Document.Kind.STUDY_CERTIFICATE and again.issued_on > revoked.issued_on

@@ -38,6 +38,7 @@ from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
+from zachetka.web.demo import annulment, revocation, vocational
 
 SEED = 2025
 PASSWORD = "zachetka-demo"  # noqa: S105 - the documented demo password
@@ -304,6 +305,9 @@ class DemoLoader:
         self.record_achievements()
         self.attest()
         self.issue_documents()
+        # Later chapters, in date order, each in a module of its own (zachetka/web/demo/).
+        for chapter in (vocational, annulment, revocation):
+            chapter.tell(self)
 
     # --- people -------------------------------------------------------------------------------
 
