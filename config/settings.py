@@ -327,6 +327,7 @@ DOCUMENT_BLANK_LAYOUTS = {
             "hours": [25, 170, 12],
             "studied": [25, 180, 11],
             "qualification": [25, 195, 12, 160],
+            "qualification_grade": [25, 205, 12],
             "city": [25, 245, 11],
             "head_name": [130, 255, 11],
             "secretary_name": [130, 268, 11],

@@ -115,6 +115,7 @@ def blank_spots(context: dict, layout: dict) -> list[Spot]:
             f"с {dates.format_date(document.studied_from)} по {dates.format_date(document.studied_to)}"
         ),
         "qualification": document.qualification,
+        "qualification_grade": document.qualification_grade,
         "series": document.series,
         "number": document.number,
         "organization": requisites.full_name,

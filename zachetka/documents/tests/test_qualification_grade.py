@@ -93,3 +93,15 @@ def test_no_certificate_without_a_grade(course, pass_all_modules, director, regi
             by=registrar, protocol=protocol, issued_on=ISSUED, series="СВ", first_number="000501"
         )
     assert not Document.objects.exists()
+
+
+def test_the_grade_prints_on_the_blank_too(vocational_graduated, registrar, course, pdf_text):
+    (document,) = services.issue_from_protocol(
+        by=registrar,
+        protocol=vocational_graduated,
+        issued_on=ISSUED,
+        series="СВ",
+        first_number="000501",
+        enrollments=[course["own"]],
+    )
+    assert "4 разряд" in pdf_text(pdf.render_pdf([document], blank=True))
