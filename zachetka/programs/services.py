@@ -29,8 +29,12 @@ def create_program(*, by: User, curators: list[User] | None = None, **fields: An
 
 
 @transaction.atomic
-def update_program(*, by: User, program: Program, expected_version: int, **changes: Any) -> Program:
-    """Change a program's attributes; its hours may not fall below its modules' sum."""
+@transaction.atomic
+def update_program(
+    *, by: User, program: Program, expected_version: int, curators: list[User] | None = None, **changes: Any
+) -> Program:
+    """Change a program's attributes (and, if given, its curators) in one transaction; its hours
+    may not fall below its modules' sum."""
     if "hours" in changes:
         Program.objects.select_for_update().filter(pk=program.pk).first()  # modules wait for this
         modules = program.modules.aggregate(total=Sum("hours"))["total"] or 0
@@ -41,13 +45,16 @@ def update_program(*, by: User, program: Program, expected_version: int, **chang
                     "меньше суммы часов её модулей."
                 }
             )
-    return update_audited(
+    program = update_audited(
         by=by,
         instance=program,
         changes=changes,
         expected_version=expected_version,
         action=audit.Action.PROGRAM_UPDATED,
     )
+    if curators is not None:
+        set_program_curators(by=by, program=program, curators=curators)
+    return program
 
 
 @transaction.atomic

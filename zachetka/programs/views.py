@@ -116,10 +116,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 program=program,
                 expected_version=form.cleaned_data["version"] or 0,
+                curators=list(form.cleaned_data["curators"]),
                 **form.program_fields(),
-            )
-            services.set_program_curators(
-                by=request.user, program=program, curators=list(form.cleaned_data["curators"])
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -92,3 +92,14 @@ def test_program_kinds_carry_the_laws_names(client, registrar, director):
     page = client.get(program.get_absolute_url()).content.decode()
     assert "дополнительная общеразвивающая программа" in page and "краткосрочный" not in page
     assert program.completion_document == "сертификат об обучении"  # the document it gives is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hours_and_curators_change_in_one_transaction(director, curator, make_program):
+    """As in a real request (autocommit): the program and its curators change together."""
+    program = make_program()
+    services.update_program(
+        by=director, program=program, expected_version=program.version, hours=80, curators=[curator]
+    )
+    program.refresh_from_db()
+    assert program.hours == 80 and list(program.curators.all()) == [curator]
