@@ -5,7 +5,7 @@ documents' scope (core.access)."""
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from zachetka.blanks.models import Blank, BlankForm
 from zachetka.core import access
@@ -94,5 +94,5 @@ def holder_visible(user: Actor, blank: Blank) -> bool:
     return Blank.objects.filter(pk=blank.pk).filter(scope).exists()
 
 
-def history(blank: Blank) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.about(blank).order_by("seq")
+def history(blank: Blank) -> list[AuditEvent]:
+    return AuditEvent.objects.about(blank).order_by("seq").opened()

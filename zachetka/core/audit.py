@@ -22,7 +22,7 @@ from django.db import connection, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from zachetka.core import clientip
+from zachetka.core import clientip, sealing
 from zachetka.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -223,6 +223,7 @@ def event_hash(event: AuditEvent, key: bytes | None) -> str:
     }
     if key is not None:
         payload["key_id"] = event.key_id
+        payload["learner_id"] = event.learner_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if key is None:
         return hashlib.sha256(canonical).hexdigest()
@@ -286,18 +287,28 @@ def _insert(events: list[AuditEvent]) -> None:
 
 
 def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
-    """Append events to the chain atomically; call inside the transaction of the change."""
+    """Append events to the chain atomically; call inside the transaction of the change.
+
+    What an event holds about a learner is sealed under that learner's key before it is hashed
+    (core.sealing), so the learner's data can later be destroyed without breaking the chain."""
     at = timezone.now()
+    entries = list(entries)
     events = [_build(entry, by=by, at=at) for entry in entries]
     if not events:
         return []
     signing = keys()
     with transaction.atomic():
+        learners = sealing.data_subjects([entry.subject for entry in entries], by)
+        subject_keys = sealing.keys_for(learner for learner in learners if learner is not None)
+        actor_learner = _actor_learner(by)
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         seq, prev_hash = head.last_seq, head.last_hash
-        for event in events:
+        for event, learner_id in zip(events, learners, strict=True):
             seq += 1
             event.seq, event.prev_hash, event.key_id = seq, prev_hash, signing.current_id
+            if learner_id is not None:
+                event.learner_id = learner_id
+                sealing.seal(event, subject_keys[learner_id], actor_is_subject=actor_learner == learner_id)
             event.hash = prev_hash = event_hash(event, signing.current)
         _insert(events)
         head.last_seq, head.last_hash = seq, prev_hash
@@ -307,6 +318,13 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
         # cards) learn that something they show has changed; still inside the write's transaction.
         events_recorded.send(sender=AuditEvent, events=events)
     return events
+
+
+def _actor_learner(by: Any) -> int | None:
+    """The learner record of an acting learner (their own actions name them by their login)."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return None
+    return sealing.data_subjects([None], by)[0]
 
 
 def record(

@@ -7,6 +7,12 @@ class AuditEventQuerySet(models.QuerySet):
     def about(self, obj: models.Model) -> "AuditEventQuerySet":
         return self.filter(subject_type=obj._meta.label_lower, subject_id=str(obj.pk))
 
+    def opened(self) -> list["AuditEvent"]:
+        """The events as they are to be read: a learner's sealed data opened (core.sealing)."""
+        from zachetka.core import sealing
+
+        return sealing.opened(self)
+
 
 class AuditEvent(models.Model):
     """One entry of the append-only audit trail.
@@ -32,6 +38,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     key_id = models.CharField(max_length=16, blank=True)
+    # The learner whose personal data the event holds, sealed under their key (core.sealing).
+    learner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -90,3 +98,23 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.key}"
+
+
+class SubjectKey(models.Model):
+    """The key that seals a learner's personal data in the audit trail (core.sealing).
+
+    Deleting it, when the learner's data is destroyed by an act, leaves the trail verifiable and
+    what it held about the person unreadable. Keys are never changed, only made and deleted."""
+
+    learner_id = models.BigIntegerField(unique=True)
+    key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    DB_WRITES = dbroles.Writes(update=(), delete=True)
+
+    class Meta:
+        verbose_name = "ключ сведений слушателя в журнале аудита"
+        verbose_name_plural = "ключи сведений слушателей в журнале аудита"
+
+    def __str__(self) -> str:
+        return f"key of learner {self.learner_id}"

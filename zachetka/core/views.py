@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zachetka.core import audit, selectors
+from zachetka.core import audit, sealing, selectors
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -10,6 +10,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     events = selectors.audit_events(request.user, query=query, action=action)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page.object_list = sealing.opened(page.object_list)
     return render(
         request,
         "core/audit_list.html",

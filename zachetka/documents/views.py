@@ -101,7 +101,7 @@ def registry_pdf(request: HttpRequest) -> HttpResponse:
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    history = AuditEvent.objects.about(document).order_by("seq")
+    history = AuditEvent.objects.about(document).order_by("seq").opened()
     may_issue = access.may(request.user, "documents.add_document") and document.is_valid
     initial = {"version": document.version}
     return render(

@@ -400,6 +400,6 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "enrollment": enrollment,
-            "history": AuditEvent.objects.about(enrollment)[:30],
+            "history": AuditEvent.objects.about(enrollment)[:30].opened(),
         },
     )

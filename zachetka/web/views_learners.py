@@ -59,7 +59,9 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Enrollment.objects.visible_to(request.user).filter(learner=learner).select_related("group__program")
     )
     history = (
-        AuditEvent.objects.about(learner)[:50] if access.may(request.user, "people.change_learner") else []
+        AuditEvent.objects.about(learner)[:50].opened()
+        if access.may(request.user, "people.change_learner")
+        else []
     )
     return render(
         request,

@@ -123,7 +123,7 @@ def test_correction_after_the_deadline_needs_a_reason(client, teacher, journal):
     assert accepted.status_code == 200
     change = GradeChange.objects.filter(grade=grade).first()
     assert (change.old_value, change.new_value, change.reason) == ("3", "4", "Работа пересдана 19.11.2026")
-    event = AuditEvent.objects.get(action=audit.Action.GRADE_CORRECTED)
+    [event] = AuditEvent.objects.filter(action=audit.Action.GRADE_CORRECTED).opened()
     assert event.data["before"] == {"value": "3"} and event.data["after"]["value"] == "4"
     assert event.reason == "Работа пересдана 19.11.2026" and event.actor_id == teacher.pk
     history = client.get(

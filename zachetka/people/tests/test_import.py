@@ -102,7 +102,7 @@ def test_known_snils_updates_instead_of_duplicating(import_file, run_import, mak
     assert known.phone == "+7 912 345-67-89"
     assert known.email == "ivanov@example.ru"
     assert known.version == 2
-    event = AuditEvent.objects.get(action=audit.Action.LEARNER_UPDATED)
+    [event] = AuditEvent.objects.filter(action=audit.Action.LEARNER_UPDATED).opened()
     assert event.data["before"]["email"] == "old@example.ru"
     assert event.data["after"]["email"] == "ivanov@example.ru"
     assert "строка 2" in event.reason

@@ -119,7 +119,7 @@ def test_edit_keeps_old_value_who_and_why(client, registrar, make_learner):
     assert client.post(reverse("people:learner_edit", args=[learner.pk]), data).status_code == 302
     learner.refresh_from_db()
     assert learner.last_name == "Петрова" and learner.version == 2
-    event = AuditEvent.objects.about(learner).get(action=audit.Action.LEARNER_UPDATED)
+    [event] = AuditEvent.objects.about(learner).filter(action=audit.Action.LEARNER_UPDATED).opened()
     assert event.data == {"before": {"last_name": "Иванова"}, "after": {"last_name": "Петрова"}}
     assert event.reason == "Смена фамилии: свидетельство о браке"
     assert event.actor_id == registrar.pk
