@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zachetka.blanks",
     "zachetka.achievements",
     "zachetka.cards",
+    "zachetka.archive",
     "zachetka.cabinet",
     "zachetka.web",
 ]

@@ -223,7 +223,8 @@ def event_hash(event: AuditEvent, key: bytes | None) -> str:
     }
     if key is not None:
         payload["key_id"] = event.key_id
-        payload["learner_id"] = event.learner_id
+        if event.learner_id is not None:  # events sealed under a learner's key name the learner
+            payload["learner_id"] = event.learner_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if key is None:
         return hashlib.sha256(canonical).hexdigest()
@@ -351,32 +352,35 @@ def _numbers(first: int, last: int) -> str:
     return f"№{first}" if first == last else f"№{first}–{last}"
 
 
-def verify_chain(chunk_size: int = 5000, anchors: Iterable[Any] = ()) -> Iterator[ChainProblem]:
+def verify_chain(
+    chunk_size: int = 5000, anchors: Iterable[Any] = (), using: str = "default"
+) -> Iterator[ChainProblem]:
     """Walk the chain in order and yield what is wrong with it (nothing when intact): a forged
     head, the first break in the chain, and every anchor (core.anchors.Anchor) the trail no
     longer agrees with."""
     known = keys().by_id
-    head = AuditChainHead.objects.filter(id=1).first()
+    events = AuditEvent.objects.using(using)
+    head = AuditChainHead.objects.using(using).filter(id=1).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     head_trusted = True
     if head and head.mac:
         expected = [head_mac(head_seq, head_hash, key) for key in known.values()]
         head_trusted = any(hmac.compare_digest(head.mac, mac) for mac in expected)
-    elif head and AuditEvent.objects.exclude(key_id="").exists():
+    elif head and events.exclude(key_id="").exists():
         head_trusted = False  # keyed events are always written with a keyed head
     if not head_trusted:
         yield ChainProblem(head_seq, f"заголовок цепочки (событие №{head_seq}) изменён в обход приложения")
-    yield from _walk(chunk_size, known, head_seq if head_trusted else None, head_hash)
-    yield from _check_anchors(anchors, head_seq)
+    yield from _walk(events, chunk_size, known, head_seq if head_trusted else None, head_hash)
+    yield from _check_anchors(events, anchors, head_seq)
 
 
 def _walk(
-    chunk_size: int, known: dict[str, bytes], trusted_end: int | None, head_hash: str
+    events: models.QuerySet, chunk_size: int, known: dict[str, bytes], trusted_end: int | None, head_hash: str
 ) -> Iterator[ChainProblem]:
     expected_seq, prev_hash, keyed = 1, GENESIS_HASH, False
     last: AuditEvent | None = None
     while True:
-        chunk = list(AuditEvent.objects.filter(seq__gte=expected_seq).order_by("seq")[:chunk_size])
+        chunk = list(events.filter(seq__gte=expected_seq).order_by("seq")[:chunk_size])
         if not chunk:
             break
         for event in chunk:
@@ -413,7 +417,7 @@ def _walk(
             keyed = keyed or bool(event.key_id)
             key = known[event.key_id] if event.key_id else None
             if not hmac.compare_digest(event_hash(event, key), event.hash):
-                tail_forged = trusted_end is None and event.seq == _last_seq()
+                tail_forged = trusted_end is None and event.seq == _last_seq(events)
                 what = "вставлено в обход приложения" if tail_forged else "изменено после записи"
                 yield ChainProblem(event.seq, f"событие №{event.seq} {what}: его подпись не сходится")
                 return
@@ -430,13 +434,13 @@ def _walk(
         yield ChainProblem(trusted_end, f"событие №{trusted_end} не совпадает с последним записанным")
 
 
-def _last_seq() -> int:
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+def _last_seq(events: models.QuerySet) -> int:
+    return events.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def _check_anchors(anchors: Iterable[Any], head_seq: int) -> Iterator[ChainProblem]:
+def _check_anchors(events: models.QuerySet, anchors: Iterable[Any], head_seq: int) -> Iterator[ChainProblem]:
     anchors = list(anchors)
-    stored = dict(AuditEvent.objects.filter(seq__in={a.seq for a in anchors}).values_list("seq", "hash"))
+    stored = dict(events.filter(seq__in={a.seq for a in anchors}).values_list("seq", "hash"))
     for anchor in sorted(anchors, key=lambda a: a.seq):
         when = timezone.localtime(anchor.at).strftime("%d.%m.%Y %H:%M")
         if anchor.seq > head_seq or anchor.seq not in stored:
