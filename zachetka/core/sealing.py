@@ -133,6 +133,31 @@ def _open(event: AuditEvent, key: bytes) -> dict | None:
     return json.loads(plain)
 
 
+def seal_value(value: Any, learner_id: int, context: str) -> dict:
+    """Seal any JSON value of a learner's record (a frozen card, say) under their key, bound to
+    `context` (what and where it is), for records that never change but must be forgettable."""
+    key = keys_for([learner_id])[learner_id]
+    plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    nonce = os.urandom(12)
+    sealed = nonce + AESGCM(key).encrypt(nonce, plain, context.encode())
+    return {SEALED: base64.b64encode(sealed).decode("ascii")}
+
+
+def open_value(stored: Any, learner_id: int, context: str) -> Any | None:
+    """A value sealed by seal_value, or None once the learner's key is destroyed; a value stored
+    before sealing existed is returned as it is."""
+    if not (isinstance(stored, dict) and set(stored) == {SEALED}):
+        return stored
+    key = SubjectKey.objects.filter(learner_id=learner_id).values_list("key", flat=True).first()
+    if key is None:
+        return None
+    sealed = base64.b64decode(stored[SEALED])
+    try:
+        return json.loads(AESGCM(bytes(key)).decrypt(sealed[:12], sealed[12:], context.encode()))
+    except InvalidTag:
+        return None
+
+
 def forget(learner_id: int) -> bool:
     """Destroy the key that seals a learner's personal data in the trail; True if there was one."""
     deleted, _ = SubjectKey.objects.filter(learner_id=learner_id).delete()
