@@ -339,6 +339,12 @@ DOCUMENT_BLANK_LAYOUTS = {
 DOCUMENT_BLANK_LAYOUTS |= json.loads(env_str("ZACHETKA_DOCUMENT_BLANK_LAYOUTS", "{}"))
 DOCUMENT_BLANK_LAYOUTS["default"].setdefault("supplement", _SUPPLEMENT_LAYOUT)
 
+# Retention (regulation п. 6.1): electronic records are kept for the training period plus this
+# many years, counted from 1 January of the year after the end; destruction acts and their log
+# extracts are kept this many years (Приказ РКН № 179, п. 8).
+RETENTION_YEARS = env_int("ZACHETKA_RETENTION_YEARS", 5)
+DESTRUCTION_RECORDS_YEARS = env_int("ZACHETKA_DESTRUCTION_RECORDS_YEARS", 3)
+
 # Achievements: the largest evidence file accepted.
 ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("zachetka.documents.urls")),
     path("", include("zachetka.blanks.urls")),
     path("", include("zachetka.cards.urls")),
+    path("", include("zachetka.archive.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),
 ]

@@ -224,3 +224,16 @@ def reject(
         reason=achievement.reject_reason,
     )
     return achievement
+
+
+@transaction.atomic
+def forget_evidence(*, by: User | None, learner: Learner) -> int:
+    """Delete the evidence files of a learner whose personal data is being destroyed (a
+    destruction act); the achievements stay, without their files. Returns how many went."""
+    forgotten = 0
+    for achievement in Achievement.objects.select_for_update().filter(learner=learner).exclude(evidence=""):
+        achievement.evidence.delete(save=False)
+        achievement.evidence_name = ""
+        achievement.save(update_fields=["evidence", "evidence_name"])
+        forgotten += 1
+    return forgotten

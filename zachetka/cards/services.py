@@ -14,6 +14,11 @@ from zachetka.core import audit, pdf
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment
 
+
+class CardDestroyed(Exception):
+    """The learner's personal data was destroyed by an act: their frozen cards are gone too."""
+
+
 FIRST_REASONS = {
     Enrollment.Status.COMPLETED: "Обучение завершено",
     Enrollment.Status.EXPELLED: "Слушатель отчислен",
@@ -69,7 +74,9 @@ def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
 def version_pdf(version: CardVersion) -> bytes:
     """The PDF of a frozen version: rendered from its frozen content once, then kept with its
     SHA-256 and served as stored."""
-    version = CardVersion.objects.select_for_update().get(pk=version.pk)
+    version = CardVersion.objects.select_for_update().select_related("enrollment__learner").get(pk=version.pk)
+    if version.enrollment.learner.depersonalised_at is not None:
+        raise CardDestroyed(version.enrollment.learner.depersonalisation_basis)
     if version.pdf:
         with version.pdf.open("rb") as stored:
             return stored.read()
@@ -79,3 +86,14 @@ def version_pdf(version: CardVersion) -> bytes:
     version.pdf.save(f"card-{version.enrollment_id}-v{version.number}.pdf", ContentFile(content), save=False)
     version.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
     return content
+
+
+def forget_pdfs(*, learner_id: int) -> int:
+    """Delete the stored PDFs of a learner's frozen card versions (a destruction act): the
+    versions stay as rows, their files go. Returns how many files were deleted."""
+    forgotten = 0
+    for version in CardVersion.objects.filter(enrollment__learner_id=learner_id).exclude(pdf=""):
+        if version.pdf.storage.exists(version.pdf.name):
+            version.pdf.storage.delete(version.pdf.name)
+            forgotten += 1
+    return forgotten

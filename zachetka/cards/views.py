@@ -16,6 +16,13 @@ def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
     return enrollment
 
 
+def _version_pdf(version: CardVersion) -> bytes:
+    try:
+        return services.version_pdf(version)
+    except services.CardDestroyed as error:
+        raise Http404(f"Сведения карты уничтожены ({error}).") from error
+
+
 def _pdf_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
@@ -44,7 +51,7 @@ def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     versions = selectors.versions_of(enrollment)
     name = f"Карта {enrollment.learner.short_name} {enrollment.group.code}.pdf"
     if versions:
-        return _pdf_response(services.version_pdf(versions[-1]), name)
+        return _pdf_response(_version_pdf(versions[-1]), name)
     return _pdf_response(services.render_pdf(selectors.card_content(enrollment)), name)
 
 
@@ -52,4 +59,4 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(CardVersion.objects.select_related("enrollment__learner"), pk=pk)
     _enrollment(request, version.enrollment_id)
     name = f"Карта {version.enrollment.learner.short_name}, версия {version.number}.pdf"
-    return _pdf_response(services.version_pdf(version), name)
+    return _pdf_response(_version_pdf(version), name)

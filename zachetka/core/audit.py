@@ -36,6 +36,7 @@ class Action:
     LEARNER_CREATED = "learner.created"
     LEARNER_UPDATED = "learner.updated"
     LEARNERS_IMPORTED = "learner.imported"
+    LEARNER_DEPERSONALISED = "learner.depersonalised"
     PROGRAM_CREATED = "program.created"
     PROGRAM_UPDATED = "program.updated"
     MODULE_CREATED = "module.created"
@@ -79,6 +80,15 @@ class Action:
     ACHIEVEMENT_REJECTED = "achievement.rejected"
     CARD_FROZEN = "card.frozen"
     CABINET_OPENED = "cabinet.opened"
+    RETENTION_HOLD_SET = "retention.hold_set"
+    RETENTION_HOLD_RELEASED = "retention.hold_released"
+    DESTRUCTION_ACT_DRAFTED = "destruction.drafted"
+    DESTRUCTION_ACT_APPROVED = "destruction.approved"
+    DESTRUCTION_ACT_EXECUTED = "destruction.executed"
+    DESTRUCTION_RECORDS_ERASED = "destruction.records_erased"
+    PERSONAL_DATA_DESTROYED = "personal_data.destroyed"
+    BACKUP_CREATED = "backup.created"
+    BACKUP_DELETED = "backup.deleted"
     REQUISITES_UPDATED = "organization.requisites_updated"
 
 
@@ -89,6 +99,7 @@ ACTION_LABELS = {
     Action.LEARNER_CREATED: "Слушатель добавлен",
     Action.LEARNER_UPDATED: "Данные слушателя изменены",
     Action.LEARNERS_IMPORTED: "Импорт слушателей",
+    Action.LEARNER_DEPERSONALISED: "Персональные данные слушателя уничтожены (обезличен)",
     Action.PROGRAM_CREATED: "Программа добавлена",
     Action.PROGRAM_UPDATED: "Программа изменена",
     Action.MODULE_CREATED: "Модуль добавлен",
@@ -132,6 +143,15 @@ ACTION_LABELS = {
     Action.ACHIEVEMENT_REJECTED: "Достижение отклонено",
     Action.CARD_FROZEN: "Версия индивидуальной карты зафиксирована",
     Action.CABINET_OPENED: "Открыт личный кабинет",
+    Action.RETENTION_HOLD_SET: "Срок хранения записей приостановлен",
+    Action.RETENTION_HOLD_RELEASED: "Приостановка срока хранения снята",
+    Action.DESTRUCTION_ACT_DRAFTED: "Составлен проект акта об уничтожении ПДн",
+    Action.DESTRUCTION_ACT_APPROVED: "Акт об уничтожении ПДн утверждён",
+    Action.DESTRUCTION_ACT_EXECUTED: "Акт об уничтожении ПДн исполнен",
+    Action.DESTRUCTION_RECORDS_ERASED: "Акт и выгрузка об уничтожении удалены по истечении срока",
+    Action.PERSONAL_DATA_DESTROYED: "Персональные данные уничтожены по акту",
+    Action.BACKUP_CREATED: "Создана резервная копия",
+    Action.BACKUP_DELETED: "Резервная копия удалена",
     Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
 }
 

@@ -38,6 +38,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Мои оценки", reverse("gradebook:my_grades")))
     if access.may(user, "people.import_learners"):
         items.append(("Импорт", reverse("web:learner_import")))
+    if access.may(user, "archive.view_destructionact"):
+        items.append(("Сроки хранения", reverse("archive:retention")))
     if access.may(user, "organization.change_requisites"):
         items.append(("Реквизиты", reverse("organization:requisites")))
     if access.may(user, "core.view_auditevent"):

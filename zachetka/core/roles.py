@@ -76,6 +76,15 @@ _REGISTRY_WORK = (
     "blanks.view_writeoffact",
     "blanks.add_writeoffact",
     *_ACHIEVEMENTS,
+    # Retention of electronic records: holds, destruction acts (drafted and executed here,
+    # approved by the administration), the backups register.
+    "archive.view_destructionact",
+    "archive.add_destructionact",
+    "archive.change_destructionact",
+    "archive.add_retentionhold",
+    "archive.change_retentionhold",
+    "archive.view_backuprecord",
+    "archive.change_backuprecord",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -94,6 +103,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "axes.view_accessfailurelog",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # Retention: the administration approves destruction acts.
+        "archive.approve_destructionact",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (

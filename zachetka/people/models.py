@@ -48,7 +48,8 @@ class Learner(models.Model):
     middle_name = models.CharField(
         "отчество", max_length=names.NAME_MAX_LENGTH, blank=True, validators=[validators.validate_name_part]
     )
-    birth_date = models.DateField("дата рождения", validators=[validators.validate_birth_date])
+    # Empty only once the learner's data has been destroyed by an act (depersonalised_at).
+    birth_date = models.DateField("дата рождения", null=True, validators=[validators.validate_birth_date])
     sex = models.CharField("пол", max_length=1, choices=Sex)
     # Stored as 11 digits; empty means not given. Unique only when present (constraint below).
     snils = models.CharField("СНИЛС", max_length=11, blank=True, validators=[validators.validate_snils])
@@ -97,6 +98,11 @@ class Learner(models.Model):
         related_name="learner",
         verbose_name="учётная запись",
     )
+    # When the learner's personal data was destroyed (retention ended, by an approved act): the
+    # row stays so that results and the registry book still refer to someone, depersonalised.
+    depersonalised_at = models.DateTimeField("обезличен", null=True, blank=True)
+    depersonalisation_basis = models.CharField("основание обезличивания", max_length=255, blank=True)
+
     search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,6 +141,10 @@ class Learner(models.Model):
                 fields=["snils"], condition=~models.Q(snils=""), name="learner_snils_unique_when_present"
             ),
             models.CheckConstraint(condition=models.Q(sex__in=["M", "F"]), name="learner_sex_valid"),
+            models.CheckConstraint(
+                condition=models.Q(birth_date__isnull=False) | models.Q(depersonalised_at__isnull=False),
+                name="learner_birth_date_unless_depersonalised",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from zachetka.core import audit, names, snils
 from zachetka.core.writes import create_audited, update_audited
@@ -73,6 +75,54 @@ def update_learner(
         prepare=_prepare,
         exclude=["user"],
     )
+
+
+# What depersonalisation destroys, as the destruction act names it (Приказ РКН № 179).
+DESTROYED_CATEGORIES = (
+    "фамилия, имя, отчество",
+    "дата рождения",
+    "СНИЛС",
+    "гражданство",
+    "контактные данные (телефон, электронная почта)",
+    "сведения о предыдущем образовании",
+    "сведения о законном представителе",
+    "учётная запись личного кабинета",
+)
+
+
+@transaction.atomic
+def depersonalise(*, by: User, learner: Learner, basis: str) -> Learner:
+    """Destroy a learner's personal data, keeping the row their results and documents refer to
+    (named «Обезличено № <id>»); the login to the cabinet is closed and stripped. Values are not
+    audited: recording them would keep what is being destroyed."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if learner.depersonalised_at is not None:
+        return learner
+    kept = {"birth_date", "sex", "last_name", "first_name"}
+    blank = {name: "" for name in Learner.AUDITED_FIELDS if name not in kept}
+    Learner.objects.filter(pk=learner.pk).update(
+        **blank,
+        last_name="Обезличено",
+        first_name=f"№ {learner.pk}",
+        birth_date=None,
+        search_key=names.search_key("Обезличено", str(learner.pk), ""),
+        depersonalised_at=timezone.now(),
+        depersonalisation_basis=basis[:255],
+        user=None,
+        version=F("version") + 1,
+    )
+    if learner.user_id:
+        User.objects.filter(pk=learner.user_id).update(
+            is_active=False, username=f"forgotten-{learner.user_id}", email="", first_name="", last_name=""
+        )
+    audit.record(
+        by=by,
+        action=audit.Action.LEARNER_DEPERSONALISED,
+        subject=learner,
+        after={"categories": list(DESTROYED_CATEGORIES)},
+        reason=basis,
+    )
+    return Learner.objects.get(pk=learner.pk)
 
 
 @dataclass

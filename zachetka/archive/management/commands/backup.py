@@ -1,8 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from zachetka.archive import backup
+from zachetka.archive import backup, services
 
 
 class Command(BaseCommand):
@@ -20,6 +21,13 @@ class Command(BaseCommand):
             created = backup.create(Path(str(options["out"])))
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
+        # Registered (after the snapshot), so copies holding data destroyed later are listed.
+        services.record_backup(
+            path=str(created.path.resolve()),
+            created_at=timezone.now(),
+            size=created.bytes,
+            sha256=created.sha256,
+        )
         self.stdout.write(
             f"Резервная копия записана: {created.path} — файлов {created.files}, {created.bytes} байт, "
             f"SHA-256 {created.sha256}."
