@@ -76,7 +76,7 @@ def act_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def act_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(request.user, "archive.view_destructionact")
+    access.require(request.user, "archive.approve_destructionact")
     act = get_object_or_404(DestructionAct, pk=pk)
     try:
         services.approve_act(by=request.user, act=act)
@@ -89,7 +89,7 @@ def act_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def act_execute(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require(request.user, "archive.view_destructionact")
+    access.require(request.user, "archive.change_destructionact")
     act = get_object_or_404(DestructionAct, pk=pk)
     try:
         act = services.execute_act(by=request.user, act=act)

@@ -1,11 +1,15 @@
 """The individual learner card (regulation п. 3.1): one per learner and enrolment. While the
 learner studies it is built from the record each time; when the enrolment ends it is frozen as a
-numbered version (content and SHA-256), and a later correction adds a version, never alters one."""
+numbered version (content and SHA-256), and a later correction adds a version, never alters one.
+
+A frozen card is the learner's personal data kept apart from the record, so its content is sealed
+under the learner's key (core.sealing): a destruction act that destroys the key makes every frozen
+version unreadable while the rows, their numbers and digests stay for the record's history."""
 
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import dbroles
+from zachetka.core import dbroles, sealing
 
 
 class CardVersion(models.Model):
@@ -37,3 +41,13 @@ class CardVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cards:version_pdf", args=[self.pk])
+
+    @staticmethod
+    def sealing_context(enrollment_id: int, number: int) -> str:
+        return f"cards.CardVersion:{enrollment_id}:{number}"
+
+    def frozen_content(self, learner_id: int) -> dict | None:
+        """The card as it was frozen, or None once the learner's data was destroyed."""
+        return sealing.open_value(
+            self.content, learner_id, self.sealing_context(self.enrollment_id, self.number)
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zachetka.cards import selectors
 from zachetka.cards.models import CardVersion
-from zachetka.core import audit, pdf
+from zachetka.core import audit, pdf, sealing
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment
 
@@ -41,10 +41,13 @@ def refresh(enrollment: Enrollment, reason: str) -> CardVersion | None:
     latest = CardVersion.objects.filter(enrollment=enrollment).order_by("-number").first()
     if latest is not None and latest.sha256 == digest:
         return None
+    number = (latest.number + 1) if latest else 1
     version = CardVersion.objects.create(
         enrollment=enrollment,
-        number=(latest.number + 1) if latest else 1,
-        content=content,
+        number=number,
+        content=sealing.seal_value(
+            content, enrollment.learner_id, CardVersion.sealing_context(enrollment.pk, number)
+        ),
         sha256=digest,
         reason=reason if latest else FIRST_REASONS[enrollment.status],
     )
@@ -75,12 +78,16 @@ def version_pdf(version: CardVersion) -> bytes:
     """The PDF of a frozen version: rendered from its frozen content once, then kept with its
     SHA-256 and served as stored."""
     version = CardVersion.objects.select_for_update().select_related("enrollment__learner").get(pk=version.pk)
-    if version.enrollment.learner.depersonalised_at is not None:
-        raise CardDestroyed(version.enrollment.learner.depersonalisation_basis)
+    learner = version.enrollment.learner
+    if learner.depersonalised_at is not None:
+        raise CardDestroyed(learner.depersonalisation_basis)
     if version.pdf:
         with version.pdf.open("rb") as stored:
             return stored.read()
-    content = render_pdf(version.content, version=version)
+    frozen = version.frozen_content(learner.pk)
+    if frozen is None:
+        raise CardDestroyed("Ключ, которым защищено содержание карты, уничтожен.")
+    content = render_pdf(frozen, version=version)
     version.pdf_sha256 = hashlib.sha256(content).hexdigest()
     version.pdf_rendered_at = timezone.now()
     version.pdf.save(f"card-{version.enrollment_id}-v{version.number}.pdf", ContentFile(content), save=False)

@@ -126,6 +126,9 @@ def test_execution_depersonalises_and_keeps_what_must_stay(executed, records):
     assert not achievement.evidence
     version = CardVersion.objects.get(pk=executed["version"].pk)
     assert not version.pdf.storage.exists(version.pdf.name)
+    # The frozen card stays as a row with its digest, its content sealed under a destroyed key.
+    assert version.sha256 and "Старова" not in str(version.content)
+    assert version.frozen_content(learner.pk) is None
     # The trail still verifies, and what it held about the learner cannot be read.
     assert list(audit.verify_chain()) == []
     events = AuditEvent.objects.filter(learner_id=learner.pk).opened()

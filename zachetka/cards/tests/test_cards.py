@@ -81,14 +81,17 @@ def test_card_is_frozen_when_the_enrolment_ends_and_versions_follow_changes(
     own = course["own"]
     (first,) = CardVersion.objects.filter(enrollment=own)
     assert (first.number, first.reason) == (1, "Обучение завершено")
-    assert first.sha256 == selectors.content_hash(first.content)
-    assert first.content["documents"] == []
-    assert first.content["final"]["protocol"] == retaken["final"].number
+    assert first.sha256 == selectors.content_hash(first.frozen_content(own.learner_id))
+    assert first.frozen_content(first.enrollment.learner_id)["documents"] == []
+    assert first.frozen_content(first.enrollment.learner_id)["final"]["protocol"] == retaken["final"].number
     documents.issue_from_protocol(
         by=registrar, protocol=retaken["final"], issued_on=dt.date(2026, 11, 27), first_number="000010"
     )
     second = CardVersion.objects.get(enrollment=own, number=2)
-    assert second.content["documents"][0]["registration_number"] == "2026-00003"  # by surname: third
+    assert (
+        second.frozen_content(second.enrollment.learner_id)["documents"][0]["registration_number"]
+        == "2026-00003"
+    )  # by surname: third
     assert second.reason == "Документ выдан"
     # The administration corrects a typo in the learner's name: a third version; the first two
     # keep what they showed.
@@ -102,10 +105,15 @@ def test_card_is_frozen_when_the_enrolment_ends_and_versions_follow_changes(
         middle_name="Сергеевна-Оглы",
     )
     third = CardVersion.objects.get(enrollment=own, number=3)
-    assert third.content["learner"]["full_name"] == "Смирнова Анна Сергеевна-Оглы"
+    assert (
+        third.frozen_content(third.enrollment.learner_id)["learner"]["full_name"]
+        == "Смирнова Анна Сергеевна-Оглы"
+    )
     assert third.reason == "Данные слушателя изменены"
     first.refresh_from_db()
-    assert first.content["learner"]["full_name"] == "Смирнова Анна Сергеевна"
+    assert (
+        first.frozen_content(first.enrollment.learner_id)["learner"]["full_name"] == "Смирнова Анна Сергеевна"
+    )
     assert CardVersion.objects.filter(enrollment=own).count() == 3
     # Nothing changed: no new version.
     assert services.refresh(own, "проверка") is None
@@ -151,7 +159,7 @@ def test_annulling_the_final_protocol_adds_a_version(course, retaken, director):
     attestation.annul_protocol(by=director, protocol=retaken["final"], reason="Ошибка в составе комиссии")
     latest = CardVersion.objects.filter(enrollment=own).latest("number")
     assert latest.number == before + 1 and latest.reason == "Протокол аннулирован"
-    assert latest.content["final"] is None
+    assert latest.frozen_content(latest.enrollment.learner_id)["final"] is None
     # The learner is back before the final attestation: the card is live again, not frozen.
     own.refresh_from_db()
     assert own.status == own.Status.STUDYING
@@ -176,5 +184,8 @@ def test_completion_order_goes_on_the_card_and_needs_number_and_date(course, ret
         completion_order_date=dt.date(2026, 11, 26),
     )
     latest = CardVersion.objects.filter(enrollment=own).latest("number")
-    assert latest.content["enrollment"]["completion_order"] == "№ 61-в от 26.11.2026"
+    assert (
+        latest.frozen_content(latest.enrollment.learner_id)["enrollment"]["completion_order"]
+        == "№ 61-в от 26.11.2026"
+    )
     assert latest.reason == "Изменение зачисления"

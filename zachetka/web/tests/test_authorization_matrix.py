@@ -193,6 +193,17 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("password_reset_done", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("password_reset_confirm", "reset_link"): ("get", (200, 200, 200, 200, 200, 200)),
     ("password_reset_complete", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    # Retention: the registry drafts and executes destruction acts, the administration approves.
+    ("archive:retention", ""): ("get", REGISTRY_ONLY),
+    ("archive:act_create", ""): ("post", DOCUMENT_ACTION),
+    ("archive:act_detail", "destruction_act"): ("get", REGISTRY_ONLY),
+    ("archive:act_approve", "destruction_act"): ("post", ("login", 302, 403, 403, 403, 403)),
+    ("archive:act_execute", "destruction_act"): ("post", DOCUMENT_ACTION),
+    ("archive:act_pdf", "destruction_act"): ("get", REGISTRY_ONLY),
+    ("archive:act_extract", "destruction_act"): ("get", REGISTRY_ONLY),
+    ("archive:hold_set", "own_enrollment"): ("post", DOCUMENT_ACTION),
+    ("archive:hold_release", "retention_hold"): ("post", DOCUMENT_ACTION),
+    ("archive:backup_deleted", "backup_record"): ("post", DOCUMENT_ACTION),
     # Public: anyone may check a document, logged in or not.
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
@@ -330,6 +341,33 @@ def _commission(group):  # noqa: ANN001, ANN202
     )
 
 
+def _destruction_act(by):  # noqa: ANN001, ANN202
+    """A drafted act with its files stored (as an executed act keeps them)."""
+    from django.core.files.base import ContentFile
+
+    from zachetka.archive.models import DestructionAct
+
+    act = DestructionAct.objects.create(number="АУ-2026-001", basis="Истёк срок хранения", drafted_by=by)
+    act.pdf.save("act.pdf", ContentFile(b"%PDF-1.4 act"), save=False)
+    act.extract.save("extract.xlsx", ContentFile(b"PK"), save=False)
+    act.save()
+    return act
+
+
+def _hold(enrollment, by):  # noqa: ANN001, ANN202
+    from zachetka.archive.models import RetentionHold
+
+    return RetentionHold.objects.create(enrollment=enrollment, reason="Запрос суда", set_by=by)
+
+
+def _backup_record():  # noqa: ANN202
+    from django.utils import timezone
+
+    from zachetka.archive.models import BackupRecord
+
+    return BackupRecord.objects.create(path="/backups/old.tar", created_at=timezone.now(), size=1, sha256="0")
+
+
 def _objects(world: dict) -> dict:
     mine, other = world["mine"], world["other"]
     return {
@@ -365,6 +403,9 @@ def _objects(world: dict) -> dict:
         "reset_link": ["MQ", "set-password"],
         "other_commission": _commission(other),
         "mine_assessment": world["assessments"]["mine"],
+        "destruction_act": _destruction_act(mine.curator),
+        "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
+        "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
     }
 
