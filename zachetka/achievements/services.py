@@ -232,7 +232,10 @@ def forget_evidence(*, by: User | None, learner: Learner) -> int:
     destruction act); the achievements stay, without their files. Returns how many went."""
     forgotten = 0
     for achievement in Achievement.objects.select_for_update().filter(learner=learner).exclude(evidence=""):
-        achievement.evidence.delete(save=False)
+        storage, name = achievement.evidence.storage, achievement.evidence.name
+        # The file goes only once the act's transaction commits: a rolled-back act loses nothing.
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        achievement.evidence = ""
         achievement.evidence_name = ""
         achievement.save(update_fields=["evidence", "evidence_name"])
         forgotten += 1

@@ -100,7 +100,9 @@ def forget_pdfs(*, learner_id: int) -> int:
     versions stay as rows, their files go. Returns how many files were deleted."""
     forgotten = 0
     for version in CardVersion.objects.filter(enrollment__learner_id=learner_id).exclude(pdf=""):
-        if version.pdf.storage.exists(version.pdf.name):
-            version.pdf.storage.delete(version.pdf.name)
+        storage, name = version.pdf.storage, version.pdf.name
+        if storage.exists(name):
+            # Deleted once the act's transaction commits: a rolled-back act loses nothing.
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
             forgotten += 1
     return forgotten

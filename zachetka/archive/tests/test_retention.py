@@ -84,7 +84,7 @@ def test_due_list_by_month_and_who_may_be_forgotten(records):
 
 
 @pytest.fixture
-def executed(records, director, registrar):
+def executed(records, director, registrar, django_capture_on_commit_callbacks):
     """The old learner's act drafted, approved and executed; before it, an achievement with a
     file, a frozen card with its PDF, and a backup registered."""
     old = records["old"]
@@ -105,7 +105,8 @@ def executed(records, director, registrar):
     )
     act = services.draft_act(by=registrar, basis=BASIS)
     services.approve_act(by=director, act=act)
-    act = services.execute_act(by=registrar, act=act)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the act commits
+        act = services.execute_act(by=registrar, act=act)
     return {"act": act, "old": old, "achievement": achievement, "version": version}
 
 

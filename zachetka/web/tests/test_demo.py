@@ -23,7 +23,7 @@ DEMO_DAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.django_db
-def test_demo_tells_its_story(tmp_path):
+def test_demo_tells_its_story(tmp_path, pdf_text):
     """Loading takes ~20 s, so one load serves every check below."""
     with time_machine.travel(DEMO_DAY, tick=False):
         call_command("load_demo", stdout=io.StringIO())
@@ -36,6 +36,7 @@ def test_demo_tells_its_story(tmp_path):
     a_vocational_group_holds_graded_certificates_and_one_spoiled_blank(tmp_path)
     an_annulled_final_protocol_was_replaced_and_its_documents_issued_again()
     a_revoked_certificate_of_study_was_issued_again()
+    records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
     assert list(audit.verify_chain()) == []
 
 
@@ -117,7 +118,7 @@ def the_demo_learner_has_a_frozen_card_and_achievements() -> None:
     running = Enrollment.objects.get(group__code="ПП-2026-01", learner__user__username="learner")
     versions = CardVersion.objects.filter(enrollment=completed).order_by("number")
     assert versions.exists() and versions.first().reason == "Обучение завершено"
-    latest = versions.last().content
+    latest = versions.last().frozen_content(completed.learner_id)
     assert latest["documents"][0]["kind"] == "удостоверение о повышении квалификации"
     assert [a["title"][:16] for a in latest["achievements"]] == ["Электронный курс"]
     assert latest["final"]["value"]
@@ -165,3 +166,28 @@ def a_revoked_certificate_of_study_was_issued_again() -> None:
     assert revoked.kind == Document.Kind.STUDY_CERTIFICATE and "214-к" in revoked.state_reason
     again = Document.objects.get(enrollment=revoked.enrollment, state=Document.State.VALID)
     assert again.kind == Document.Kind.STUDY_CERTIFICATE and again.issued_on > revoked.issued_on
+
+
+def records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text) -> None:
+    from zachetka.archive import selectors
+    from zachetka.archive.models import DestructionAct, RetentionHold
+
+    (act,) = DestructionAct.objects.all()
+    assert act.status == DestructionAct.Status.EXECUTED and act.items.count() == 6
+    assert act.pdf_sha256 and act.extract_sha256
+    # Table cells wrap and interleave in extracted text: look for each word of each name.
+    text = pdf_text(act.pdf.read())
+    assert all(word in text for item in act.items.all() for word in item.subject_name.split())
+    assert "Приказ" in text and act.number in text
+    destroyed = Enrollment.objects.filter(group__code="КК-2018-01")
+    assert all(e.learner.depersonalised_at for e in destroyed)
+    due = [
+        r
+        for month in selectors.due_by_month().values()
+        for r in month
+        if r.enrollment.group.code == "КК-2019-01"
+    ]
+    assert len(due) == 8 and sum(r.is_due for r in due) == 7
+    (hold,) = RetentionHold.objects.filter(released_at__isnull=True)
+    assert hold.enrollment.group.code == "КК-2019-01"
+    assert len(selectors.learners_to_forget()) == 7
