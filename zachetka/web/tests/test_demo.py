@@ -178,7 +178,7 @@ def records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
     # Table cells wrap and interleave in extracted text: look for each word of each name.
     text = pdf_text(act.pdf.read())
     assert all(word in text for item in act.items.all() for word in item.subject_name.split())
-    assert "Приказ" in text and act.number in text
+    assert "Роскомнадзора" in text and act.number in text
     destroyed = Enrollment.objects.filter(group__code="КК-2018-01")
     assert all(e.learner.depersonalised_at for e in destroyed)
     due = [
