@@ -6,7 +6,7 @@ rule of a document's state: it changes once, from valid, at a recorded time, and
 the rule of a verification check's address: it is only ever erased."""
 
 MESSAGE = "documents_document: an issued document changes only its state, once, with a reason"
-IP_MESSAGE = "documents_verificationcheck: a check's IP address may only be erased"
+IP_MESSAGE = "documents_verificationcheck: the IP address of a check may only be erased"
 
 
 def sqlite_triggers() -> list[str]:

@@ -14,7 +14,7 @@ BEGIN
     END IF;
     IF (to_jsonb(NEW) - 'ip_address') IS DISTINCT FROM (to_jsonb(OLD) - 'ip_address')
         OR (NEW.ip_address IS DISTINCT FROM OLD.ip_address AND NEW.ip_address <> '') THEN
-        RAISE EXCEPTION '{TABLE}: a check''s IP address may only be erased'
+        RAISE EXCEPTION '{TABLE}: the IP address of a check may only be erased'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;

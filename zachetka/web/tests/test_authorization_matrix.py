@@ -193,6 +193,14 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("password_reset_done", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("password_reset_confirm", "reset_link"): ("get", (200, 200, 200, 200, 200, 200)),
     ("password_reset_complete", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    # The access log: who opened a learner's data (the registry and the administration), and a
+    # learner's own extract from the cabinet (an empty period means the last twelve months).
+    ("accesslog:index", ""): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report", "classmate"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report", "stranger"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report_xlsx", "classmate"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report_xlsx", "stranger"): ("get", REGISTRY_ONLY),
+    ("accesslog:cabinet_extract", ""): ("post", ("login", 403, 403, 403, 403, 200)),
     # Public: anyone may check a document, logged in or not.
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
