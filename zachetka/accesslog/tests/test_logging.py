@@ -148,7 +148,9 @@ def test_refused_requests_are_not_logged(client, world, curator, teacher, log_in
     assert not AccessRecord.objects.exists()
 
 
-def test_group_of_many_is_one_insert(client, director, make_group, make_learner, make_enrollment, log_inserts):
+def test_group_of_many_is_one_insert(
+    client, director, make_group, make_learner, make_enrollment, log_inserts
+):
     group = make_group()
     learners = [make_learner() for _ in range(40)]
     for learner in learners:
