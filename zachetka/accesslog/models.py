@@ -3,8 +3,8 @@
 One row per request, whatever the number of learners the response showed (a group page of
 300 learners is one row). The learners are kept in that row as a text list `,12,45,78,`, so
 the question «who looked at learner X» is a substring search for `,X,` on SQLite and PostgreSQL
-alike, narrowed first by the indexed `at` of the period asked about. Design and measurements:
-zachetka.accesslog (package docstring of the middleware).
+alike, narrowed first by the indexed `at` of the period asked about. Why this design, and what
+it costs: zachetka.accesslog.middleware.
 
 No IP address is kept: the row names the signed-in account, which is what the question asks;
 an address would be one more piece of personal data needing its own erasure, on a table that
