@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zachetka.achievements",
     "zachetka.cards",
     "zachetka.archive",
+    "zachetka.accesslog",
     "zachetka.cabinet",
     "zachetka.web",
 ]
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zachetka.core.middleware.RequestContextMiddleware",
+    # One row per response that showed learners' data: who opened it and when (accesslog).
+    "zachetka.accesslog.middleware.AccessLogMiddleware",
     # django-axes must come last: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -344,6 +347,9 @@ DOCUMENT_BLANK_LAYOUTS["default"].setdefault("supplement", _SUPPLEMENT_LAYOUT)
 # extracts are kept this many years (Приказ РКН № 179, п. 8).
 RETENTION_YEARS = env_int("ZACHETKA_RETENTION_YEARS", 5)
 DESTRUCTION_RECORDS_YEARS = env_int("ZACHETKA_DESTRUCTION_RECORDS_YEARS", 3)
+# The public verification log keeps a visitor's IP address this many days (to slow down guesses
+# of registration numbers), then `manage.py erase_verification_ips` erases it.
+VERIFICATION_IP_DAYS = env_int("ZACHETKA_VERIFICATION_IP_DAYS", 90)
 
 # Achievements: the largest evidence file accepted.
 ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)

@@ -90,6 +90,8 @@ class Action:
     BACKUP_CREATED = "backup.created"
     BACKUP_DELETED = "backup.deleted"
     REQUISITES_UPDATED = "organization.requisites_updated"
+    ACCESS_EXTRACT_ISSUED = "accesslog.extract_issued"
+    VERIFICATION_IPS_ERASED = "verification.ips_erased"
 
 
 ACTION_LABELS = {
@@ -153,6 +155,8 @@ ACTION_LABELS = {
     Action.BACKUP_CREATED: "Создана резервная копия",
     Action.BACKUP_DELETED: "Резервная копия удалена",
     Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
+    Action.ACCESS_EXTRACT_ISSUED: "Слушателю выдана выписка из журнала доступа к его сведениям",
+    Action.VERIFICATION_IPS_ERASED: "Адреса IP проверок подлинности стёрты по истечении срока",
 }
 
 

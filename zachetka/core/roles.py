@@ -85,6 +85,8 @@ _REGISTRY_WORK = (
     "archive.change_retentionhold",
     "archive.view_backuprecord",
     "archive.change_backuprecord",
+    # Who opened a learner's data and when (the access log), with its XLSX.
+    "accesslog.view_accessrecord",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -424,6 +424,26 @@ def annul_final_protocol(
     return documents
 
 
+def erase_verification_ips(*, by: User | None = None) -> int:
+    """Erase the visitors' IP addresses of verification checks older than
+    ZACHETKA_VERIFICATION_IP_DAYS, in one UPDATE; idempotent (152-ФЗ, ст. 5 ч. 7: kept no longer
+    than their purpose, slowing down guesses, needs them)."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.VERIFICATION_IP_DAYS)
+    with transaction.atomic():
+        erased = VerificationCheck.objects.filter(at__lt=cutoff).exclude(ip_address="").update(ip_address="")
+        if erased:
+            audit.record(
+                by=by,
+                action=audit.Action.VERIFICATION_IPS_ERASED,
+                extra={
+                    "erased": erased,
+                    "older_than": cutoff.isoformat(),
+                    "days": settings.VERIFICATION_IP_DAYS,
+                },
+            )
+    return erased
+
+
 @dataclass(frozen=True)
 class Verification:
     document: Document | None

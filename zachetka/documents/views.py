@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.attestation.models import Protocol
 from zachetka.blanks import selectors as blank_selectors
 from zachetka.core import access, idempotency
@@ -67,6 +68,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     form, chosen = _registry_filter(request)
     documents = selectors.registry(request.user, **chosen)
     page = Paginator(documents, 100).get_page(request.GET.get("page"))
+    accesslog.mark(request, (document.enrollment.learner_id for document in page))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,7 +86,9 @@ def registry(request: HttpRequest) -> HttpResponse:
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "documents.view_document")
     _, chosen = _registry_filter(request)
-    content = export.registry_workbook(selectors.registry(request.user, **chosen), chosen)
+    documents = selectors.registry(request.user, **chosen)
+    accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
+    content = export.registry_workbook(documents, chosen)
     return _attachment(
         content,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,7 +99,9 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
 def registry_pdf(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "documents.view_document")
     _, chosen = _registry_filter(request)
-    content = export.registry_pdf(selectors.registry(request.user, **chosen), chosen)
+    documents = selectors.registry(request.user, **chosen)
+    accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
+    content = export.registry_pdf(documents, chosen)
     return _attachment(content, "application/pdf", "Книга регистрации выданных документов.pdf", inline=True)
 
 

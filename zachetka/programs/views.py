@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.core import access, grammar
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
@@ -356,11 +357,13 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
         "funding": _choice(request.GET.get("funding"), Enrollment.Funding.values),
     }
     enrollments = selectors.enrollment_list(request.user, query=query, **filters)
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    accesslog.mark(request, (enrollment.learner_id for enrollment in page))
     return render(
         request,
         "programs/enrollment_list.html",
         {
-            "page": Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "query": query,
             "filters": filters,
             "groups": Group.objects.visible_to(request.user).order_by("-starts_on", "code"),

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.core import access
 from zachetka.core.models import AuditEvent
 from zachetka.people import selectors
@@ -29,6 +30,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     }
     learners = selectors.learner_list(request.user, query=query, **filters)
     page = Paginator(learners, 50).get_page(request.GET.get("page"))
+    accesslog.mark(request, (learner.pk for learner in page))
     return render(
         request,
         "web/learner_list.html",

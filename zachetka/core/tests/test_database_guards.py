@@ -166,7 +166,9 @@ def test_sqlite_guards_are_rebuilt_around_every_migrate(db):
     assert names >= {
         "core_auditevent_append_only",
         "gradebook_gradechange_append_only",
-        "documents_verificationcheck_append_only",
+        "documents_verificationcheck_columns_guard",
+        "documents_verificationcheck_ip_guard",
+        "accesslog_accessrecord_append_only",
         "documents_document_columns_guard",
         "documents_document_guard",
         "cards_cardversion_columns_guard",

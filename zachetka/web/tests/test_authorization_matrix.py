@@ -204,6 +204,14 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("archive:hold_set", "own_enrollment"): ("post", DOCUMENT_ACTION),
     ("archive:hold_release", "retention_hold"): ("post", DOCUMENT_ACTION),
     ("archive:backup_deleted", "backup_record"): ("post", DOCUMENT_ACTION),
+    # The access log: who opened a learner's data (the registry and the administration), and a
+    # learner's own extract from the cabinet (an empty period means the last twelve months).
+    ("accesslog:index", ""): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report", "classmate"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report", "stranger"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report_xlsx", "classmate"): ("get", REGISTRY_ONLY),
+    ("accesslog:learner_report_xlsx", "stranger"): ("get", REGISTRY_ONLY),
+    ("accesslog:cabinet_extract", ""): ("post", ("login", 403, 403, 403, 403, 200)),
     # Public: anyone may check a document, logged in or not.
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
