@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zachetka.accesslog import capture
 from zachetka.archive import selectors, services
 from zachetka.archive.forms import ActForm, HoldForm
 from zachetka.archive.models import BackupRecord, DestructionAct, RetentionHold
@@ -20,11 +21,13 @@ def retention(request: HttpRequest) -> HttpResponse:
     """Records due for destruction by month (and those falling due within a year), holds, and
     the learners an act may now name."""
     access.require(request.user, "archive.view_destructionact")
+    months = selectors.due_by_month()
+    capture.mark(request, (r.enrollment.learner_id for month in months.values() for r in month))
     return render(
         request,
         "archive/retention.html",
         {
-            "months": selectors.due_by_month(),
+            "months": months,
             "to_forget": len(selectors.learners_to_forget()),
             "act_form": ActForm(),
             "hold_form": HoldForm(),
@@ -60,6 +63,7 @@ def act_detail(request: HttpRequest, pk: int) -> HttpResponse:
     act = get_object_or_404(
         DestructionAct.objects.select_related("drafted_by", "approved_by", "executed_by"), pk=pk
     )
+    capture.mark(request, act.items.values_list("learner_id", flat=True))
     return render(
         request,
         "archive/act_detail.html",
@@ -104,6 +108,7 @@ def _file(request: HttpRequest, pk: int, field: str, content_type: str, suffix: 
     access.require(request.user, "archive.view_destructionact")
     act = get_object_or_404(DestructionAct, pk=pk)
     stored = getattr(act, field)
+    capture.mark(request, act.items.values_list("learner_id", flat=True))
     if not stored:
         raise Http404("Файл не сохранён: акт не исполнен или срок его хранения истёк.")
     response = FileResponse(stored.open("rb"), content_type=content_type)
