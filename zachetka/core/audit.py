@@ -90,6 +90,9 @@ class Action:
     BACKUP_CREATED = "backup.created"
     BACKUP_DELETED = "backup.deleted"
     REQUISITES_UPDATED = "organization.requisites_updated"
+    PAPER_CASE_CREATED = "paper.case_created"
+    PAPER_CASE_UPDATED = "paper.case_updated"
+    PAPER_ORIGINAL_REGISTERED = "paper.original_registered"
 
 
 ACTION_LABELS = {
@@ -153,6 +156,9 @@ ACTION_LABELS = {
     Action.BACKUP_CREATED: "Создана резервная копия",
     Action.BACKUP_DELETED: "Резервная копия удалена",
     Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
+    Action.PAPER_CASE_CREATED: "Дело внесено в номенклатуру",
+    Action.PAPER_CASE_UPDATED: "Дело номенклатуры изменено",
+    Action.PAPER_ORIGINAL_REGISTERED: "Подлинник на бумаге подшит в дело",
 }
 
 

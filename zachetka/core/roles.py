@@ -85,6 +85,12 @@ _REGISTRY_WORK = (
     "archive.change_retentionhold",
     "archive.view_backuprecord",
     "archive.change_backuprecord",
+    # The paper archive: the nomenclature of cases and the originals filed in them.
+    "paper.view_case",
+    "paper.add_case",
+    "paper.change_case",
+    "paper.view_paperoriginal",
+    "paper.add_paperoriginal",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
