@@ -51,7 +51,7 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["year", "index"], name="paper_case_index_unique_per_year"),
             models.CheckConstraint(
                 condition=models.Q(is_permanent=True, retention_years__isnull=True)
-                | models.Q(is_permanent=False, retention_years__gte=1),
+                | models.Q(is_permanent=False, retention_years__isnull=False, retention_years__gte=1),
                 name="paper_case_period_years_or_permanent",
             ),
             models.CheckConstraint(
