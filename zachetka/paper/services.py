@@ -95,6 +95,11 @@ def update_case(*, by: User, case: Case, **fields: object) -> Case:
         raise ValidationError(
             {"index": "В дело уже подшиты документы: его индекс и год не меняются, они указаны на листах."}
         )
+    latest = case.originals.order_by("-dated_on").values_list("dated_on", flat=True).first()
+    if cleaned["closed_on"] is not None and latest is not None and cleaned["closed_on"] < latest:
+        raise ValidationError(
+            {"closed_on": f"В деле есть документ от {latest:%d.%m.%Y}: дело не закрывается раньше него."}
+        )
     for name, value in cleaned.items():
         setattr(case, name, value)
     _save_case(case)

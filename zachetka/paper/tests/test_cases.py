@@ -77,3 +77,24 @@ def test_an_update_cannot_take_another_cases_index(make_case, registrar):
         services.update_case(by=registrar, case=other, **fields | {"index": "05-01"})
     other.refresh_from_db()
     assert other.index == "05-02"
+
+
+def test_a_case_is_not_closed_before_its_last_document(make_case, registrar):
+    case = make_case()
+    services.register_original(
+        by=registrar,
+        case=case,
+        kind="other",
+        title="Опись",
+        dated_on=dt.date(2026, 11, 20),
+        sheet_from=1,
+        sheet_to=1,
+    )
+    fields = {name: getattr(case, name) for name in services.CASE_FIELDS}
+    with pytest.raises(ValidationError, match="документ от 20.11.2026"):
+        services.update_case(by=registrar, case=case, **fields | {"closed_on": dt.date(2026, 11, 19)})
+    with pytest.raises(ValidationError, match="индекс и год не меняются"):
+        services.update_case(by=registrar, case=case, **fields | {"index": "05-99"})
+    services.update_case(by=registrar, case=case, **fields | {"closed_on": dt.date(2026, 11, 20)})
+    case.refresh_from_db()
+    assert case.closed_on == dt.date(2026, 11, 20)
