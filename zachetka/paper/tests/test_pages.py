@@ -34,6 +34,14 @@ def test_the_protocol_page_shows_where_its_original_lies(client, registrar, make
     page = client.get(reverse("attestation:protocol_detail", args=[graduated.pk])).content.decode()
     assert "Подлинник на бумаге" in page
     assert "Дело № 05-01 (2026)</a>, л. 3–5; место хранения: Каб. 12, стеллаж 3, полка 2." in page
+    assert "Срок хранения: 5 лет с 1 января года после закрытия дела." in page
+    services.update_case(
+        by=registrar,
+        case=case,
+        **{name: getattr(case, name) for name in services.CASE_FIELDS} | {"closed_on": graduated.held_on},
+    )
+    page = client.get(reverse("attestation:protocol_detail", args=[graduated.pk])).content.decode()
+    assert "Срок хранения: до 01.01.2032." in page
 
 
 def test_the_original_is_found_in_one_query(registrar, make_case, graduated, django_assert_num_queries):
