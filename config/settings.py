@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zachetka.cards",
     "zachetka.archive",
     "zachetka.accesslog",
+    "zachetka.paper",
     "zachetka.cabinet",
     "zachetka.web",
 ]
@@ -353,6 +354,9 @@ VERIFICATION_IP_DAYS = env_int("ZACHETKA_VERIFICATION_IP_DAYS", 90)
 
 # Achievements: the largest evidence file accepted.
 ACHIEVEMENT_MAX_BYTES = env_int("ZACHETKA_ACHIEVEMENT_MAX_BYTES", 5 * 1024 * 1024)
+
+# The paper archive: the largest scan of a paper original accepted (a protocol of many sheets).
+PAPER_SCAN_MAX_BYTES = env_int("ZACHETKA_PAPER_SCAN_MAX_BYTES", 20 * 1024 * 1024)
 
 # The audit trail (п. 7.1): its hash chain is an HMAC under this key, kept outside the database so
 # that the database credentials alone cannot re-hash a rewritten trail. Keys retired by a rotation

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("zachetka.cards.urls")),
     path("", include("zachetka.archive.urls")),
     path("", include("zachetka.accesslog.urls")),
+    path("", include("zachetka.paper.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),
 ]

@@ -47,15 +47,18 @@ def evidence_type(head: bytes) -> EvidenceType | None:
     return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
 
 
-def check_evidence(upload: UploadedFile | None) -> EvidenceType | None:
+def check_evidence(
+    upload: UploadedFile | None, *, field: str = "evidence", limit: int | None = None
+) -> EvidenceType | None:
     """Refuse a file that is too large, is not really a PDF or an image whatever its name, or
-    hides markup; return the type its content shows."""
+    hides markup; return the type its content shows. Other apps' scans (paper originals) pass
+    their form field and size limit."""
     if upload is None:
         return None
-    limit = settings.ACHIEVEMENT_MAX_BYTES
+    limit = limit or settings.ACHIEVEMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"evidence": f"Файл «{upload.name}» больше {limit // (1024 * 1024)} МБ: уменьшите его."}
+            {field: f"Файл «{upload.name}» больше {limit // (1024 * 1024)} МБ: уменьшите его."}
         )
     upload.seek(0)
     content = upload.read(limit + 1)
@@ -64,14 +67,14 @@ def check_evidence(upload: UploadedFile | None) -> EvidenceType | None:
     if kind is None:
         raise ValidationError(
             {
-                "evidence": f"Файл «{upload.name}» — не PDF и не изображение (PNG, JPEG) по содержимому, "
+                field: f"Файл «{upload.name}» — не PDF и не изображение (PNG, JPEG) по содержимому, "
                 "даже если так назван. Приложите скан в PDF, PNG или JPEG."
             }
         )
     if _ACTIVE_CONTENT.search(content):
         raise ValidationError(
             {
-                "evidence": f"Файл «{upload.name}» похож на {kind.label}, но содержит HTML, SVG или PHP. "
+                field: f"Файл «{upload.name}» похож на {kind.label}, но содержит HTML, SVG или PHP. "
                 f"Сохраните документ заново как {kind.label} (например, «Печать в PDF») и приложите его."
             }
         )

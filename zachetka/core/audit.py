@@ -92,6 +92,9 @@ class Action:
     REQUISITES_UPDATED = "organization.requisites_updated"
     ACCESS_EXTRACT_ISSUED = "accesslog.extract_issued"
     VERIFICATION_IPS_ERASED = "verification.ips_erased"
+    PAPER_CASE_CREATED = "paper.case_created"
+    PAPER_CASE_UPDATED = "paper.case_updated"
+    PAPER_ORIGINAL_REGISTERED = "paper.original_registered"
 
 
 ACTION_LABELS = {
@@ -157,6 +160,9 @@ ACTION_LABELS = {
     Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
     Action.ACCESS_EXTRACT_ISSUED: "Слушателю выдана выписка из журнала доступа к его сведениям",
     Action.VERIFICATION_IPS_ERASED: "Адреса IP проверок подлинности стёрты по истечении срока",
+    Action.PAPER_CASE_CREATED: "Дело внесено в номенклатуру",
+    Action.PAPER_CASE_UPDATED: "Дело номенклатуры изменено",
+    Action.PAPER_ORIGINAL_REGISTERED: "Подлинник на бумаге подшит в дело",
 }
 
 

@@ -40,6 +40,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Импорт", reverse("web:learner_import")))
     if access.may(user, "archive.view_destructionact"):
         items.append(("Сроки хранения", reverse("archive:retention")))
+    if access.may(user, "paper.view_case"):
+        items.append(("Бумажный архив", reverse("paper:case_list")))
     if access.may(user, "organization.change_requisites"):
         items.append(("Реквизиты", reverse("organization:requisites")))
     if access.may(user, "core.view_auditevent"):

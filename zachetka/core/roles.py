@@ -87,6 +87,12 @@ _REGISTRY_WORK = (
     "archive.change_backuprecord",
     # Who opened a learner's data and when (the access log), with its XLSX.
     "accesslog.view_accessrecord",
+    # The paper archive: the nomenclature of cases and the originals filed in them.
+    "paper.view_case",
+    "paper.add_case",
+    "paper.change_case",
+    "paper.view_paperoriginal",
+    "paper.add_paperoriginal",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -182,6 +182,14 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("achievements:achievement_reject", "other_achievement"): ("post", ("login", 302, 302, 404, 404, 403)),
     ("achievements:evidence", "mine_achievement"): ("get", ("login", 200, 200, 200, 200, 404)),
     ("achievements:evidence", "other_achievement"): ("get", ("login", 200, 200, 404, 404, 404)),
+    # The paper archive: the registry and the administration keep it; nobody else sees it.
+    ("paper:case_list", ""): ("get", REGISTRY_ONLY),
+    ("paper:case_create", ""): ("get", REGISTRY_ONLY),
+    ("paper:case_detail", "paper_case"): ("get", REGISTRY_ONLY),
+    ("paper:case_edit", "paper_case"): ("get", REGISTRY_ONLY),
+    ("paper:original_create", "paper_case"): ("get", REGISTRY_ONLY),
+    ("paper:original_scan", "paper_original"): ("get", REGISTRY_ONLY),
+    ("paper:due", ""): ("get", REGISTRY_ONLY),
     ("cabinet:cabinet", ""): ("get", ("login", 403, 403, 403, 403, 200)),
     ("cabinet:propose_achievement", ""): ("get", ("login", 403, 403, 403, 403, 200)),
     ("cabinet:open_learner_cabinet", "classmate"): ("post", ("login", 302, 302, 403, 403, 403)),
@@ -341,6 +349,27 @@ def _achievement(learner, author):  # noqa: ANN001, ANN202
     return achievement
 
 
+def _paper_original(by):  # noqa: ANN001, ANN202
+    """A case of the nomenclature with one original and its scan."""
+    from django.core.files.base import ContentFile
+
+    from zachetka.paper.models import Case, PaperOriginal
+
+    case = Case.objects.create(index="01-01", title="Дело", year=2026, retention_years=5, created_by=by)
+    original = PaperOriginal(
+        case=case,
+        kind="other",
+        title="Опись",
+        dated_on=case.created_at,
+        sheet_from=1,
+        sheet_to=1,
+        registered_by=by,
+    )
+    original.scan.save("scan.pdf", ContentFile(b"%PDF-1.4 scan"), save=False)
+    original.save()
+    return original
+
+
 def _commission(group):  # noqa: ANN001, ANN202
     from zachetka.attestation.models import Commission
 
@@ -408,6 +437,8 @@ def _objects(world: dict) -> dict:
         "stranger_card_version": _card_version(world["enrollments"]["stranger"]),
         "mine_achievement": _achievement(world["classmate"], mine.curator),
         "other_achievement": _achievement(world["stranger"], mine.curator),
+        "paper_original": (paper_original := _paper_original(mine.curator)),
+        "paper_case": paper_original.case,
         "reset_link": ["MQ", "set-password"],
         "other_commission": _commission(other),
         "mine_assessment": world["assessments"]["mine"],

@@ -16,6 +16,8 @@ from zachetka.cards.models import CardVersion
 from zachetka.core import audit
 from zachetka.documents.models import Document
 from zachetka.gradebook.models import Grade
+from zachetka.paper import selectors as paper_selectors
+from zachetka.paper.models import Case, PaperOriginal
 from zachetka.programs.models import Enrollment
 
 # The demo fills the gradebook up to "today"; pin it so the story is the same on every run.
@@ -37,6 +39,8 @@ def test_demo_tells_its_story(tmp_path, pdf_text):
     an_annulled_final_protocol_was_replaced_and_its_documents_issued_again()
     a_revoked_certificate_of_study_was_issued_again()
     records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
+    with time_machine.travel(DEMO_DAY, tick=False):
+        the_signed_2025_protocols_lie_in_closed_cases_of_the_paper_archive()
     assert list(audit.verify_chain()) == []
 
 
@@ -191,3 +195,22 @@ def records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
     (hold,) = RetentionHold.objects.filter(released_at__isnull=True)
     assert hold.enrollment.group.code == "КК-2019-01"
     assert len(selectors.learners_to_forget()) == 7
+
+
+def the_signed_2025_protocols_lie_in_closed_cases_of_the_paper_archive() -> None:
+    signed = Protocol.objects.filter(held_on__year=2025).exclude(status=Protocol.Status.DRAFT)
+    originals = PaperOriginal.objects.filter(protocol__in=signed).select_related("case")
+    assert originals.count() == signed.count() > 0
+    for index, kind in (("05-03", Protocol.Kind.FINAL), ("05-04", Protocol.Kind.INTERMEDIATE)):
+        case = Case.objects.get(year=2025, index=index)
+        assert case.closed_on == dt.date(2025, 12, 31) and case.is_permanent
+        filed = list(case.originals.order_by("sheet_from"))
+        assert {o.protocol.kind for o in filed} == {kind}
+        # Sheets run on without a gap or an overlap from the first.
+        assert filed[0].sheet_from == 1
+        assert all(b.sheet_from == a.sheet_to + 1 for a, b in zip(filed, filed[1:], strict=False))
+    annulled = Protocol.objects.get(group__code="КК-2025-01", kind=Protocol.Kind.FINAL, status="annulled")
+    assert PaperOriginal.objects.get(protocol=annulled).case.index == "05-03"
+    due = paper_selectors.due_by_year()
+    assert {r.case.index for r in due[2026]} == {"05-02", "05-06"}
+    assert all(r.is_due for r in due[2026]) and set(due) == {2026}
