@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zachetka.achievements",
     "zachetka.cards",
     "zachetka.archive",
+    "zachetka.privacy",
     "zachetka.cabinet",
     "zachetka.web",
 ]

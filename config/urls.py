@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("zachetka.blanks.urls")),
     path("", include("zachetka.cards.urls")),
     path("", include("zachetka.archive.urls")),
+    path("privacy/", include("zachetka.privacy.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),
 ]

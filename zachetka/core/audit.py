@@ -90,6 +90,12 @@ class Action:
     BACKUP_CREATED = "backup.created"
     BACKUP_DELETED = "backup.deleted"
     REQUISITES_UPDATED = "organization.requisites_updated"
+    RECIPIENT_CREATED = "privacy.recipient_created"
+    CONSENT_RECORDED = "privacy.consent_recorded"
+    CONSENT_SIGNED = "privacy.consent_signed"
+    CONSENT_WITHDRAWN = "privacy.consent_withdrawn"
+    WITHDRAWAL_CLOSED = "privacy.withdrawal_closed"
+    DATA_DISCLOSED = "privacy.disclosed"
 
 
 ACTION_LABELS = {
@@ -153,6 +159,12 @@ ACTION_LABELS = {
     Action.BACKUP_CREATED: "Создана резервная копия",
     Action.BACKUP_DELETED: "Резервная копия удалена",
     Action.REQUISITES_UPDATED: "Реквизиты организации изменены",
+    Action.RECIPIENT_CREATED: "Добавлен получатель персональных данных",
+    Action.CONSENT_RECORDED: "Согласие на передачу ПДн составлено",
+    Action.CONSENT_SIGNED: "Приложен скан подписанного согласия",
+    Action.CONSENT_WITHDRAWN: "Согласие на передачу ПДн отозвано",
+    Action.WITHDRAWAL_CLOSED: "Обработка по отозванному согласию прекращена",
+    Action.DATA_DISCLOSED: "Персональные данные переданы третьему лицу",
 }
 
 
