@@ -40,6 +40,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Импорт", reverse("web:learner_import")))
     if access.may(user, "archive.view_destructionact"):
         items.append(("Сроки хранения", reverse("archive:retention")))
+    if access.may(user, "privacy.view_consent"):
+        items.append(("Персональные данные", reverse("privacy:overview")))
+    if access.may(user, "privacy.view_employer_learners"):
+        items.append(("Слушатели организации", reverse("privacy:employer_learners")))
     if access.may(user, "organization.change_requisites"):
         items.append(("Реквизиты", reverse("organization:requisites")))
     if access.may(user, "core.view_auditevent"):

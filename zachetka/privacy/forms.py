@@ -14,7 +14,9 @@ WITHDRAWAL_METHOD = (
 class RecipientForm(forms.Form):
     name = forms.CharField(label="Наименование", max_length=500)
     kind = forms.ChoiceField(label="Вид", choices=Recipient.Kind.choices)
-    inn = forms.CharField(label="ИНН", max_length=12, required=False, help_text="Обязателен у юридического лица.")
+    inn = forms.CharField(
+        label="ИНН", max_length=12, required=False, help_text="Обязателен у юридического лица."
+    )
     address = forms.CharField(label="Адрес", max_length=500)
 
 
@@ -34,13 +36,20 @@ class ConsentForm(forms.Form):
     )
     subject_address = forms.CharField(label="Адрес субъекта", max_length=500)
     subject_id_document = forms.CharField(
-        label="Документ, удостоверяющий личность", max_length=300, help_text="Вид, серия и номер, кем и когда выдан."
+        label="Документ, удостоверяющий личность",
+        max_length=300,
+        help_text="Вид, серия и номер, кем и когда выдан.",
     )
     representative_name = forms.CharField(
-        label="ФИО представителя", max_length=200, required=False, help_text="Если согласие даёт представитель."
+        label="ФИО представителя",
+        max_length=200,
+        required=False,
+        help_text="Если согласие даёт представитель.",
     )
     representative_address = forms.CharField(label="Адрес представителя", max_length=500, required=False)
-    representative_id_document = forms.CharField(label="Документ представителя", max_length=300, required=False)
+    representative_id_document = forms.CharField(
+        label="Документ представителя", max_length=300, required=False
+    )
     representative_authority = forms.CharField(
         label="Документ о полномочиях представителя", max_length=300, required=False
     )
@@ -67,7 +76,11 @@ class DisclosureForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label="Способ передачи",
-        choices=[(value, label) for value, label in Disclosure.Channel.choices if value != Disclosure.Channel.SYSTEM],
+        choices=[
+            (value, label)
+            for value, label in Disclosure.Channel.choices
+            if value != Disclosure.Channel.SYSTEM
+        ],
     )
     formats = forms.MultipleChoiceField(
         label="Сформировать",

@@ -65,7 +65,9 @@ class Recipient(models.Model):
         verbose_name_plural = "получатели персональных данных"
         permissions = [("view_employer_learners", "Может видеть слушателей, давших согласие организации")]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(kind="legal") | ~models.Q(inn=""), name="legal_recipient_has_inn"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="legal") | ~models.Q(inn=""), name="legal_recipient_has_inn"
+            ),
             models.UniqueConstraint(fields=["inn"], condition=~models.Q(inn=""), name="recipient_inn_unique"),
         ]
 
@@ -91,9 +93,11 @@ class ConsentQuerySet(models.QuerySet):
     def in_force(self, on: dt.date) -> Self:
         """Consents that authorise a transfer on a date: the current version, signed (scan
         attached), within its period, not withdrawn by then."""
-        return self.current().filter(
-            valid_from__lte=on, valid_to__gte=on, scan_sha256__gt=""
-        ).exclude(withdrawal__received_on__lte=on)
+        return (
+            self.current()
+            .filter(valid_from__lte=on, valid_to__gte=on, scan_sha256__gt="")
+            .exclude(withdrawal__received_on__lte=on)
+        )
 
     def covering(self, *, recipient: Recipient, categories: list[str], on: dt.date) -> "Consent | None":
         """The consent in force on a date that lets `recipient` receive all of `categories`
@@ -116,19 +120,26 @@ class Consent(models.Model):
     # The subject (art. 9 p. 4 item 1): name is the learner's; address and identity document here.
     subject_address = models.CharField("адрес субъекта", max_length=500)
     subject_id_document = models.CharField(
-        "документ, удостоверяющий личность", max_length=300, help_text="Вид, серия и номер, кем и когда выдан."
+        "документ, удостоверяющий личность",
+        max_length=300,
+        help_text="Вид, серия и номер, кем и когда выдан.",
     )
     # A representative (item 2), when the consent is given by one.
     representative_name = models.CharField("ФИО представителя", max_length=200, blank=True)
     representative_address = models.CharField("адрес представителя", max_length=500, blank=True)
     representative_id_document = models.CharField("документ представителя", max_length=300, blank=True)
     representative_authority = models.CharField(
-        "документ о полномочиях представителя", max_length=300, blank=True, help_text="Доверенность: номер, дата."
+        "документ о полномочиях представителя",
+        max_length=300,
+        blank=True,
+        help_text="Доверенность: номер, дата.",
     )
     # The operator (item 3), as the requisites were when the consent was drawn up.
     operator_name = models.CharField("оператор", max_length=500)
     operator_address = models.CharField("адрес оператора", max_length=500)
-    recipient = models.ForeignKey(Recipient, models.PROTECT, related_name="consents", verbose_name="получатель")
+    recipient = models.ForeignKey(
+        Recipient, models.PROTECT, related_name="consents", verbose_name="получатель"
+    )
     purpose = models.TextField("цель обработки")
     categories = models.JSONField("перечень данных", default=list)
     actions = models.JSONField("действия с данными", default=list)
@@ -158,9 +169,12 @@ class Consent(models.Model):
         verbose_name = "согласие на передачу персональных данных"
         verbose_name_plural = "согласия на передачу персональных данных"
         constraints = [
-            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="consent_period"),
             models.CheckConstraint(
-                condition=models.Q(scan_sha256="") | models.Q(signed_on__isnull=False), name="consent_scan_signed"
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="consent_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scan_sha256="") | models.Q(signed_on__isnull=False),
+                name="consent_scan_signed",
             ),
         ]
 
@@ -198,7 +212,9 @@ class Withdrawal(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     close_note = models.TextField("что сделано", blank=True)
 
     CLOSING_FIELDS = ("closed_at", "closed_by", "close_note")
@@ -210,7 +226,8 @@ class Withdrawal(models.Model):
         verbose_name_plural = "отзывы согласий"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closed_at__isnull=True) | ~models.Q(close_note=""), name="withdrawal_closed_with_note"
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(close_note=""),
+                name="withdrawal_closed_with_note",
             )
         ]
 
@@ -233,7 +250,9 @@ class Disclosure(models.Model):
         SYSTEM = "system", "система"
 
     learner = models.ForeignKey("people.Learner", models.PROTECT, related_name="disclosures")
-    recipient = models.ForeignKey(Recipient, models.PROTECT, related_name="disclosures", verbose_name="получатель")
+    recipient = models.ForeignKey(
+        Recipient, models.PROTECT, related_name="disclosures", verbose_name="получатель"
+    )
     categories = models.JSONField("переданные данные", default=list)
     channel = models.CharField("способ передачи", max_length=10, choices=Channel)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -257,7 +276,11 @@ class Disclosure(models.Model):
             # Exactly one basis: the consent, or a ground in federal law with its document.
             models.CheckConstraint(
                 condition=(models.Q(consent__isnull=False) & models.Q(legal_ground=""))
-                | (models.Q(consent__isnull=True) & ~models.Q(legal_ground="") & ~models.Q(ground_document_sha256="")),
+                | (
+                    models.Q(consent__isnull=True)
+                    & ~models.Q(legal_ground="")
+                    & ~models.Q(ground_document_sha256="")
+                ),
                 name="disclosure_has_one_basis",
             ),
         ]

@@ -59,12 +59,16 @@ def extract(learner: Learner, categories: list[str]) -> list[dict[str, Any]]:
             ]
         if Category.GRADES in categories:
             rows += [
-                (f"Модуль {m['order']}. {m['title']}", m["result"] or "нет результата") for m in card["modules"]
+                (f"Модуль {m['order']}. {m['title']}", m["result"] or "нет результата")
+                for m in card["modules"]
             ]
         if Category.FINAL in categories:
             final = card["final"]
             rows.append(
-                ("Итоговая аттестация", f"{final['value']} ({final['form']}, {final['date']})" if final else "не пройдена")
+                (
+                    "Итоговая аттестация",
+                    f"{final['value']} ({final['form']}, {final['date']})" if final else "не пройдена",
+                )
             )
         if Category.DOCUMENTS in categories:
             rows += [

@@ -92,7 +92,9 @@ def create_recipient(*, by: User, name: str, kind: str, inn: str, address: str) 
     if inn and Recipient.objects.filter(inn=inn).exists():
         raise ValidationError({"inn": f"Получатель с ИНН {inn} уже есть в списке."})
     recipient = Recipient.objects.create(name=name, kind=kind, inn=inn, address=address, created_by=by)
-    audit.record(by=by, action=audit.Action.RECIPIENT_CREATED, subject=recipient, after={"name": name, "inn": inn})
+    audit.record(
+        by=by, action=audit.Action.RECIPIENT_CREATED, subject=recipient, after={"name": name, "inn": inn}
+    )
     return recipient
 
 
@@ -136,7 +138,10 @@ def record_consent(
             raise ValidationError({"representative_name": f"ФИО представителя: {problem}."})
         if not representative_authority.strip():
             raise ValidationError(
-                {"representative_authority": "Согласие даёт представитель: укажите документ о его полномочиях."}
+                {
+                    "representative_authority": "Согласие даёт представитель: "
+                    "укажите документ о его полномочиях."
+                }
             )
     version = 1
     if supersedes is not None:
@@ -255,8 +260,12 @@ def close_withdrawal(*, by: User, withdrawal: Withdrawal, note: str) -> Withdraw
 def refusal(learner: Learner, recipient: Recipient, categories: list[str], on: dt.date) -> str:
     """Why no consent lets `recipient` receive `categories` of the learner on `on` (Russian)."""
     wanted = ", ".join(Category(value).label for value in categories)
-    base = f"Передача отклонена: у {learner.full_name} нет действующего согласия на передачу «{recipient.name}»"
-    consents = list(Consent.objects.filter(learner=learner, recipient=recipient).current().select_related("withdrawal"))
+    base = (
+        f"Передача отклонена: у {learner.full_name} нет действующего согласия на передачу «{recipient.name}»"
+    )
+    consents = list(
+        Consent.objects.filter(learner=learner, recipient=recipient).current().select_related("withdrawal")
+    )
     if not consents:
         return f"{base} ({wanted}). Оформите согласие или укажите основание в федеральном законе."
     reasons = []
@@ -267,7 +276,8 @@ def refusal(learner: Learner, recipient: Recipient, categories: list[str], on: d
             reasons.append(f"к согласию № {consent.pk} не приложен подписанный скан")
         elif not consent.valid_from <= on <= consent.valid_to:
             reasons.append(
-                f"согласие № {consent.pk} действует с {consent.valid_from:%d.%m.%Y} по {consent.valid_to:%d.%m.%Y}"
+                f"согласие № {consent.pk} действует "
+                f"с {consent.valid_from:%d.%m.%Y} по {consent.valid_to:%d.%m.%Y}"
             )
         else:
             missing = [Category(value).label for value in categories if value not in consent.categories]
@@ -326,7 +336,12 @@ def disclose(
     if ground_sha:
         disclosure.ground_document.save(f"{uuid.uuid4().hex}{extension}", ground_document, save=False)
     stem = uuid.uuid4().hex
-    header = {"recipient": recipient, "given_at": now, "basis": consent or legal_ground.strip(), "learner": learner}
+    header = {
+        "recipient": recipient,
+        "given_at": now,
+        "basis": consent or legal_ground.strip(),
+        "learner": learner,
+    }
     if "pdf" in formats:
         data = selectors.extract_pdf(content, header)
         disclosure.pdf_sha256 = hashlib.sha256(data).hexdigest()
@@ -353,11 +368,15 @@ def disclose(
 
 
 @transaction.atomic
-def record_system_view(*, by: User, learner: Learner, recipient: Recipient, categories: list[str]) -> Disclosure:
+def record_system_view(
+    *, by: User, learner: Learner, recipient: Recipient, categories: list[str]
+) -> Disclosure:
     """Log a recipient's representative viewing a learner in the system as a disclosure resting
     on the consent that allows it; refused (nothing shown) without one."""
     today = timezone.localdate()
-    consent = Consent.objects.filter(learner=learner).covering(recipient=recipient, categories=categories, on=today)
+    consent = Consent.objects.filter(learner=learner).covering(
+        recipient=recipient, categories=categories, on=today
+    )
     if consent is None:
         raise ValidationError(refusal(learner, recipient, categories, today))
     disclosure = Disclosure.objects.create(
@@ -373,7 +392,11 @@ def record_system_view(*, by: User, learner: Learner, recipient: Recipient, cate
         by=by,
         action=audit.Action.DATA_DISCLOSED,
         subject=disclosure,
-        after={"recipient": recipient.name, "categories": categories, "channel": "system", "basis": disclosure.basis},
+        after={
+            "recipient": recipient.name,
+            "categories": categories,
+            "channel": "system",
+            "basis": disclosure.basis,
+        },
     )
     return disclosure
-

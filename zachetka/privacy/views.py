@@ -54,8 +54,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "tasks": selectors.withdrawal_tasks(),
             "consents": selectors.visible_consents(request.user).order_by("-created_at")[:50],
-            "disclosures": Disclosure.objects.filter(access.learner_scope(request.user, prefix="learner__"))
-            .select_related("learner", "recipient", "given_by", "consent")[:50],
+            "disclosures": Disclosure.objects.filter(
+                access.learner_scope(request.user, prefix="learner__")
+            ).select_related("learner", "recipient", "given_by", "consent")[:50],
             "close_form": forms.CloseWithdrawalForm(),
         },
     )
@@ -90,12 +91,15 @@ def _consent_form_page(request: HttpRequest, learner: Learner, supersedes: Conse
         form.fields["recipient"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            consent = services.record_consent(by=request.user, learner=learner, supersedes=supersedes, **form.cleaned_data)
+            consent = services.record_consent(
+                by=request.user, learner=learner, supersedes=supersedes, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(
-                request, "Согласие составлено: распечатайте его, дайте подписать и приложите скан подписанного."
+                request,
+                "Согласие составлено: распечатайте его, дайте подписать и приложите скан подписанного.",
             )
             return redirect(consent)
     return render(
@@ -149,7 +153,9 @@ def _post_with_scan(request: HttpRequest, form_class: type, action, success: str
     consent = _consent(request, pk)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        )
         return redirect(consent)
     try:
         action(consent, form.cleaned_data)

@@ -38,7 +38,9 @@ def employer_learner(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     categories = list(consent.categories)
     try:
-        services.record_system_view(by=request.user, learner=learner, recipient=recipient, categories=categories)
+        services.record_system_view(
+            by=request.user, learner=learner, recipient=recipient, categories=categories
+        )
     except ValidationError as error:
         raise Http404 from error
     return render(

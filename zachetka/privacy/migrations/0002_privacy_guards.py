@@ -19,17 +19,19 @@ DECLARE
     column_name text;
     old_row jsonb;
     new_row jsonb;
+    keep text[];
 BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION '%: rows are never deleted', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
     END IF;
+    keep := COALESCE(TG_ARGV, ARRAY[]::text[]);
     old_row := to_jsonb(OLD);
     new_row := to_jsonb(NEW);
-    IF (new_row - TG_ARGV) IS DISTINCT FROM (old_row - TG_ARGV) THEN
+    IF (new_row - keep) IS DISTINCT FROM (old_row - keep) THEN
         RAISE EXCEPTION '%: only its lifecycle columns change (append-only)', TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    FOREACH column_name IN ARRAY TG_ARGV LOOP
+    FOREACH column_name IN ARRAY keep LOOP
         IF old_row ->> column_name IS NOT NULL AND old_row ->> column_name <> ''
            AND (new_row -> column_name) IS DISTINCT FROM (old_row -> column_name) THEN
             RAISE EXCEPTION '%: % is set once', TG_TABLE_NAME, column_name
