@@ -37,6 +37,7 @@ def test_demo_tells_its_story(tmp_path, pdf_text):
     an_annulled_final_protocol_was_replaced_and_its_documents_issued_again()
     a_revoked_certificate_of_study_was_issued_again()
     records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
+    an_employer_sees_two_consenting_learners_and_not_the_one_who_withdrew()
     assert list(audit.verify_chain()) == []
 
 
@@ -191,3 +192,22 @@ def records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
     (hold,) = RetentionHold.objects.filter(released_at__isnull=True)
     assert hold.enrollment.group.code == "КК-2019-01"
     assert len(selectors.learners_to_forget()) == 7
+
+
+def an_employer_sees_two_consenting_learners_and_not_the_one_who_withdrew() -> None:
+    from django.contrib.auth.models import User
+
+    from zachetka.privacy import selectors as privacy
+    from zachetka.privacy.models import Consent, Disclosure
+
+    employer = User.objects.get(username="employer")
+    assert employer.check_password("zachetka-demo")
+    with time_machine.travel(DEMO_DAY, tick=False):
+        assert privacy.employer_learners(employer).count() == 2
+        (task,) = privacy.withdrawal_tasks()
+    withdrawn = task["withdrawal"].consent
+    assert withdrawn.recipient.name == "ООО «Техносервис»"
+    assert not privacy.employer_learners(employer).filter(pk=withdrawn.learner_id).exists()
+    assert Consent.objects.filter(recipient=withdrawn.recipient).count() == 3
+    (paper,) = Disclosure.objects.filter(channel=Disclosure.Channel.PAPER)
+    assert paper.consent is not None and len(paper.xlsx_sha256) == 64

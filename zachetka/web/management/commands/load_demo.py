@@ -38,7 +38,7 @@ from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
-from zachetka.web.demo import annulment, retention, revocation, vocational
+from zachetka.web.demo import annulment, employer, retention, revocation, vocational
 
 SEED = 2025
 PASSWORD = "zachetka-demo"  # noqa: S105 - the documented demo password
@@ -306,7 +306,7 @@ class DemoLoader:
         self.attest()
         self.issue_documents()
         # Later chapters, in date order, each in a module of its own (zachetka/web/demo/).
-        for chapter in (vocational, annulment, revocation, retention):
+        for chapter in (vocational, annulment, revocation, retention, employer):
             chapter.tell(self)
 
     # --- people -------------------------------------------------------------------------------
