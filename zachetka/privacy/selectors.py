@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from zachetka.cards.selectors import card_content
-from zachetka.core import access, dates, pdf, snils, xlsx
+from zachetka.core import access, dates, pdf, plural, snils, xlsx
 from zachetka.people.models import Learner
 from zachetka.privacy.models import Category, Consent, Disclosure, Recipient, Withdrawal
 from zachetka.programs.models import Enrollment
@@ -145,7 +145,14 @@ def withdrawal_tasks(on: dt.date | None = None) -> list[dict[str, Any]]:
         "consent__learner", "consent__recipient"
     ):
         left = (withdrawal.due_on - on).days
-        tasks.append({"withdrawal": withdrawal, "days_left": left, "overdue": left < 0})
+        if left < 0:
+            state = f"просрочено на {plural.count_with(-left, 'день', 'дня', 'дней')}"
+        elif left == 0:
+            state = "срок сегодня"
+        else:
+            verb = plural.plural_form(left, "остался", "осталось", "осталось")
+            state = f"{verb} {plural.count_with(left, 'день', 'дня', 'дней')}"
+        tasks.append({"withdrawal": withdrawal, "days_left": left, "overdue": left < 0, "state": state})
     return sorted(tasks, key=lambda task: task["days_left"])
 
 

@@ -153,7 +153,7 @@ def test_withdrawal_ends_the_consent_and_opens_a_30_day_task(
     assert _covering(world["classmate"], employer_org, ["final"], dt.date(2026, 10, 1)) is None
     assert _covering(world["classmate"], employer_org, ["final"], TODAY) is None
     (task,) = selectors.withdrawal_tasks()
-    assert task["overdue"] and task["days_left"] == -20
+    assert task["overdue"] and task["days_left"] == -20 and task["state"] == "просрочено на 20 дней"
     with pytest.raises(ValidationError, match="уже отозвано"):
         services.withdraw(by=registrar, consent=consent, received_on=TODAY, scan=scan())
     with pytest.raises(ValidationError, match="отозвано"):
@@ -172,7 +172,7 @@ def test_a_fresh_withdrawal_is_due_not_overdue(world, employer_org, make_consent
     consent = make_consent(world["classmate"], employer_org)
     services.withdraw(by=registrar, consent=consent, received_on=TODAY, scan=scan())
     (task,) = selectors.withdrawal_tasks()
-    assert not task["overdue"] and task["days_left"] == 30
+    assert not task["overdue"] and task["days_left"] == 30 and task["state"] == "осталось 30 дней"
 
 
 def test_a_withdrawal_needs_its_document(world, employer_org, make_consent, registrar):

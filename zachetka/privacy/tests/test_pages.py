@@ -80,7 +80,7 @@ def test_consent_printed_signed_scanned_versioned_withdrawn(client, world, regis
     )
     withdrawal = Withdrawal.objects.get()
     overview = client.get(reverse("privacy:overview")).content.decode()
-    assert "20.12.2026" in overview and "осталось дней: 30" in overview
+    assert "20.12.2026" in overview and "осталось 30 дней" in overview
     client.post(reverse("privacy:withdrawal_close", args=[withdrawal.pk]), {"note": "Данные уничтожены"})
     withdrawal.refresh_from_db()
     assert withdrawal.closed_at is not None and withdrawal.close_note == "Данные уничтожены"

@@ -1067,6 +1067,6 @@ class Command(BaseCommand):
             f"{Document.objects.filter(issue=Document.Issue.DUPLICATE).count()}); зафиксированных "
             f"индивидуальных карт: {CardVersion.objects.values('enrollment').distinct().count()}.\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
-            "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
+            "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner, employer; "
             f"пароль {PASSWORD}."
         )
