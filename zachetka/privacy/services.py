@@ -216,6 +216,9 @@ def withdraw(*, by: User, consent: Consent, received_on: dt.date, scan: Uploaded
     """Record a consent's withdrawal: from `received_on` it authorises nothing, and the 30-day
     duty to stop processing and destroy the data (art. 21 p. 5) opens as a task."""
     extension = check_scan(scan)
+    # The learner is locked first, as `disclose` does: a disclosure at the same moment either
+    # comes before the withdrawal or sees it.
+    Learner.objects.select_for_update().get(pk=consent.learner_id)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if Consent.objects.filter(supersedes=consent).exists():
         raise ValidationError("Эта версия согласия заменена: отзыв относится к последней версии.")
