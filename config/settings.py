@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zachetka.archive",
     "zachetka.accesslog",
     "zachetka.paper",
+    "zachetka.privacy",
     "zachetka.cabinet",
     "zachetka.web",
 ]

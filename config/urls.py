@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("zachetka.archive.urls")),
     path("", include("zachetka.accesslog.urls")),
     path("", include("zachetka.paper.urls")),
+    path("privacy/", include("zachetka.privacy.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),
 ]

@@ -168,3 +168,27 @@ def may_grade(user: Actor, group_id: int, module_id: int) -> bool:
     """Enter current grades in a group's module: its teachers, the group's curators, registry staff."""
     graded = graded_module_ids(user, group_id)
     return graded is None or module_id in graded
+
+
+# --- A recipient organisation's representative (152-ФЗ art. 9: only what a consent covers) ---
+
+
+def is_employer(user: Actor) -> bool:
+    return has_role(user, roles.EMPLOYER)
+
+
+def employer_consents(user: Actor):  # noqa: ANN201 - a Consent queryset
+    """Consents in force today by which the user's organisation may see learners' data."""
+    from django.utils import timezone
+
+    if not is_employer(user):
+        return apps.get_model("privacy", "Consent").objects.none()
+    consent = apps.get_model("privacy", "Consent")
+    return consent.objects.in_force(timezone.localdate()).filter(recipient__accounts__user=user)
+
+
+def employer_learner_scope(user: Actor, prefix: str = "") -> Q:
+    """Learners a representative may see: those whose consent in force lets their organisation
+    receive at least their identity (a name is needed to know whose record it is); nobody else."""
+    ids = [consent.learner_id for consent in employer_consents(user) if consent.covers(["identity"])]
+    return Q(**{f"{prefix}pk__in": ids}) if ids else _NOTHING

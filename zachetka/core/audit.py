@@ -95,6 +95,12 @@ class Action:
     PAPER_CASE_CREATED = "paper.case_created"
     PAPER_CASE_UPDATED = "paper.case_updated"
     PAPER_ORIGINAL_REGISTERED = "paper.original_registered"
+    RECIPIENT_CREATED = "privacy.recipient_created"
+    CONSENT_RECORDED = "privacy.consent_recorded"
+    CONSENT_SIGNED = "privacy.consent_signed"
+    CONSENT_WITHDRAWN = "privacy.consent_withdrawn"
+    WITHDRAWAL_CLOSED = "privacy.withdrawal_closed"
+    DATA_DISCLOSED = "privacy.disclosed"
 
 
 ACTION_LABELS = {
@@ -163,6 +169,12 @@ ACTION_LABELS = {
     Action.PAPER_CASE_CREATED: "Дело внесено в номенклатуру",
     Action.PAPER_CASE_UPDATED: "Дело номенклатуры изменено",
     Action.PAPER_ORIGINAL_REGISTERED: "Подлинник на бумаге подшит в дело",
+    Action.RECIPIENT_CREATED: "Добавлен получатель персональных данных",
+    Action.CONSENT_RECORDED: "Согласие на передачу ПДн составлено",
+    Action.CONSENT_SIGNED: "Приложен скан подписанного согласия",
+    Action.CONSENT_WITHDRAWN: "Согласие на передачу ПДн отозвано",
+    Action.WITHDRAWAL_CLOSED: "Обработка по отозванному согласию прекращена",
+    Action.DATA_DISCLOSED: "Персональные данные переданы третьему лицу",
 }
 
 

@@ -42,6 +42,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Сроки хранения", reverse("archive:retention")))
     if access.may(user, "paper.view_case"):
         items.append(("Бумажный архив", reverse("paper:case_list")))
+    if access.may(user, "privacy.view_consent"):
+        items.append(("Персональные данные", reverse("privacy:overview")))
+    if access.may(user, "privacy.view_employer_learners"):
+        items.append(("Слушатели организации", reverse("privacy:employer_learners")))
     if access.may(user, "organization.change_requisites"):
         items.append(("Реквизиты", reverse("organization:requisites")))
     if access.may(user, "core.view_auditevent"):

@@ -9,8 +9,10 @@ STAFF = "Административный персонал"
 CURATOR = "Куратор программы"
 TEACHER = "Педагогический работник"
 LEARNER = "Обучающийся"
+# A third party's representative (an employer): sees only learners who consented to it.
+EMPLOYER = "Представитель организации"
 
-ALL_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER, LEARNER)
+ALL_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER, LEARNER, EMPLOYER)
 STAFF_ROLES = (ADMINISTRATION, STAFF, CURATOR, TEACHER)
 
 # Current grades and assessments (the gradebook); rows are limited by access.may_grade.
@@ -93,6 +95,16 @@ _REGISTRY_WORK = (
     "paper.change_case",
     "paper.view_paperoriginal",
     "paper.add_paperoriginal",
+    # Personal data given to third parties: recipients, consents, withdrawals, disclosures.
+    "privacy.view_recipient",
+    "privacy.add_recipient",
+    "privacy.view_consent",
+    "privacy.add_consent",
+    "privacy.change_consent",
+    "privacy.add_withdrawal",
+    "privacy.change_withdrawal",
+    "privacy.view_disclosure",
+    "privacy.add_disclosure",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -145,4 +157,6 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_ATTESTATION,
     ),
     LEARNER: (),
+    # Rows: only learners whose consent covers the organisation (access.employer_learner_scope).
+    EMPLOYER: ("privacy.view_employer_learners",),
 }

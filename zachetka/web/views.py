@@ -9,6 +9,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if access.is_learner(user) and not access.is_staff_member(user):
         return redirect("cabinet:cabinet")
+    if access.is_employer(user) and not access.is_staff_member(user):
+        return redirect("privacy:employer_learners")
     context: dict = {"is_staff_member": access.is_staff_member(user)}
     if context["is_staff_member"]:
         context.update(selectors.dashboard(user))

@@ -220,6 +220,27 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("accesslog:learner_report_xlsx", "classmate"): ("get", REGISTRY_ONLY),
     ("accesslog:learner_report_xlsx", "stranger"): ("get", REGISTRY_ONLY),
     ("accesslog:cabinet_extract", ""): ("post", ("login", 403, 403, 403, 403, 200)),
+    # Personal data given to third parties: the registry and the administration only. The
+    # «Представитель организации» persona is tried in privacy/tests/test_employer.py.
+    ("privacy:overview", ""): ("get", REGISTRY_ONLY),
+    ("privacy:recipients", ""): ("get", REGISTRY_ONLY),
+    ("privacy:consent_create", "classmate"): ("get", REGISTRY_ONLY),
+    ("privacy:consent_create", "stranger"): ("get", REGISTRY_ONLY),
+    ("privacy:consent_detail", "privacy_consent"): ("get", REGISTRY_ONLY),
+    ("privacy:consent_form_pdf", "privacy_consent"): ("get", REGISTRY_ONLY),
+    ("privacy:consent_scan", "privacy_consent"): ("get", REGISTRY_ONLY),
+    ("privacy:consent_supersede", "privacy_consent"): ("get", REGISTRY_ONLY),
+    # An empty form is refused with a message (302) once access is granted.
+    ("privacy:consent_scan_attach", "privacy_consent"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("privacy:consent_withdraw", "privacy_consent"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("privacy:withdrawal_scan", "privacy_consent"): ("get", REGISTRY_ONLY),
+    ("privacy:withdrawal_close", "privacy_withdrawal"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("privacy:disclosure_create", "classmate"): ("get", REGISTRY_ONLY),
+    ("privacy:disclosure_pdf", "privacy_disclosure"): ("get", REGISTRY_ONLY),
+    ("privacy:disclosure_xlsx", "privacy_disclosure"): ("get", REGISTRY_ONLY),
+    ("privacy:disclosure_ground", "privacy_disclosure"): ("get", REGISTRY_ONLY),
+    ("privacy:employer_learners", ""): ("get", ("login", 403, 403, 403, 403, 403)),
+    ("privacy:employer_learner", "classmate"): ("get", ("login", 403, 403, 403, 403, 403)),
     # Public: anyone may check a document, logged in or not.
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
@@ -405,6 +426,60 @@ def _backup_record():  # noqa: ANN202
     return BackupRecord.objects.create(path="/backups/old.tar", created_at=timezone.now(), size=1, sha256="0")
 
 
+def _privacy(learner, by):  # noqa: ANN001, ANN202
+    """A signed and withdrawn consent of `learner`, and a disclosure on a federal-law ground."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from zachetka.privacy.models import Consent, Disclosure, Recipient, Withdrawal
+
+    recipient = Recipient.objects.create(
+        name="ООО «Ромашка»", inn="7707083893", address="г. Москва", created_by=by
+    )
+    consent = Consent(
+        learner=learner,
+        subject_address="г. Москва",
+        subject_id_document="паспорт",
+        operator_name="Организация",
+        operator_address="г. Москва",
+        recipient=recipient,
+        purpose="Цель",
+        categories=["final"],
+        actions=["transfer"],
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2026, 12, 31),
+        withdrawal_method="Заявлением",
+        created_by=by,
+        signed_on=dt.date(2026, 1, 1),
+        scan_sha256="0" * 64,
+    )
+    consent.scan.save("scan.pdf", ContentFile(b"%PDF-1.4 scan"), save=False)
+    consent.save()
+    withdrawal = Withdrawal(
+        consent=consent, received_on=dt.date(2026, 2, 1), scan_sha256="0" * 64, recorded_by=by
+    )
+    withdrawal.scan.save("withdrawal.pdf", ContentFile(b"%PDF-1.4 withdrawal"), save=False)
+    withdrawal.save()
+    disclosure = Disclosure(
+        learner=learner,
+        recipient=recipient,
+        categories=["final"],
+        channel="paper",
+        given_by=by,
+        given_at=consent.created_at,
+        legal_ground="Запрос суда",
+        ground_document_sha256="0" * 64,
+        pdf_sha256="0" * 64,
+        xlsx_sha256="0" * 64,
+    )
+    disclosure.ground_document.save("ground.pdf", ContentFile(b"%PDF-1.4 ground"), save=False)
+    disclosure.pdf.save("extract.pdf", ContentFile(b"%PDF-1.4 extract"), save=False)
+    disclosure.xlsx.save("extract.xlsx", ContentFile(b"PK"), save=False)
+    disclosure.save()
+    return consent, withdrawal, disclosure
+
+
 def _objects(world: dict) -> dict:
     mine, other = world["mine"], world["other"]
     return {
@@ -446,6 +521,13 @@ def _objects(world: dict) -> dict:
         "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
+        **dict(
+            zip(
+                ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
+                _privacy(world["classmate"], mine.curator),
+                strict=True,
+            )
+        ),
     }
 
 
@@ -480,6 +562,7 @@ PDF_URLS = {
     "documents:group_documents_zip",
     "cards:card_pdf",
     "cards:version_pdf",
+    "privacy:consent_form_pdf",
 }
 CASES = [(name, key, role) for (name, key) in MATRIX for role in ROLES]
 

@@ -41,6 +41,7 @@ def test_demo_tells_its_story(tmp_path, pdf_text):
     records_of_2018_were_destroyed_by_an_act_and_2019_are_due_one_held(pdf_text)
     with time_machine.travel(DEMO_DAY, tick=False):
         the_signed_2025_protocols_lie_in_closed_cases_of_the_paper_archive()
+    an_employer_sees_two_consenting_learners_and_not_the_one_who_withdrew()
     assert list(audit.verify_chain()) == []
 
 
@@ -214,3 +215,22 @@ def the_signed_2025_protocols_lie_in_closed_cases_of_the_paper_archive() -> None
     due = paper_selectors.due_by_year()
     assert {r.case.index for r in due[2026]} == {"05-02", "05-06"}
     assert all(r.is_due for r in due[2026]) and set(due) == {2026}
+
+
+def an_employer_sees_two_consenting_learners_and_not_the_one_who_withdrew() -> None:
+    from django.contrib.auth.models import User
+
+    from zachetka.privacy import selectors as privacy
+    from zachetka.privacy.models import Consent, Disclosure
+
+    employer = User.objects.get(username="employer")
+    assert employer.check_password("zachetka-demo")
+    with time_machine.travel(DEMO_DAY, tick=False):
+        assert privacy.employer_learners(employer).count() == 2
+        (task,) = privacy.withdrawal_tasks()
+    withdrawn = task["withdrawal"].consent
+    assert withdrawn.recipient.name == "ООО «Техносервис»"
+    assert not privacy.employer_learners(employer).filter(pk=withdrawn.learner_id).exists()
+    assert Consent.objects.filter(recipient=withdrawn.recipient).count() == 3
+    (paper,) = Disclosure.objects.filter(channel=Disclosure.Channel.PAPER)
+    assert paper.consent is not None and len(paper.xlsx_sha256) == 64

@@ -38,7 +38,7 @@ from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
-from zachetka.web.demo import annulment, paper_archive, retention, revocation, vocational
+from zachetka.web.demo import annulment, employer, paper_archive, retention, revocation, vocational
 
 SEED = 2025
 PASSWORD = "zachetka-demo"  # noqa: S105 - the documented demo password
@@ -306,7 +306,7 @@ class DemoLoader:
         self.attest()
         self.issue_documents()
         # Later chapters, in date order, each in a module of its own (zachetka/web/demo/).
-        for chapter in (vocational, annulment, revocation, retention, paper_archive):
+        for chapter in (vocational, annulment, revocation, retention, employer, paper_archive):
             chapter.tell(self)
 
     # --- people -------------------------------------------------------------------------------
@@ -1067,6 +1067,6 @@ class Command(BaseCommand):
             f"{Document.objects.filter(issue=Document.Issue.DUPLICATE).count()}); зафиксированных "
             f"индивидуальных карт: {CardVersion.objects.values('enrollment').distinct().count()}.\n"
             f"  Событий в журнале аудита: {head.last_seq if head else 0}.\n"
-            "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner; "
+            "  Вход: director, registrar, curator, curator2, teacher, teacher2–teacher4, learner, employer; "
             f"пароль {PASSWORD}."
         )

@@ -1,0 +1,75 @@
+"""A recipient's representative sees only learners who consented to their organisation, only
+the data the consent covers; everyone else is 404; every page shown is logged as a disclosure."""
+
+import pytest
+from django.urls import reverse
+
+from zachetka.privacy import services
+from zachetka.privacy.models import Disclosure
+from zachetka.privacy.tests.conftest import TODAY
+
+
+@pytest.fixture
+def consented(world, employer_org, make_consent, registrar, scan):
+    """Петров consented (identity, progress, final); Смирнова consented and withdrew; Сидорова
+    consented to another organisation."""
+    make_consent(world["classmate"], employer_org, categories=["identity", "progress", "final"])
+    withdrawn = make_consent(world["own"], employer_org)
+    services.withdraw(by=registrar, consent=withdrawn, received_on=TODAY, scan=scan())
+    return world
+
+
+def test_the_list_shows_only_consenting_learners_and_logs_each(client, employer, consented):
+    client.force_login(employer)
+    page = client.get(reverse("privacy:employer_learners")).content.decode()
+    assert "Петров Пётр Петрович" in page
+    assert "Смирнова" not in page and "Сидорова" not in page
+    (logged,) = Disclosure.objects.all()
+    assert logged.learner == consented["classmate"] and logged.channel == "system"
+    assert logged.categories == ["identity"] and logged.consent is not None and logged.given_by == employer
+
+
+def test_the_learner_page_shows_covered_categories_only_and_is_a_disclosure(
+    client, employer, consented, employer_org
+):
+    client.force_login(employer)
+    response = client.get(reverse("privacy:employer_learner", args=[consented["classmate"].pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert consented["mine"].code in page and "Итоговая аттестация" in page
+    assert "Модуль 1." not in page  # grades: not in the consent
+    assert "Электронная почта" not in page
+    disclosure = Disclosure.objects.get()
+    assert disclosure.recipient == employer_org and disclosure.categories == ["identity", "progress", "final"]
+
+
+@pytest.mark.parametrize("key", ["own", "stranger"])
+def test_others_are_404_and_nothing_is_logged(client, employer, consented, key):
+    client.force_login(employer)
+    assert client.get(reverse("privacy:employer_learner", args=[consented[key].pk])).status_code == 404
+    assert not Disclosure.objects.exists()
+
+
+def test_the_service_refuses_a_system_view_without_consent(employer, consented, employer_org):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="отозвано"):
+        services.record_system_view(
+            by=employer, learner=consented["own"], recipient=employer_org, categories=["identity"]
+        )
+    assert not Disclosure.objects.exists()
+
+
+def test_the_representative_sees_no_staff_pages(client, employer, consented):
+    client.force_login(employer)
+    assert client.get(reverse("web:learner_detail", args=[consented["classmate"].pk])).status_code in (
+        403,
+        404,
+    )
+    assert client.get(reverse("privacy:overview")).status_code == 403
+    assert client.get(reverse("cabinet:cabinet")).status_code == 403
+
+
+def test_staff_are_not_representatives(client, registrar, consented):
+    client.force_login(registrar)
+    assert client.get(reverse("privacy:employer_learners")).status_code == 403
