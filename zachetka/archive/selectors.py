@@ -10,7 +10,12 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zachetka.archive.models import BackupRecord, DestructionAct, DestructionItem, RetentionHold
+from zachetka.privacy.models import Consent
 from zachetka.programs.models import Enrollment
+
+# A written consent to processing is kept three years after it ends or is withdrawn
+# (Перечень типовых управленческих архивных документов, приказ Росархива № 236, ст. 441).
+CONSENT_KEPT_YEARS = 3
 
 ENDED = (Enrollment.Status.COMPLETED, Enrollment.Status.EXPELLED)
 
@@ -81,14 +86,33 @@ def due_by_month(*, months_ahead: int = 12) -> dict[dt.date, list[DueRecord]]:
     return dict(sorted(months.items()))
 
 
+def consents_kept_until() -> dict[int, dt.date]:
+    """The day each learner's last written consent may go: CONSENT_KEPT_YEARS after the consent
+    ended or was withdrawn (Перечень № 236, ст. 441), counted like archival periods from 1 January
+    of the next year. Until then the consent is the operator's proof (152-ФЗ art. 9 p. 3), so the
+    learner's record is not destroyed either."""
+    consents = Consent.objects.select_related("withdrawal")
+    kept: dict[int, dt.date] = {}
+    for consent in consents:
+        withdrawal = getattr(consent, "withdrawal", None)
+        ended = min(consent.valid_to, withdrawal.received_on) if withdrawal else consent.valid_to
+        until = dt.date(ended.year + 1 + CONSENT_KEPT_YEARS, 1, 1)
+        kept[consent.learner_id] = max(until, kept.get(consent.learner_id, until))
+    return kept
+
+
 def learners_to_forget() -> list[int]:
-    """Learners whose every study has ended, is past its retention and under no hold, who are
-    not depersonalised yet nor named in an act still to be executed."""
+    """Learners whose every study has ended, is past its retention and under no hold, whose
+    consents are past their own keeping, who are not depersonalised yet nor named in an act
+    still to be executed."""
     today = timezone.localdate()
     pending = DestructionItem.objects.exclude(act__status=DestructionAct.Status.EXECUTED).values("learner_id")
+    consents = consents_kept_until()
+    kept_for_consents = [pk for pk, until in consents.items() if until > today]
     candidates = (
         Enrollment.objects.filter(status__in=ENDED, learner__depersonalised_at__isnull=True)
         .exclude(learner_id__in=pending)
+        .exclude(learner_id__in=kept_for_consents)
         .values_list("learner_id", flat=True)
         .distinct()
     )

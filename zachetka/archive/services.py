@@ -22,6 +22,7 @@ from zachetka.core.models import AuditEvent
 from zachetka.organization import selectors as organization
 from zachetka.people import services as people
 from zachetka.people.models import Learner
+from zachetka.privacy import services as privacy
 from zachetka.programs.models import Enrollment
 
 # The information system the act and the log extract name (Приказ РКН № 179, п. 5 «в»).
@@ -31,6 +32,7 @@ EXTRA_CATEGORIES = (
     "подтверждающие файлы достижений",
     "содержание зафиксированных индивидуальных карт и их PDF",
     "сведения о слушателе в журнале аудита",
+    "сканы согласий, их отзывов и оснований передачи, переданные выписки",
 )
 
 
@@ -159,6 +161,7 @@ def execute_act(*, by: User, act: DestructionAct) -> DestructionAct:
     for item in items:
         achievements.forget_evidence(by=by, learner=item.learner)
         cards.forget_pdfs(learner_id=item.learner_id)
+        privacy.forget_files(learner_id=item.learner_id)
         people.depersonalise(by=by, learner=item.learner, basis=reason)
         sealing.forget(item.learner_id)
         item.done_at = now

@@ -403,3 +403,22 @@ def record_system_view(
         },
     )
     return disclosure
+
+
+def forget_files(*, learner_id: int) -> int:
+    """Delete the stored files about a learner whose personal data is being destroyed (a
+    destruction act): consent and withdrawal scans, what was sent, the grounds' documents. The
+    records stay, as the proof of what was consented to and given; the files go once the act's
+    transaction commits, so a rolled-back act loses nothing. Returns how many files go."""
+    files = []
+    for consent in Consent.objects.filter(learner_id=learner_id).select_related("withdrawal"):
+        files.append(consent.scan)
+        withdrawal = getattr(consent, "withdrawal", None)
+        if withdrawal is not None:
+            files.append(withdrawal.scan)
+    for disclosure in Disclosure.objects.filter(learner_id=learner_id):
+        files.extend((disclosure.pdf, disclosure.xlsx, disclosure.ground_document))
+    stored = [(f.storage, f.name) for f in files if f and f.storage.exists(f.name)]
+    for storage, name in stored:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return len(stored)

@@ -29,8 +29,9 @@ def _consent(request: HttpRequest, pk: int) -> Consent:
 
 def _download(file: FieldFile, stem: str) -> FileResponse:
     """A stored scan or extract: always a download, typed by its content."""
-    if not file:
-        raise Http404("Файла нет.")
+    if not file or not file.storage.exists(file.name):
+        # A destruction act deletes a forgotten learner's files; the records stay.
+        raise Http404("Файла нет: он не приложен или уничтожен по акту.")
     handle = file.open("rb")
     kind = evidence_type(handle.read(16))
     handle.seek(0)

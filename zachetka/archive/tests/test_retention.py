@@ -7,6 +7,7 @@ import io
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -220,3 +221,58 @@ def test_retention_pages_by_role(client, records, director, registrar, curator, 
     act = DestructionAct.objects.get()
     assert response.status_code == 302 and act.items.count() == 1
     assert client.post(reverse("archive:act_approve", args=[act.pk])).status_code == 403
+
+
+def _consent(learner, by, valid_to: dt.date):  # noqa: ANN001, ANN202
+    from zachetka.privacy import services as privacy
+
+    recipient = privacy.create_recipient(
+        by=by, name="ООО «Ромашка»", kind="legal", inn="7707083893", address="г. Москва"
+    )
+    with time_machine.travel(dt.datetime(2019, 1, 10, 12, 0, tzinfo=dt.UTC), tick=False):
+        return _signed_consent(privacy, learner, recipient, by, valid_to)
+
+
+def _signed_consent(privacy, learner, recipient, by, valid_to: dt.date):  # noqa: ANN001, ANN202
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    consent = privacy.record_consent(
+        by=by,
+        learner=learner,
+        recipient=recipient,
+        purpose="Подтверждение обучения работника",
+        categories=["identity", "final"],
+        actions=["store", "transfer"],
+        valid_from=dt.date(2019, 1, 10),
+        valid_to=valid_to,
+        withdrawal_method="Письменное заявление оператору.",
+        subject_address="г. Москва, ул. Мира, д. 2",
+        subject_id_document="паспорт 4510 123456",
+    )
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n% signed\n%%EOF", content_type="application/pdf")
+    return privacy.attach_scan(by=by, consent=consent, scan=scan, signed_on=dt.date(2019, 1, 10))
+
+
+def test_a_consent_keeps_the_record_three_years_after_it_ends(records, registrar):
+    old = records["old"].learner
+    consent = _consent(old, registrar, valid_to=dt.date(2024, 6, 30))
+    assert selectors.consents_kept_until() == {old.pk: dt.date(2028, 1, 1)}
+    assert selectors.learners_to_forget() == []
+    with pytest.raises(ValidationError):
+        services.draft_act(by=registrar, basis=BASIS, learner_ids=[old.pk])
+    assert consent.scan.storage.exists(consent.scan.name)
+
+
+def test_a_consent_past_its_keeping_goes_with_the_record(
+    records, registrar, director, django_capture_on_commit_callbacks
+):
+    old = records["old"].learner
+    consent = _consent(old, registrar, valid_to=dt.date(2021, 6, 30))
+    assert selectors.learners_to_forget() == [old.pk]
+    act = services.draft_act(by=registrar, basis=BASIS)
+    services.approve_act(by=director, act=act)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.execute_act(by=registrar, act=act)
+    # The consent stays as a record of what was agreed; its signed scan is gone.
+    consent.refresh_from_db()
+    assert consent.scan.name and not consent.scan.storage.exists(consent.scan.name)
