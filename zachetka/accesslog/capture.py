@@ -70,6 +70,14 @@ def commission(request: HttpRequest, pk: Any) -> Iterable[int]:
     return _ids("programs.Enrollment", "learner_id", group__protocols__commission=pk)
 
 
+def consent(request: HttpRequest, pk: Any) -> Iterable[int]:
+    return _ids("privacy.Consent", "learner_id", pk=pk)
+
+
+def disclosure(request: HttpRequest, pk: Any) -> Iterable[int]:
+    return _ids("privacy.Disclosure", "learner_id", pk=pk)
+
+
 def own(request: HttpRequest, pk: Any) -> Iterable[int]:
     """The signed-in learner's own record (the cabinet, their grades)."""
     return _ids("people.Learner", "pk", user=request.user)
@@ -110,6 +118,17 @@ WATCHED: dict[str, tuple[str, Finder]] = {
     "cards:version_pdf": ("pk", card_version),
     "achievements:achievement_detail": ("pk", achievement),
     "achievements:evidence": ("pk", achievement),
+    "privacy:consent_create": ("pk", learner),
+    "privacy:consent_detail": ("pk", consent),
+    "privacy:consent_form_pdf": ("pk", consent),
+    "privacy:consent_scan": ("pk", consent),
+    "privacy:consent_supersede": ("pk", consent),
+    "privacy:withdrawal_scan": ("pk", consent),
+    "privacy:disclosure_create": ("pk", learner),
+    "privacy:disclosure_pdf": ("pk", disclosure),
+    "privacy:disclosure_xlsx": ("pk", disclosure),
+    "privacy:disclosure_ground": ("pk", disclosure),
+    "privacy:employer_learner": ("pk", learner),
     "cabinet:cabinet": ("", own),
     "gradebook:my_grades": ("", own),
 }

@@ -29,6 +29,8 @@ SHOWS = {
     "other_document": OTHER,
     "mine_achievement": ("classmate",),
     "other_achievement": OTHER,
+    "privacy_consent": ("classmate",),
+    "privacy_disclosure": ("classmate",),
     "mine_commission": (),  # no protocol signed yet: its page lists no learner
     "other_commission": (),
 }
