@@ -95,6 +95,14 @@ def version_pdf(version: CardVersion) -> bytes:
     return content
 
 
+def partial_version_pdf(version: CardVersion, content: dict) -> bytes:
+    """A frozen version rendered from `content` (its frozen content with some personal fields
+    left out for the viewer): not kept, as it is not the version's document."""
+    if version.enrollment.learner.depersonalised_at is not None:
+        raise CardDestroyed(version.enrollment.learner.depersonalisation_basis)
+    return render_pdf(content, version=version)
+
+
 def forget_pdfs(*, learner_id: int) -> int:
     """Delete the stored PDFs of a learner's frozen card versions (a destruction act): the
     versions stay as rows, their files go. Returns how many files were deleted."""
