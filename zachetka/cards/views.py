@@ -22,9 +22,9 @@ def _version_pdf(request: HttpRequest, version: CardVersion) -> bytes:
     try:
         if selectors.shows_whole_card(request.user, version.enrollment):
             return services.version_pdf(version)
-        return services.partial_version_pdf(
-            version, selectors.for_viewer(request.user, version.enrollment, version.content)
-        )
+        # Rendered from the frozen content for this viewer, not kept: not the version's document.
+        content = selectors.for_viewer(request.user, version.enrollment, services.frozen_content(version))
+        return services.render_pdf(content, version=version)
     except services.CardDestroyed as error:
         raise Http404(f"Сведения карты уничтожены ({error}).") from error
 
