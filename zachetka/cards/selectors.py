@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from zachetka.achievements.models import Achievement
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.cards.models import CardVersion
-from zachetka.core import access, dates, names, snils
+from zachetka.core import access, dates, names, personal_fields, snils
 from zachetka.documents.models import Document
 from zachetka.gradebook import scales
 from zachetka.programs.models import Enrollment
@@ -148,6 +148,37 @@ def card_content(enrollment: Enrollment) -> dict:
         "documents": documents,
         "achievements": achievements,
     }
+
+
+# The lines of a card's «Сведения об обучающемся» and the learner field each one shows; a line
+# not listed here is shown to nobody but those who see every field.
+_CARD_LINE_FIELDS = {
+    "full_name": "last_name",
+    "sex": "sex",
+    "birth_date": "birth_date",
+    "snils": "snils",
+    "citizenship": "citizenship",
+    "education": "education_level",
+    "diploma": "diploma_number",
+    "diploma_last_name": "diploma_last_name",
+}
+
+
+def shows_whole_card(user: Actor, enrollment: Enrollment) -> bool:
+    """The user sees every personal field the card holds (so may have the frozen PDF as kept)."""
+    return access.visible_personal_fields(user, enrollment.learner) >= personal_fields.ALL
+
+
+def for_viewer(user: Actor, enrollment: Enrollment, content: dict) -> dict:
+    """The card (current or frozen content) as `user` may read it: the lines of personal fields
+    their role does not need are left out (access.visible_personal_fields)."""
+    shown = access.visible_personal_fields(user, enrollment.learner)
+    learner = {
+        line: value
+        for line, value in content["learner"].items()
+        if line in _CARD_LINE_FIELDS and _CARD_LINE_FIELDS[line] in shown
+    }
+    return content | {"learner": learner, "partial": not shows_whole_card(user, enrollment)}
 
 
 def _order(number: str, date) -> str:  # noqa: ANN001

@@ -73,6 +73,18 @@ def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
     )
 
 
+def frozen_content(version: CardVersion) -> dict:
+    """What a version froze, opened under the learner's key; CardDestroyed once their data or
+    key is destroyed."""
+    learner = version.enrollment.learner
+    if learner.depersonalised_at is not None:
+        raise CardDestroyed(learner.depersonalisation_basis)
+    frozen = version.frozen_content(learner.pk)
+    if frozen is None:
+        raise CardDestroyed("Ключ, которым защищено содержание карты, уничтожен.")
+    return frozen
+
+
 @transaction.atomic
 def version_pdf(version: CardVersion) -> bytes:
     """The PDF of a frozen version: rendered from its frozen content once, then kept with its
@@ -84,10 +96,7 @@ def version_pdf(version: CardVersion) -> bytes:
     if version.pdf:
         with version.pdf.open("rb") as stored:
             return stored.read()
-    frozen = version.frozen_content(learner.pk)
-    if frozen is None:
-        raise CardDestroyed("Ключ, которым защищено содержание карты, уничтожен.")
-    content = render_pdf(frozen, version=version)
+    content = render_pdf(frozen_content(version), version=version)
     version.pdf_sha256 = hashlib.sha256(content).hexdigest()
     version.pdf_rendered_at = timezone.now()
     version.pdf.save(f"card-{version.enrollment_id}-v{version.number}.pdf", ContentFile(content), save=False)

@@ -16,9 +16,15 @@ def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
     return enrollment
 
 
-def _version_pdf(version: CardVersion) -> bytes:
+def _version_pdf(request: HttpRequest, version: CardVersion) -> bytes:
+    """The frozen version's PDF as kept, for those who see every field it holds; for others one
+    rendered from the frozen content without the fields their role does not need (not kept)."""
     try:
-        return services.version_pdf(version)
+        if selectors.shows_whole_card(request.user, version.enrollment):
+            return services.version_pdf(version)
+        # Rendered from the frozen content for this viewer, not kept: not the version's document.
+        content = selectors.for_viewer(request.user, version.enrollment, services.frozen_content(version))
+        return services.render_pdf(content, version=version)
     except services.CardDestroyed as error:
         raise Http404(f"Сведения карты уничтожены ({error}).") from error
 
@@ -37,7 +43,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         "cards/card.html",
         {
             "enrollment": enrollment,
-            "card": selectors.card_content(enrollment),
+            "card": selectors.for_viewer(request.user, enrollment, selectors.card_content(enrollment)),
             "versions": selectors.versions_of(enrollment),
             "ended": enrollment.status in selectors.ENDED,
             "is_own": access.is_learner(request.user),
@@ -51,12 +57,13 @@ def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     versions = selectors.versions_of(enrollment)
     name = f"Карта {enrollment.learner.short_name} {enrollment.group.code}.pdf"
     if versions:
-        return _pdf_response(_version_pdf(versions[-1]), name)
-    return _pdf_response(services.render_pdf(selectors.card_content(enrollment)), name)
+        return _pdf_response(_version_pdf(request, versions[-1]), name)
+    content = selectors.for_viewer(request.user, enrollment, selectors.card_content(enrollment))
+    return _pdf_response(services.render_pdf(content), name)
 
 
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(CardVersion.objects.select_related("enrollment__learner"), pk=pk)
     _enrollment(request, version.enrollment_id)
     name = f"Карта {version.enrollment.learner.short_name}, версия {version.number}.pdf"
-    return _pdf_response(_version_pdf(version), name)
+    return _pdf_response(_version_pdf(request, version), name)

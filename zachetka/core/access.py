@@ -5,6 +5,10 @@ Two questions, answered separately:
   a row outside the scope does not exist for that user (404);
 - which actions a user may take (`require`): a role without the permission gets 403.
 
+A third question, for the rows a user sees: which of a learner's personal fields they see
+(`visible_personal_fields`, from the table in `personal_fields.py`); a page, PDF or export
+prints, and a search matches, only those.
+
 Scopes refer to other apps' models by label (apps.get_model), so `core` imports no other app.
 """
 
@@ -14,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from zachetka.core import roles
+from zachetka.core import personal_fields, roles
 
 Actor = User | AnonymousUser
 _NOTHING = Q(pk__in=[])
@@ -192,3 +196,48 @@ def employer_learner_scope(user: Actor, prefix: str = "") -> Q:
     receive at least their identity (a name is needed to know whose record it is); nobody else."""
     ids = [consent.learner_id for consent in employer_consents(user) if consent.covers(["identity"])]
     return Q(**{f"{prefix}pk__in": ids}) if ids else _NOTHING
+
+
+def _learner_ids_in(user: Actor, group_ids, cache: str) -> frozenset[int]:  # noqa: ANN001 - a subquery
+    """Learners enrolled in the given groups, once per request (the user object lives one)."""
+    cached = getattr(user, cache, None)
+    if cached is None:
+        enrollment = apps.get_model("programs", "Enrollment")
+        cached = frozenset(
+            enrollment.objects.filter(group_id__in=group_ids).values_list("learner_id", flat=True)
+        )
+        setattr(user, cache, cached)
+    return cached
+
+
+def visible_personal_fields(user: Actor, learner) -> frozenset[str]:  # noqa: ANN001 - a people.Learner
+    """The personal fields of `learner` (one the user may see) that the user sees: the union of
+    what each of their roles grants for this learner (`personal_fields.BY_ROLE`)."""
+    if sees_everything(user):
+        return personal_fields.ALL
+    names = role_names(user)
+    fields: set[str] = set()
+    if roles.LEARNER in names and learner.user_id is not None and learner.user_id == user.pk:
+        fields |= personal_fields.BY_ROLE[roles.LEARNER]
+    if roles.CURATOR in names and learner.pk in _learner_ids_in(
+        user, _curated_group_ids(user), "_zachetka_curated_learners"
+    ):
+        fields |= personal_fields.BY_ROLE[roles.CURATOR]
+    if roles.TEACHER in names and learner.pk in _learner_ids_in(
+        user, _taught_group_ids(user), "_zachetka_taught_learners"
+    ):
+        fields |= personal_fields.BY_ROLE[roles.TEACHER]
+    return frozenset(fields)
+
+
+def sees_field(user: Actor, field: str, learner) -> bool:  # noqa: ANN001 - a people.Learner
+    return field in visible_personal_fields(user, learner)
+
+
+def personal_fields_everywhere(user: Actor) -> frozenset[str]:
+    """The personal fields the user sees of every learner in their scope: what a list of
+    learners may have a column for and a search may match on."""
+    if sees_everything(user):
+        return personal_fields.ALL
+    granted = [personal_fields.BY_ROLE[name] for name in role_names(user) if name in personal_fields.BY_ROLE]
+    return frozenset.intersection(*granted) if granted else frozenset()

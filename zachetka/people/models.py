@@ -14,12 +14,13 @@ class LearnerQuerySet(models.QuerySet):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         return self.filter(access.learner_scope(user))
 
-    def search(self, text: str) -> Self:
-        """Match every word of `text` against surname, name, patronymic or СНИЛС, any case."""
+    def search(self, text: str, *, by_snils: bool) -> Self:
+        """Match every word of `text` against surname, name, patronymic, any case, and СНИЛС when
+        `by_snils` (only for those who see it: a match would confirm a number they may not see)."""
         queryset = self
         for word in names.search_key(text).split():
             digits = word.replace("-", "")
-            if digits.isdigit():
+            if by_snils and digits.isdigit():
                 queryset = queryset.filter(
                     models.Q(snils__contains=digits) | models.Q(search_key__contains=word)
                 )

@@ -17,7 +17,7 @@ def learner_list(
     access.require(user, "people.view_learner")
     learners = Learner.objects.visible_to(user)
     if query:
-        learners = learners.search(query)
+        learners = learners.search(query, by_snils="snils" in access.personal_fields_everywhere(user))
     enrollment_filter = Q()
     if group_id:
         enrollment_filter &= Q(enrollments__group_id=group_id)

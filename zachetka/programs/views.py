@@ -337,7 +337,7 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if query:
         found = (
             Learner.objects.visible_to(request.user)
-            .search(query)
+            .search(query, by_snils="snils" in access.personal_fields_everywhere(request.user))
             .exclude(enrollments__group=group)
             .order_by("last_name", "first_name")[:30]
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from zachetka.core import audit, grammar, names, plural, snils, typography
+from zachetka.core import access, audit, grammar, names, plural, snils, typography
 
 register = template.Library()
 
@@ -17,6 +17,20 @@ register = template.Library()
 @register.filter
 def snils_display(value: str) -> str:
     return snils.format_snils(value)
+
+
+@register.simple_tag(takes_context=True)
+def personal_fields(context: template.Context, learner: object) -> frozenset[str]:
+    """{% personal_fields learner as shown %}{% if "snils" in shown %}…: the learner's personal
+    fields the viewing user sees (access.visible_personal_fields); a page prints no other."""
+    return access.visible_personal_fields(context["request"].user, learner)
+
+
+@register.simple_tag(takes_context=True)
+def personal_fields_everywhere(context: template.Context) -> frozenset[str]:
+    """{% personal_fields_everywhere as shown %}: the fields the viewer sees of every learner in
+    their scope, for a list's columns."""
+    return access.personal_fields_everywhere(context["request"].user)
 
 
 @register.filter
