@@ -73,3 +73,37 @@ def test_the_representative_sees_no_staff_pages(client, employer, consented):
 def test_staff_are_not_representatives(client, registrar, consented):
     client.force_login(registrar)
     assert client.get(reverse("privacy:employer_learners")).status_code == 403
+
+
+def test_the_whole_url_map_gives_a_representative_nothing_else(client, employer, consented):
+    """Every URL of the site as the representative: public pages and their own two pages
+    answer, everything else is refused (403/404) or sends them to their own list."""
+    from zachetka.web.tests.test_authorization_matrix import MATRIX, ROLES, _objects
+
+    objects = _objects(consented)
+    client.force_login(employer)
+    own_list = reverse("privacy:employer_learners")
+    answered = set()
+    for (url_name, key), (method, statuses) in MATRIX.items():
+        target = objects[key] if key else None
+        args = target if isinstance(target, list) else [target.pk] if target is not None else []
+        response = getattr(client, method)(reverse(url_name, args=args))
+        public = statuses[ROLES.index("anonymous")] != "login"
+        if url_name == "logout":
+            client.force_login(employer)
+            continue
+        if public:
+            assert response.status_code in (200, 302), url_name
+        elif url_name == "web:home":
+            assert response.status_code == 302 and response.url == own_list
+        elif url_name.startswith("privacy:employer_"):
+            answered.add(url_name)
+        else:
+            assert response.status_code in (403, 404), f"{url_name} {key}: {response.status_code}"
+    assert answered == {"privacy:employer_learners", "privacy:employer_learner"}
+    # Their own pages: the consenting learner only.
+    assert (
+        client.get(reverse("privacy:employer_learner", args=[consented["classmate"].pk])).status_code == 200
+    )
+    for key in ("own", "stranger"):
+        assert client.get(reverse("privacy:employer_learner", args=[consented[key].pk])).status_code == 404

@@ -435,7 +435,7 @@ def _privacy(learner, by):  # noqa: ANN001, ANN202
     from zachetka.privacy.models import Consent, Disclosure, Recipient, Withdrawal
 
     recipient = Recipient.objects.create(
-        name="ООО «Ромашка»", inn="7707083893", address="г. Москва", created_by=by
+        name="ООО «Ромашка»", inn="5001007329", address="г. Москва", created_by=by
     )
     consent = Consent(
         learner=learner,
