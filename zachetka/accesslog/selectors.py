@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from zachetka.accesslog.models import AccessRecord
+from zachetka.core import access
 from zachetka.people.models import Learner
 
 # What each logged URL is, in words a learner understands.
@@ -88,4 +89,6 @@ def learners_found(user: User, text: str) -> list[Learner]:
     """Learners matching a name or СНИЛС, for picking whose log to read (at most 20)."""
     if not text.strip():
         return []
-    return list(Learner.objects.visible_to(user).search(text).order_by("last_name", "first_name", "pk")[:20])
+    by_snils = "snils" in access.personal_fields_everywhere(user)
+    found = Learner.objects.visible_to(user).search(text, by_snils=by_snils)
+    return list(found.order_by("last_name", "first_name", "pk")[:20])
