@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.achievements import services
 from zachetka.achievements.forms import AchievementForm, RejectForm
 from zachetka.achievements.models import Achievement
@@ -57,6 +58,7 @@ def pending(request: HttpRequest) -> HttpResponse:
         .select_related("learner", "enrollment__group")
         .order_by("created_at")
     )
+    accesslog.mark(request, (proposal.learner_id for proposal in proposals))
     return render(request, "achievements/pending.html", {"proposals": proposals})
 
 

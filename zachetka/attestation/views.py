@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
@@ -73,6 +74,7 @@ def debt_list(request: HttpRequest) -> HttpResponse:
         debts = debts.filter(due_on__lt=today)
     debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name")
     page = Paginator(debts, 100).get_page(request.GET.get("page"))
+    accesslog.mark(request, (debt.enrollment.learner_id for debt in page))
     return render(
         request,
         "attestation/debt_list.html",

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.blanks import export, selectors, services
 from zachetka.blanks.forms import FindForm, ReceiptForm, WriteOffForm
 from zachetka.blanks.models import Blank, BlankReceipt, WriteOffAct
@@ -110,6 +111,8 @@ def blank_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Blank.objects.select_related("receipt__received_by", "write_off__made_by"), pk=pk
     )
     holder_visible = selectors.holder_visible(request.user, blank)
+    if holder_visible and blank.document_id:
+        accesslog.mark(request, [blank.document.enrollment.learner_id])
     return render(
         request,
         "blanks/blank_detail.html",

@@ -29,7 +29,7 @@ from zachetka.documents.forms import (
     StudyCertificateForm,
     VerifyForm,
 )
-from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport
+from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport, FrdoSubmission
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group
 
@@ -264,6 +264,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
     """Documents owed: after a signed final protocol, and справки after an expulsion."""
     access.require(request.user, "documents.add_document")
     due = selectors.due_documents(request.user)
+    accesslog.mark(request, (d.enrollment.learner_id for d in due))
     return render(
         request,
         "documents/due_list.html",
@@ -467,6 +468,8 @@ def frdo_file(request: HttpRequest, pk: int) -> FileResponse:
     record = get_object_or_404(FrdoExport, pk=pk)
     if not record.file:
         raise Http404("Файл выгрузки не сохранён.")
+    sent = FrdoSubmission.objects.filter(export=record)
+    accesslog.mark(request, sent.values_list("document__enrollment__learner_id", flat=True))
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.core import access, names, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.gradebook import export, selectors, services
@@ -144,6 +145,9 @@ def cell_history(request: HttpRequest) -> JsonResponse:
         )
     except (ValueError, Assessment.DoesNotExist) as error:
         raise Http404("Ячейка не найдена.") from error
+    accesslog.mark(
+        request, Enrollment.objects.filter(pk=request.GET["enrollment"]).values_list("learner_id", flat=True)
+    )
     return JsonResponse(
         {
             "changes": [

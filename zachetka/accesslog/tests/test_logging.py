@@ -1,5 +1,7 @@
 """Every page or file that shows learners' data is logged in one INSERT; other pages are not."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -168,3 +170,39 @@ def test_group_of_many_is_one_insert(
     assert AccessRecord.objects.about_learner(learners[7].pk).count() == 1
     other = make_learner()
     assert AccessRecord.objects.about_learner(other.pk).count() == 0
+
+
+def test_a_cell_history_logs_its_learner(client, world, teacher, log_inserts):
+    client.force_login(teacher)
+    query = {
+        "assessment": world["assessments"]["mine"].pk,
+        "enrollment": world["enrollments"]["classmate"].pk,
+    }
+    with log_inserts() as inserts:
+        assert client.get(reverse("gradebook:cell_history"), query).status_code == 200
+    assert inserts.count == 1
+    assert AccessRecord.objects.get().learners == [world["classmate"].pk]
+
+
+def test_proposed_achievements_and_a_blank_log_their_learners(client, world, director, log_inserts):
+    from zachetka.achievements.models import Achievement
+    from zachetka.web.tests.test_authorization_matrix import _blank_and_act, _document
+
+    Achievement.objects.create(
+        learner=world["own"],
+        title="Доклад",
+        kind="publication",
+        achieved_on=dt.date(2026, 10, 1),
+        status="proposed",
+        created_by=director,
+    )
+    blank, _ = _blank_and_act(_document(world["enrollments"]["stranger"], 2))
+    client.force_login(director)
+    with log_inserts() as inserts:
+        assert client.get(reverse("achievements:pending")).status_code == 200
+        assert client.get(reverse("blanks:blank_detail", args=[blank.pk])).status_code == 200
+    assert inserts.count == 2
+    assert [r.learners for r in AccessRecord.objects.order_by("pk")] == [
+        [world["own"].pk],
+        [world["stranger"].pk],
+    ]
