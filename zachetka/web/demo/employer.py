@@ -62,7 +62,7 @@ def tell(loader: Any) -> None:
             purpose=PURPOSE,
             categories=["identity", "progress", "final"],
             actions=["store", "use", "transfer"],
-            valid_from=dt.date(2025, 3, 3),
+            valid_from=today,
             valid_to=dt.date(2027, 12, 31),
             withdrawal_method=WITHDRAWAL,
             subject_address="г. Москва",
