@@ -3,7 +3,6 @@ withdrawals and their 30-day task, disclosures. One transaction each, audited.""
 
 import datetime as dt
 import hashlib
-import re
 import uuid
 
 from django.contrib.auth.models import User
@@ -13,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from zachetka.achievements.services import evidence_type
+from zachetka.achievements.services import check_evidence
 from zachetka.core import audit, names
 from zachetka.core.inn import inn_error
 from zachetka.organization import selectors as organization
@@ -23,38 +22,14 @@ from zachetka.privacy.models import Category, Consent, Disclosure, ProcessingAct
 
 # A scan of a signed page or two: large enough for a 600 dpi colour scan, small enough to store.
 SCAN_MAX_BYTES = 10 * 1024 * 1024
-# Markup a browser, an SVG renderer or PHP would run (see achievements.services): a "scan" that
-# carries it is a polyglot made to be served as something else.
-_ACTIVE_CONTENT = re.compile(
-    rb"<(?:html|script|svg[\s/>]|\?php|!doctype\s+html|iframe|body|object|embed)", re.IGNORECASE
-)
 
 
 def check_scan(upload: UploadedFile | None, field: str = "scan") -> str:
-    """Refuse a missing, too large or fake scan (type by content, not by name); return the
-    extension of what it is."""
+    """Refuse a missing, too large or fake scan (type by content, not by name, and no hidden
+    markup: the same check as achievements' evidence); return the extension of what it is."""
     if upload is None:
         raise ValidationError({field: "Приложите скан подписанного документа (PDF, PNG или JPEG)."})
-    if upload.size > SCAN_MAX_BYTES:
-        raise ValidationError(
-            {field: f"Файл «{upload.name}» больше {SCAN_MAX_BYTES // (1024 * 1024)} МБ: уменьшите его."}
-        )
-    upload.seek(0)
-    content = upload.read(SCAN_MAX_BYTES + 1)
-    upload.seek(0)
-    kind = evidence_type(content[:16])
-    if kind is None:
-        raise ValidationError(
-            {
-                field: f"Файл «{upload.name}» — не PDF и не изображение (PNG, JPEG) по содержимому, "
-                "даже если так назван. Приложите скан в PDF, PNG или JPEG."
-            }
-        )
-    if _ACTIVE_CONTENT.search(content):
-        raise ValidationError(
-            {field: f"Файл «{upload.name}» похож на {kind.label}, но содержит HTML, SVG или PHP."}
-        )
-    return kind.extension
+    return check_evidence(upload, field=field, limit=SCAN_MAX_BYTES).extension
 
 
 def _sha256_of(upload: UploadedFile) -> str:
