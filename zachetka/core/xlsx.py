@@ -1,10 +1,13 @@
 """The one way Zachetka's openpyxl exports put values in cells, and the shared layout of the
 printable XLSX sheets: a table under a title, on landscape A4."""
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 THIN = Side(style="thin", color="999999")
@@ -41,3 +44,63 @@ def print_as_landscape_table(sheet: Worksheet, header_row: int) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.gridLines = False
     sheet.oddFooter.center.text = "Стр. &P из &N"
+
+
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+_SHEET_TITLE_MAX = 31
+_SHEET_TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
+
+
+def write_value(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Like `write`, and a date or a time is stored as a spreadsheet date shown as ДД.ММ.ГГГГ
+    (a time in the server's zone as local wall time: spreadsheets know no zones), so that
+    people can sort and filter by it; numbers stay numbers."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = write(sheet, row, column, value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    cell = write(sheet, row, column, value)
+    if isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def sheet_title(text: str) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), cut at a word boundary
+    rather than in the middle of a word: «Журнал успеваемости группы …» → «Журнал успеваемости»."""
+    words = " ".join(text.translate(_SHEET_TITLE_FORBIDDEN).split()).strip("'")
+    if len(words) <= _SHEET_TITLE_MAX:
+        return words or "Лист"
+    cut = words[: _SHEET_TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip(" ,.;—-")
+    if not cut or len(cut) > _SHEET_TITLE_MAX:
+        cut = words[:_SHEET_TITLE_MAX]
+    return cut
+
+
+def _shown_width(value: Any, number_format: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len("ДД.ММ.ГГГГ ЧЧ:ММ")
+    if isinstance(value, dt.date):
+        return len("ДД.ММ.ГГГГ")
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def fit_columns(sheet: Worksheet, *, first_row: int = 1, minimum: int = 6, maximum: int = 60) -> None:
+    """Make each column wide enough for its longest value from `first_row` down (a title above
+    the table may overflow to the right as titles do), within `minimum`..`maximum` characters;
+    longer text wraps."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            width = _shown_width(cell.value, cell.number_format)
+            if width > maximum:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[cell.column] = max(widths.get(cell.column, 0), width)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
