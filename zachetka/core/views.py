@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zachetka.core import audit, sealing, selectors
+from zachetka.core import audit, collation, sealing, selectors
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -18,7 +18,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "action": action,
-            "actions": sorted(audit.ACTION_LABELS.items(), key=lambda item: item[1]),
+            "actions": sorted(audit.ACTION_LABELS.items(), key=lambda item: collation.ru_key(item[1])),
             "labels": audit.ACTION_LABELS,
         },
     )

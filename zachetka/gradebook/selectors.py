@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zachetka.core import access, names, roles
+from zachetka.core import access, collation, names, roles
 from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, ScaleValue
 from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.programs.models import Enrollment, Group, Module, TeachingAssignment
@@ -253,7 +253,7 @@ def overdue(user: Actor) -> list[OverdueLine]:
         teachers[(assignment.group_id, assignment.module_id)].append(names.user_full_name(assignment.teacher))
     lines = [
         OverdueLine(
-            teachers=", ".join(sorted(teachers[key])) or "преподаватель не назначен",
+            teachers=", ".join(sorted(teachers[key], key=collation.ru_key)) or "преподаватель не назначен",
             group=groups[key[0]],
             module=modules[key[1]],
             assessments=b["assessments"],
@@ -262,7 +262,9 @@ def overdue(user: Actor) -> list[OverdueLine]:
         )
         for key, b in buckets.items()
     ]
-    return sorted(lines, key=lambda line: (line.teachers, line.group.code, line.module.order))
+    return sorted(
+        lines, key=lambda line: (collation.ru_key(line.teachers), line.group.code, line.module.order)
+    )
 
 
 def learner_grades(user: Actor) -> list[dict]:
