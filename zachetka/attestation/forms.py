@@ -5,6 +5,7 @@ from django.db.models import Q
 from zachetka.attestation import selectors
 from zachetka.attestation.models import Commission, Protocol
 from zachetka.attestation.services import MAX_ATTEMPTS
+from zachetka.core import collation
 from zachetka.core.forms import RussianDateInput
 from zachetka.core.idempotency import SubmissionKeyField
 from zachetka.gradebook.models import GradingScale
@@ -115,5 +116,7 @@ class FinalProtocolForm(forms.Form):
                 "Профессиональное обучение завершается квалификационным экзаменом (ч. 1 ст. 74 273-ФЗ)."
             )
         self.fields["commission"].queryset = _commissions_for(group)
-        self.fields["scale"].queryset = GradingScale.objects.filter(is_active=True).order_by("title")
+        self.fields["scale"].queryset = GradingScale.objects.filter(is_active=True).order_by(
+            *collation.collated("title")
+        )
         self.fields["scale"].initial = GradingScale.objects.filter(kind=GradingScale.Kind.FIVE_POINT).first()
