@@ -88,7 +88,11 @@ class StatementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.filter(pk__in=[m.pk for m in modules])
         self.fields["module"].label_from_instance = _module_label
-        self.fields["examiner"].queryset = User.objects.filter(teaching_assignments__group=group).distinct()
+        self.fields["examiner"].queryset = (
+            User.objects.filter(teaching_assignments__group=group)
+            .distinct()
+            .order_by(*collation.collated("last_name", "first_name"), "pk")
+        )
         self.fields["commission"].queryset = _commissions_for(group)
 
     def clean_attempt(self) -> int:
