@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links the demo prints (QR codes on documents, e-mailed set-password links) follow the port.
+DEMO_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install demo test test-postgres lint format bench clean
 
@@ -19,12 +21,12 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py load_demo
 	@echo ""
 	@echo "Zachetka: http://$(HOST):$(PORT)/"
-	@echo "Demo logins (password zachetka-demo): director, registrar, curator, teacher, learner"
+	@echo "Demo logins (password zachetka-demo): director, registrar, curator, teacher, learner, employer"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
