@@ -26,6 +26,9 @@ demo: $(STAMP)
 	@echo "Zachetka: http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password zachetka-demo): director, registrar, curator, teacher, learner, employer"
 	@echo ""
+	@# The background-job consumer runs beside the site and stops with it.
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py run_huey --quiet & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -164,6 +164,15 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
     ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
     ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    # Printing in the background: no format chosen sends the person back to the page (302).
+    ("documents:group_documents_print", "mine"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("documents:group_documents_print", "other"): ("post", ("login", 302, 302, 404, 403, 403)),
+    # Background jobs: everyone has their own list; a job is seen only by whoever started it
+    # (the curator here).
+    ("jobs:job_list", ""): ("get", EVERYONE_SIGNED_IN),
+    ("jobs:job_detail", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
+    ("jobs:job_status", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
+    ("jobs:file", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
     # A card: staff who keep the enrolment, and the learner their own (a stranger's is 404).
     ("cards:card", "own_enrollment"): ("get", EVERYONE_SIGNED_IN),
     ("cards:card", "stranger_enrollment"): ("get", ("login", 200, 200, 404, 404, 404)),
@@ -480,6 +489,24 @@ def _privacy(learner, by):  # noqa: ANN001, ANN202
     return consent, withdrawal, disclosure
 
 
+def _job(owner):  # noqa: ANN001, ANN202
+    from django.core.files.base import ContentFile
+
+    from zachetka.jobs.models import Job
+
+    job = Job.objects.create(
+        owner=owner,
+        kind="documents.group_print",
+        title="Документы группы",
+        request_digest="matrix",
+        status=Job.Status.DONE,
+        file_name="Документы.pdf",
+        content_type="application/pdf",
+    )
+    job.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return job
+
+
 def _objects(world: dict) -> dict:
     mine, other = world["mine"], world["other"]
     return {
@@ -521,6 +548,7 @@ def _objects(world: dict) -> dict:
         "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
+        "curator_job": _job(mine.curator),
         **dict(
             zip(
                 ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
