@@ -48,6 +48,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import_learners.py
 	$(PY) bench/gradebook.py
+	$(PY) bench/grid_browser.py
 	$(PY) bench/attestation.py
 	$(PY) bench/frdo_export.py
 
