@@ -270,9 +270,21 @@ class GroupImportOutcome:
 
 @transaction.atomic
 def import_learners(
-    *, by: User, planned: list[PlannedRow], source: str, group: Group | None = None
+    *,
+    by: User,
+    planned: list[PlannedRow],
+    source: str,
+    group: Group | None = None,
+    admission_order_number: str = "",
+    admission_order_date: date | None = None,
 ) -> GroupImportOutcome:
-    """Import learners from a checked file and, if a group is given, enrol the new ones in it."""
+    """Import learners from a checked file and, if a group is given, enrol the new ones in it
+    under the admission order given (both its number and date, or neither)."""
+    if bool(admission_order_number) != bool(admission_order_date):
+        field = "admission_order_date" if admission_order_number else "admission_order_number"
+        raise ValidationError({field: "Укажите и номер, и дату приказа о зачислении."})
+    if admission_order_number and group is None:
+        raise ValidationError({"group": "Приказ о зачислении указан — выберите группу, в которую зачислять."})
     outcome = people_services.import_learners(by=by, planned=planned, source=source)
     if group is None:
         return GroupImportOutcome(outcome, enrolled=0, already_enrolled=0)
@@ -280,7 +292,16 @@ def import_learners(
     # The group's enrolments rather than `learner__in` with thousands of keys.
     in_group = set(Enrollment.objects.filter(group=group).values_list("learner_id", flat=True))
     enrolled_ids = {learner.pk for learner in learners if learner.pk in in_group}
-    new = [Enrollment(learner=learner, group=group) for learner in learners if learner.pk not in enrolled_ids]
+    new = [
+        Enrollment(
+            learner=learner,
+            group=group,
+            admission_order_number=admission_order_number,
+            admission_order_date=admission_order_date,
+        )
+        for learner in learners
+        if learner.pk not in enrolled_ids
+    ]
     Enrollment.objects.bulk_create(new)
     audit.record_many(
         [
