@@ -353,3 +353,73 @@ def complete_enrollment(
         action=audit.Action.ENROLLMENT_UPDATED,
         prepare=_check_enrollment,
     )
+
+
+# What may be done at once to several enrolments of a group, from its page.
+BATCH_ACTIONS = {
+    "admission_order": "Приказ о зачислении",
+    "completion_order": "Приказ о завершении обучения",
+    "expel": "Отчисление",
+    "leave": "Академический отпуск",
+    "resume": "Возврат к обучению",
+}
+
+
+def _batch_problem(enrollment: Enrollment, changes: dict[str, Any]) -> str:
+    """Why this enrolment cannot take the batch's change before the service is even asked ("" if
+    it may): a status it already has, or a completion order before the final attestation."""
+    target = changes.get("status")
+    if target and enrollment.status == target:
+        return f"статус уже «{enrollment.status_label}»"
+    if "completion_order_number" in changes and enrollment.status != Enrollment.Status.COMPLETED:
+        return (
+            "обучение не завершено: приказ о завершении издают после итоговой аттестации "
+            "(подписанного протокола)"
+        )
+    return ""
+
+
+@transaction.atomic
+def update_enrollments(
+    *, by: User, group: Group, enrollment_ids: list[int], reason: str = "", **changes: Any
+) -> list[Enrollment]:
+    """Apply one change to several enrolments of a group: to all of them or to none.
+
+    Each enrolment goes through `update_enrollment` (its rules, its own audit event) under a row
+    lock; if any of them refuses, nothing is written and the error names every learner refused."""
+    wanted = set(enrollment_ids)
+    enrollments = list(
+        Enrollment.objects.select_for_update(of=("self",))
+        .filter(group=group, pk__in=wanted)
+        .select_related("learner")
+        .order_by("pk")
+    )
+    if not enrollments or len(enrollments) != len(wanted):
+        raise ValidationError(
+            f"Не все выбранные зачисления найдены в группе {group.code}: обновите страницу и выберите снова."
+        )
+    problems: list[str] = []
+    ordered = sorted(
+        enrollments,
+        key=lambda e: (e.learner.last_name, e.learner.first_name, e.learner.middle_name, e.pk),
+    )
+    for enrollment in ordered:
+        problem = _batch_problem(enrollment, changes)
+        if not problem:
+            try:
+                with transaction.atomic():
+                    update_enrollment(
+                        by=by,
+                        enrollment=enrollment,
+                        expected_version=enrollment.version,
+                        reason=reason,
+                        **changes,
+                    )
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+        if problem:
+            problems.append(f"{enrollment.learner.full_name}: {problem}")
+    if problems:
+        # Raised inside the transaction: the enrolments already changed are rolled back.
+        raise ValidationError(problems)
+    return ordered

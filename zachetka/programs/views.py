@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
-from zachetka.core import access, grammar
+from zachetka.core import access, grammar, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.people.models import Learner
 from zachetka.programs import selectors, services
 from zachetka.programs.forms import (
     AssignmentForm,
+    EnrollmentBatchForm,
     EnrollmentCreateForm,
     EnrollmentForm,
     GroupForm,
@@ -241,6 +242,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),
             "may_enroll": access.may(request.user, "programs.add_enrollment"),
             "may_change_enrollment": access.may(request.user, "programs.change_enrollment"),
+            "batch_actions": services.BATCH_ACTIONS.items(),
         },
     )
 
@@ -405,4 +407,61 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollment": enrollment,
             "history": AuditEvent.objects.about(enrollment)[:30].opened(),
         },
+    )
+
+
+def _chosen_enrollments(request: HttpRequest, group: Group) -> list[Enrollment]:
+    """The enrolments ticked on the group's page; «выбрать всех» without JavaScript sends `all`,
+    meaning everyone the page listed (with its status filter)."""
+    enrollments = Enrollment.objects.visible_to(request.user).filter(group=group).select_related("learner")
+    if request.POST.get("all") == "1":
+        status = _choice(request.POST.get("status"), Enrollment.Status.values)
+        if status:
+            enrollments = enrollments.filter(status=status)
+    else:
+        ids = {int(value) for value in request.POST.getlist("enrollment") if value.isdigit()}
+        enrollments = enrollments.filter(pk__in=ids)
+    return list(
+        enrollments.order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
+    )
+
+
+@require_POST
+def enrollment_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action on the enrolments ticked on a group's page: first a page listing them with what
+    the action needs (an order, a reason), then, confirmed, all of them changed or none."""
+    group = _get_group(request, pk)
+    access.require(request.user, "programs.change_enrollment")
+    action = request.POST.get("action", "")
+    if action not in services.BATCH_ACTIONS:
+        messages.error(request, "Выберите действие для отмеченных слушателей.")
+        return redirect(group)
+    chosen = _chosen_enrollments(request, group)
+    if not chosen:
+        messages.error(request, "Отметьте слушателей, к которым применить действие.")
+        return redirect(group)
+    accesslog.mark(request, (enrollment.learner_id for enrollment in chosen))
+    confirmed = request.POST.get("confirm") == "1"
+    form = EnrollmentBatchForm(request.POST if confirmed else None, action=action)
+    problems: list[str] = []
+    if confirmed and form.is_valid():
+        try:
+            services.update_enrollments(
+                by=request.user,
+                group=group,
+                enrollment_ids=[enrollment.pk for enrollment in chosen],
+                reason=form.cleaned_data["reason"].strip(),
+                **form.changes(),
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            count = plural.count_with(len(chosen), "зачисление", "зачисления", "зачислений")
+            messages.success(request, f"{form.action_label}: изменено {count}.")
+            return redirect(group)
+    return render(
+        request,
+        "programs/enrollment_batch.html",
+        {"group": group, "form": form, "action": action, "chosen": chosen, "problems": problems},
+        status=422 if problems else 200,
     )

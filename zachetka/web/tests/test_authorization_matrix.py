@@ -56,6 +56,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
     ("programs:enrollment_list", ""): ("get", ALL_STAFF),
+    # Batch actions on a group's enrolments: nothing ticked is refused with a message (302).
+    ("programs:enrollment_batch", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("programs:enrollment_batch", "other"): ("post", FOREIGN_ACTION),
     ("programs:enrollment_edit", "own_enrollment"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_edit", "stranger_enrollment"): ("get", FOREIGN_VIEW),
     ("web:learner_import", ""): ("get", REGISTRY_ONLY),
