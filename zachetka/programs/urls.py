@@ -19,5 +19,6 @@ urlpatterns = [
     path("groups/<int:pk>/enroll/", views.enrollment_create, name="enrollment_create"),
     path("groups/<int:pk>/enrollments/batch/", views.enrollment_batch, name="enrollment_batch"),
     path("enrollments/", views.enrollment_list, name="enrollment_list"),
+    path("enrollments/export.xlsx", views.enrollment_list_xlsx, name="enrollment_list_xlsx"),
     path("enrollments/<int:pk>/edit/", views.enrollment_edit, name="enrollment_edit"),
 ]

@@ -28,6 +28,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
     ("web:learner_list", ""): ("get", ALL_STAFF),
+    ("web:learner_list_xlsx", ""): ("get", ALL_STAFF),
     ("people:learner_create", ""): ("get", REGISTRY_ONLY),
     ("web:learner_detail", "classmate"): ("get", ALL_STAFF),
     ("web:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
@@ -56,6 +57,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
     ("programs:enrollment_list", ""): ("get", ALL_STAFF),
+    ("programs:enrollment_list_xlsx", ""): ("get", ALL_STAFF),
     # Batch actions on a group's enrolments: nothing ticked is refused with a message (302).
     ("programs:enrollment_batch", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
     ("programs:enrollment_batch", "other"): ("post", FOREIGN_ACTION),
@@ -119,6 +121,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
     ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
     ("attestation:debt_list", ""): ("get", ALL_STAFF),
+    ("attestation:debt_list_xlsx", ""): ("get", ALL_STAFF),
     ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
     ("attestation:learner_debts", "stranger"): ("get", FOREIGN_VIEW),
     ("attestation:commission_list", ""): ("get", ALL_STAFF),
