@@ -103,8 +103,6 @@ def registry_rows(documents: QuerySet[Document], *, typed: bool = False) -> list
     """The registry's rows as text (for the PDF) or, `typed`, with the row number as a number
     and the date as a date (for the spreadsheet)."""
     rows = []
-    # A duplicate names the document it replaces: read with the row, not one query per row.
-    documents = documents.select_related("original")
     for number, d in enumerate(documents.iterator(chunk_size=2000), start=1):
         protocol = f"№ {d.protocol.number} от {dates.format_date(d.protocol.held_on)}" if d.protocol else ""
         state = d.get_state_display()

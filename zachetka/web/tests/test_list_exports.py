@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zachetka.accesslog.models import AccessRecord
 from zachetka.attestation.models import AcademicDebt
 from zachetka.core import list_export, roles
+from zachetka.documents.models import Document
 from zachetka.programs.models import Enrollment
 from zachetka.web.tests.test_authorization_matrix import _document, _protocol
 
@@ -37,6 +39,21 @@ def _as_cell(day: dt.date) -> dt.datetime:
     """A date as openpyxl reads a date cell back: a datetime at midnight (no zone: spreadsheets
     know none)."""
     return dt.datetime.combine(day, dt.time())
+
+
+def _duplicate(document: Document, seq: int) -> Document:
+    """The document lost, and its duplicate (the registry names the document it replaces)."""
+    Document.objects.filter(pk=document.pk).update(
+        state=Document.State.LOST, state_reason="Утрата", state_changed_at=timezone.now()
+    )
+    copy = {
+        field.name: getattr(document, field.name)
+        for field in Document._meta.concrete_fields
+        if field.name
+        not in {"id", "registration_number", "registration_seq", "verification_code", "state", "state_reason"}
+    }
+    copy.update(issue=Document.Issue.DUPLICATE, original=document, number=f"{seq:06d}")
+    return Document.objects.create(**copy, registration_number=f"2026-{seq:05d}", registration_seq=seq)
 
 
 def _no_formulas(sheet) -> None:  # noqa: ANN001
@@ -161,7 +178,8 @@ def test_query_count_does_not_grow_with_rows(
     def add(count: int) -> None:
         for _ in range(count):
             enrollment = make_enrollment(make_learner(), mine)
-            _document(enrollment, next(seq))
+            lost = _document(enrollment, next(seq))
+            _duplicate(lost, next(seq))
             AcademicDebt.objects.create(
                 enrollment=enrollment,
                 module=protocol.module,
