@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from zachetka.accesslog import capture as accesslog
 from zachetka.attestation.models import Protocol
 from zachetka.blanks import selectors as blank_selectors
-from zachetka.core import access, idempotency
+from zachetka.core import access, idempotency, list_export
 from zachetka.core.clientip import client_ip
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
@@ -89,6 +89,12 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "documents.view_document")
     _, chosen = _registry_filter(request)
     documents = selectors.registry(request.user, **chosen)
+    count = documents.count()
+    if count > list_export.MAX_ROWS:
+        messages.error(request, list_export.too_many_rows_message(count))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return redirect(f"{reverse('documents:registry')}?{query.urlencode()}")
     accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
     content = export.registry_workbook(documents, chosen)
     return _attachment(
