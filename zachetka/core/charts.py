@@ -23,7 +23,7 @@ LABEL_WIDTH = 230
 VALUE_WIDTH = 50
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
-LABEL_CHARS = 34
+LABEL_CHARS = 27
 # Hatchings of stacked segments, in the order of a distribution's categories (see stacked.svg).
 PATTERNS = 8
 
@@ -238,7 +238,7 @@ def stacked(
             }
         )
     legend_top = 10 + len(rows) * (ROW_HEIGHT + 6)
-    per_line = 3
+    per_line = 2
     legend = [
         {
             "category": name,

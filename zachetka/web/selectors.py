@@ -160,13 +160,28 @@ class CuratedGroup:
     open_debts: int = 0
     chart: charts.Chart | None = None
 
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        """Why learners are not admitted: each reason with the number of learners it holds back."""
+        counts: dict[str, int] = defaultdict(int)
+        for admission in self.not_admitted:
+            for reason in admission.reasons:
+                counts[reason] += 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
 
 def curator_home(user: User) -> dict:
     """The curator's groups with the progress of their gradebooks, open academic debts and
     their deadlines, and who is not yet admitted to the final attestation and why."""
+    today = timezone.localdate()
     groups = list(
         Group.objects.visible_to(user)
         .filter(curator=user)
+        # Current groups: finished ones (nobody studying, ended a month ago) are on the group list.
+        .filter(
+            Q(ends_on__gte=today - dt.timedelta(days=ADMISSION_DAYS_AHEAD))
+            | Exists(Enrollment.objects.filter(group=OuterRef("pk"), status=Enrollment.Status.STUDYING))
+        )
         .select_related("program")
         .annotate(
             studying=Count(
@@ -180,7 +195,7 @@ def curator_home(user: User) -> dict:
     )
     progress = gradebook.results_progress([g.pk for g in groups])
     admissions = final_admissions(groups)
-    soon = timezone.localdate() + dt.timedelta(days=ADMISSION_DAYS_AHEAD)
+    soon = today + dt.timedelta(days=ADMISSION_DAYS_AHEAD)
     curated = []
     for group in groups:
         entry = CuratedGroup(
@@ -207,7 +222,8 @@ def curator_home(user: User) -> dict:
         "groups": curated,
         "debts": list(debts[:LIST_LIMIT]),
         "debt_count": sum(g.open_debts for g in groups),
-        "today": timezone.localdate(),
+        "finished": Group.objects.filter(curator=user).exclude(pk__in=[g.pk for g in groups]).count(),
+        "today": today,
     }
 
 
