@@ -220,3 +220,42 @@ def test_home_query_count_does_not_grow_with_the_data(
     teacher = _section(page, "teacher")
     assert teacher.count("/gradebook/") > _section(first, "teacher").count("/gradebook/")
     assert _section(page, "curator").count('<article class="card home-group">') == 6
+
+
+def test_group_page_query_count_does_not_grow_with_its_grades(
+    client, django_assert_max_num_queries, world, director, curator, teacher, make_learner, make_enrollment
+):
+    group = world["mine"]
+    url = reverse("programs:group_detail", args=[group.pk])
+    _grade(teacher, world, "own", "5")
+    client.force_login(curator)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    five = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
+    hundred = GradingScale.objects.get(kind=GradingScale.Kind.HUNDRED_POINT)
+    module = group.program.modules.last()
+    columns = [
+        Assessment.objects.create(
+            group=group,
+            module=module,
+            held_on=dt.date(2026, 10, 1),
+            title=f"Тест {scale.kind}",
+            scale=scale,
+            due_on=dt.date(2026, 12, 5),
+            created_by=director,
+        )
+        for scale in (five, hundred)
+    ]
+    for i in range(8):
+        enrollment = make_enrollment(make_learner(last_name=f"Новиков{i}"), group)
+        for column, text in zip(columns, ("3", str(40 + 7 * i)), strict=True):
+            gradebook_services.record_grade(
+                by=director, assessment=column, enrollment=enrollment, text=text, expected_version=0
+            )
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(url).content.decode()
+    # 100-point grades fall into their bands: 40, 47 fail; 54–89 pass.
+    assert ">удовлетворительно — 11<" in page  # 8 threes and 54, 61, 68
+    assert "неудовлетворительно — 2" in page
+    assert ">хорошо — 2<" in page and ">отлично — 2<" in page  # 75, 82; 89 and the world's 5
