@@ -221,7 +221,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = None
     if may_view_grades:
         progress = gradebook_selectors.results_progress([group.pk])[group.pk]
-        results = gradebook_selectors.results_chart(progress, title="Текущие оценки группы")
+        results = gradebook_selectors.results_chart(
+            progress,
+            title=f"Текущие оценки группы: внесено {progress.percent}% "
+            f"({progress.filled} из {progress.expected})",
+        )
     modules = group.program.modules.annotate(
         assessment_count=Count("assessments", filter=Q(assessments__group=group), distinct=True),
         is_locked=Count("gradebook_locks", filter=Q(gradebook_locks__group=group), distinct=True),
