@@ -11,6 +11,7 @@ from zachetka.accesslog import capture as accesslog
 from zachetka.core import access, grammar, list_export, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
+from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.people.models import Learner
 from zachetka.programs import selectors, services
 from zachetka.programs.forms import (
@@ -218,6 +219,15 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(group.enrollments.values_list("status").annotate(n=Count("pk")))
     may_assign = access.may(request.user, "programs.add_teachingassignment")
     # The gradebook's state per module, read through reverse relations (programs sits below it).
+    may_view_grades = access.may(request.user, "gradebook.view_grade")
+    results = None
+    if may_view_grades:
+        progress = gradebook_selectors.results_progress([group.pk])[group.pk]
+        results = gradebook_selectors.results_chart(
+            progress,
+            title=f"Текущие оценки группы: внесено {progress.percent}% "
+            f"({progress.filled} из {progress.expected})",
+        )
     modules = group.program.modules.annotate(
         assessment_count=Count("assessments", filter=Q(assessments__group=group), distinct=True),
         is_locked=Count("gradebook_locks", filter=Q(gradebook_locks__group=group), distinct=True),
@@ -236,7 +246,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "assignments": selectors.assignments_of(group),
             "modules": modules,
-            "may_view_grades": access.may(request.user, "gradebook.view_grade"),
+            "may_view_grades": may_view_grades,
+            "results": results,
             "may_view_attestation": access.may(request.user, "attestation.view_academicdebt"),
             "assignment_form": AssignmentForm(group=group) if may_assign else None,
             "may_change": access.may(request.user, "programs.change_group"),
