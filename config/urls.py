@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("zachetka.cards.urls")),
     path("", include("zachetka.archive.urls")),
     path("", include("zachetka.accesslog.urls")),
+    path("", include("zachetka.jobs.urls")),
     path("", include("zachetka.paper.urls")),
     path("privacy/", include("zachetka.privacy.urls")),
     path("", include("zachetka.achievements.urls")),
