@@ -332,9 +332,12 @@ class Progress:
         """Every category with a count, standard ones first, then «неявка» and «нет оценки»."""
         standard = [(name, self.by_category.get(name, 0)) for name in RESULT_CATEGORIES]
         custom = sorted(
-            (name, n)
-            for name, n in self.by_category.items()
-            if name not in RESULT_CATEGORIES and name != ABSENT_CATEGORY
+            (
+                (name, n)
+                for name, n in self.by_category.items()
+                if name not in RESULT_CATEGORIES and name != ABSENT_CATEGORY
+            ),
+            key=lambda item: collation.ru_key(item[0]),
         )
         return [
             *standard,
