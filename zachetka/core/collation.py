@@ -70,7 +70,7 @@ def _char_weights(char: str) -> tuple[tuple[int, str], str, int]:
     return primary, accents, int(char != char.lower())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def ru_key(text: str) -> tuple:
     """A sort key putting strings in Russian alphabetical order (see the module's docstring)."""
     weights = [_char_weights(char) for char in text]
