@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zachetka.paper",
     "zachetka.privacy",
     "zachetka.cabinet",
+    "zachetka.staff",
     "zachetka.web",
 ]
 
