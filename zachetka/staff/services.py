@@ -218,6 +218,11 @@ def create_staff_member(
     return NewStaff(user=user, link=set_password_link(user))
 
 
+def password_link(user: User) -> str:
+    """A one-time link for the person to set (or reset) their password."""
+    return set_password_link(user)
+
+
 def send_invitation(user: User, link: str) -> bool:
     """E-mail the link to set a password; False (and a log line) if the mail server refused."""
     context = {

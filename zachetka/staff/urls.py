@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("staff/<int:pk>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:pk>/invitation/", views.invitation_send, name="invitation_send"),
     path("staff/<int:pk>/assignments/", views.assignment_create, name="assignment_create"),
     path("staff/assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
     path("staff/<int:pk>/curatorship/", views.curatorship_create, name="curatorship_create"),

@@ -131,6 +131,23 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staff/staff_form.html", {"form": form, "member": user})
 
 
+@require_POST
+def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a new one-time link to set the password (the old link stops working once it is used)."""
+    access.require(request.user, services.CHANGE)
+    user = _member(pk)
+    if not user.is_active or not user.email:
+        messages.error(request, "Ссылку можно отправить только на e-mail действующей учётной записи.")
+        return redirect("staff:staff_detail", pk=user.pk)
+    link = services.password_link(user)
+    if services.send_invitation(user, link):
+        messages.success(request, f"Ссылка для установки пароля отправлена на {user.email}.")
+    else:
+        request.session[_LINK_SESSION_KEY] = {"user": user.pk, "link": link}
+        messages.warning(request, "Письмо не отправлено: передайте ссылку для установки пароля сами.")
+    return redirect("staff:staff_detail", pk=user.pk)
+
+
 def _report(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)

@@ -259,10 +259,28 @@ def test_only_active_staff_with_the_right_role_are_chosen(director, teacher, cur
 def test_the_list_filters_by_role_status_and_name(client, director, registrar, curator, teacher):
     services.deactivate_staff_member(by=director, user=teacher, reason="Приказ № 3-к")
     client.force_login(director)
-    names_on = lambda **query: [
-        row.user.username for row in client.get(reverse("staff:staff_list"), query).context["rows"]
-    ]  # noqa: E731
+
+    def names_on(**query: str) -> list[str]:
+        rows = client.get(reverse("staff:staff_list"), query).context["rows"]
+        return [row.user.username for row in rows]
+
     assert names_on() == ["director", "curator", "registrar"]  # active by default, by surname
     assert names_on(active="inactive") == ["teacher"]
     assert names_on(role=roles.CURATOR, active="all") == ["curator"]
     assert names_on(q="КУРАТОР", active="all") == ["curator"]
+
+
+def test_a_new_link_is_sent_on_request_and_the_old_one_dies_once_used(client, director, teacher):
+    teacher.email = "orlov@example.ru"
+    teacher.save()
+    client.force_login(director)
+    response = client.post(reverse("staff:invitation_send", args=[teacher.pk]))
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["orlov@example.ru"]
+    client.logout()
+    _set_password(client, _link(message.body), "Новый-пароль-2026")
+    assert _logs_in(client, "teacher", "Новый-пароль-2026")
+    client.logout()
+    reused = client.get("/" + _link(message.body).split("/", 3)[3], follow=True)
+    assert "Ссылка недействительна" in reused.content.decode()

@@ -75,6 +75,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("staff:staff_edit", "staff_member"): ("get", ADMINISTRATION_ONLY),
     ("staff:staff_deactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
     ("staff:staff_reactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:invitation_send", "staff_member"): ("post", ADMINISTRATION_ACTION),
     ("staff:assignment_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
     ("staff:assignment_delete", "mine_assignment"): ("post", ADMINISTRATION_ACTION),
     ("staff:curatorship_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
