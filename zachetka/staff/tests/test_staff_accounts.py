@@ -5,6 +5,7 @@ audited; the organisation never left without an active administration account.""
 import re
 import smtplib
 import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -182,6 +183,28 @@ def test_the_last_active_administration_account_stays(director, make_user):
     assert director.is_active and director.groups.filter(name=roles.ADMINISTRATION).exists()
 
 
+def _hold_the_first_writer_until_the_other_waits(**kwargs: object) -> None:
+    """Keep the first deactivation's transaction open (its event recorded, not yet committed)
+    until the other request waits on a lock: without the administration lock, both checks
+    would then have passed on the same old state."""
+    if _held.is_set():
+        return
+    _held.set()
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+
+
+_held = threading.Event()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs a server database")
 @pytest.mark.django_db(transaction=True)
 def test_two_last_admins_deactivating_each_other_at_once_one_succeeds(make_user):
@@ -189,6 +212,8 @@ def test_two_last_admins_deactivating_each_other_at_once_one_succeeds(make_user)
     second = make_user("admin_b", role=roles.ADMINISTRATION)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
+    _held.clear()
+    audit.events_recorded.connect(_hold_the_first_writer_until_the_other_waits, dispatch_uid="race")
 
     def deactivate(by: User, user: User) -> None:
         barrier.wait()
@@ -204,10 +229,13 @@ def test_two_last_admins_deactivating_each_other_at_once_one_succeeds(make_user)
         threading.Thread(target=deactivate, args=(first, second)),
         threading.Thread(target=deactivate, args=(second, first)),
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        audit.events_recorded.disconnect(dispatch_uid="race")
     assert sorted(outcomes) == ["deactivated", "refused"]
     assert User.objects.filter(is_active=True, groups__name=roles.ADMINISTRATION).count() == 1
 
