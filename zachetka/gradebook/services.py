@@ -383,8 +383,6 @@ def lock_for_attestation(*, by: User, protocol: Any) -> GradebookLock:
 
 # --- Grading scales: reference data the administration keeps (Администрирование → Шкалы) ---
 
-SCALE_VALUE_FIELDS = ("order", "code", "label", "aliases", "points", "is_passing", "min_score", "max_score")
-
 
 def scale_usage(scale: GradingScale) -> int:
     """How many assessments and protocols were graded on the scale: while any, its values stand."""
@@ -393,7 +391,19 @@ def scale_usage(scale: GradingScale) -> int:
 
 
 def _values_snapshot(values: list[ScaleValue]) -> list[dict[str, Any]]:
-    return [audit.snapshot(value, SCALE_VALUE_FIELDS) for value in sorted(values, key=lambda v: v.order)]
+    """A scale's values in order, as the audit trail has kept them since scales were edited in admin."""
+    return [
+        {
+            "code": value.code,
+            "label": value.label,
+            "aliases": value.aliases,
+            "points": str(value.points),
+            "passing": value.is_passing,
+            "from": value.min_score,
+            "to": value.max_score,
+        }
+        for value in sorted(values, key=lambda v: v.order)
+    ]
 
 
 def _check_scale_values(kind: str, values: list[ScaleValue]) -> None:

@@ -38,7 +38,15 @@ def test_director_adds_a_scale_and_teachers_grade_on_it(client, director, teache
     assert (mark.value, mark.points, mark.is_passing) == ("хорошо", 75, True)
     assert not scale.interpret("недост").is_passing
     event = AuditEvent.objects.get(action=audit.Action.SCALE_CREATED)
-    assert event.data["after"]["values"][1]["code"] == "хорошо"
+    assert event.data["after"]["values"][1] == {
+        "code": "хорошо",
+        "label": "хорошо",
+        "aliases": "хор",
+        "points": "75",
+        "passing": True,
+        "from": None,
+        "to": None,
+    }
     group = world["mine"]
     module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
     assessment = gradebook.create_assessment(

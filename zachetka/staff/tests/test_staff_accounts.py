@@ -131,6 +131,8 @@ def test_role_change_is_audited_with_old_and_new_roles(client, director, teacher
     assert event.data["before"]["roles"] == [roles.TEACHER]
     assert event.data["after"]["roles"] == [roles.CURATOR, roles.TEACHER]
     assert event.data["after"]["post"] == "Методист"
+    page = client.get(reverse("core:audit_list")).content.decode()
+    assert "Данные сотрудника изменены" in page and "должность" in page and "роли" in page
 
 
 def test_deactivation_blocks_log_in_and_is_undone_by_reactivation(client, director, teacher):
