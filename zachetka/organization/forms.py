@@ -28,6 +28,10 @@ class RequisitesForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in Requisites.AUDITED_FIELDS}
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class DeadlinesForm(forms.Form):
     """The organisation's deadlines; an empty field means the installation's default."""
 
@@ -41,7 +45,7 @@ class DeadlinesForm(forms.Form):
         for name, (_setting, lowest, highest) in Deadlines.FIELDS.items():
             model_field = Deadlines._meta.get_field(name)
             self.fields[name] = forms.IntegerField(
-                label=str(model_field.verbose_name).capitalize(),
+                label=_first_upper(str(model_field.verbose_name)),
                 required=False,
                 min_value=lowest,
                 max_value=highest,

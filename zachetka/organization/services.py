@@ -79,7 +79,7 @@ def _check_deadlines(values: dict[str, int | None]) -> None:
             continue
         if not isinstance(value, int) or not lowest <= value <= highest:
             label = Deadlines._meta.get_field(name).verbose_name
-            errors[name] = f"{str(label).capitalize()}: целое число от {lowest} до {highest}."
+            errors[name] = f"{str(label)[:1].upper()}{str(label)[1:]}: целое число от {lowest} до {highest}."
     if errors:
         raise ValidationError(errors)
 

@@ -61,14 +61,14 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             if services.send_invitation(user, created.link):
                 messages.success(
                     request,
-                    f"Сотрудник {names.user_full_name(user)} добавлен (логин {user.username}). "
+                    f"Учётная запись создана: {names.user_full_name(user)}, логин {user.username}. "
                     f"Ссылка для установки пароля отправлена на {user.email}.",
                 )
             else:
                 request.session[_LINK_SESSION_KEY] = {"user": user.pk, "link": created.link}
                 messages.warning(
                     request,
-                    f"Сотрудник {names.user_full_name(user)} добавлен (логин {user.username}), "
+                    f"Учётная запись создана: {names.user_full_name(user)}, логин {user.username}; "
                     "но письмо не отправлено: передайте ссылку для установки пароля сами.",
                 )
             return redirect("staff:staff_detail", pk=user.pk)
@@ -199,7 +199,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, f"Назначен на модуль «{module.title}» в группе {group.code}.")
+        messages.success(request, f"Назначение на модуль «{module.title}» в группе {group.code} добавлено.")
     return redirect("staff:staff_detail", pk=user.pk)
 
 
