@@ -131,3 +131,15 @@ def test_standard_hundred_point_bands_must_cover_0_to_100(director):
 def test_only_the_administration_keeps_scales(registrar):
     with pytest.raises(PermissionDenied):
         gradebook.create_scale(by=registrar, title="Своя", values=parse_values(FOUR_LEVELS, False))
+
+
+def test_django_admin_shows_scales_read_only_even_to_a_superuser(client, make_user):
+    root = make_user("root", is_superuser=True, is_staff=True)
+    scale = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
+    client.force_login(root)
+    url = reverse("admin:gradebook_gradingscale_change", args=[scale.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    client.post(url, {"title": "Другая", "kind": scale.kind})
+    scale.refresh_from_db()
+    assert scale.title == "Пятибалльная"
