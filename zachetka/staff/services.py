@@ -55,9 +55,9 @@ class NewStaff:
 def _clean_roles(chosen: list[str]) -> list[str]:
     unknown = set(chosen) - set(roles.STAFF_ROLES)
     if unknown:
-        raise ValidationError({"roles": f"Нет такой роли сотрудника: {', '.join(sorted(unknown))}."})
+        raise ValidationError({"role_names": f"Нет такой роли сотрудника: {', '.join(sorted(unknown))}."})
     if not chosen:
-        raise ValidationError({"roles": "Выберите хотя бы одну роль."})
+        raise ValidationError({"role_names": "Выберите хотя бы одну роль."})
     return sorted(set(chosen), key=roles.STAFF_ROLES.index)
 
 
@@ -165,7 +165,7 @@ def _profile(user: User) -> StaffProfile:
 def _snapshot(user: User, profile: StaffProfile) -> dict:
     return {
         "username": user.username,
-        "name": user.first_name or names.user_full_name(user),
+        "name": names.user_full_name(user),
         "email": user.email,
         "post": profile.post,
         "roles": _roles_of(user),
@@ -226,7 +226,7 @@ def password_link(user: User) -> str:
 def send_invitation(user: User, link: str) -> bool:
     """E-mail the link to set a password; False (and a log line) if the mail server refused."""
     context = {
-        "name": names.user_full_name(user),
+        "name": user.first_name or names.user_full_name(user),
         "username": user.username,
         "link": link,
         "organization": organization.current().full_name,
@@ -259,7 +259,7 @@ def update_staff_member(*, by: User, user: User, post: str, email: str, role_nam
     email = _clean_email(email, user)
     if roles.ADMINISTRATION in before["roles"] and roles.ADMINISTRATION not in chosen:
         if user.pk == by.pk:
-            raise ValidationError({"roles": "Нельзя снять роль «Администрация» с самого себя."})
+            raise ValidationError({"role_names": "Нельзя снять роль «Администрация» с самого себя."})
         if user.is_active:
             _refuse_losing_last_admin(user)
     user.email = email

@@ -72,6 +72,8 @@ def test_director_creates_a_teacher_who_sets_a_password_and_logs_in_with_the_rol
     assert "/accounts/reset/" not in page  # the mail went out: the page does not show the link
     event = AuditEvent.objects.get(action=audit.Action.STAFF_CREATED)
     assert event.data["after"]["roles"] == [roles.TEACHER] and event.actor_id == director.pk
+    assert event.data["after"]["name"] == "Лебедева Ксения Андреевна"
+    assert message.body.startswith("Здравствуйте, Ксения Андреевна!")
 
     client.logout()
     _set_password(client, _link(message.body), "Надёжный-пароль-2026")
@@ -314,3 +316,13 @@ def test_a_new_link_is_sent_on_request_and_the_old_one_dies_once_used(client, di
     client.logout()
     reused = client.get("/" + _link(message.body).split("/", 3)[3], follow=True)
     assert "Ссылка недействительна" in reused.content.decode()
+
+
+def test_the_edit_page_names_the_roles_field_when_refusing(client, director):
+    client.force_login(director)
+    page = client.post(
+        reverse("staff:staff_edit", args=[director.pk]),
+        {"post": "Директор", "email": "director@example.ru", "role_names": [roles.STAFF]},
+    ).content.decode()
+    assert "Нельзя снять роль «Администрация» с самого себя." in page
+    assert director.groups.filter(name=roles.ADMINISTRATION).exists()
