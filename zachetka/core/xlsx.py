@@ -2,7 +2,9 @@
 printable XLSX sheets: a table under a title, on landscape A4."""
 
 import datetime as dt
+import re
 from copy import copy
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -69,6 +71,21 @@ def write_value(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
+_NUMBER_RE = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def grade_value(value: object) -> object:
+    """A grade or result as a cell holds it: «5», «87» or «4,5» as a number (people sum and
+    average them), «зачтено», «неявка» or «—» as the text it is."""
+    if isinstance(value, str) and _NUMBER_RE.fullmatch(value.strip()):
+        text = value.strip().replace(",", ".")
+        # A code with a leading zero («05») is not a number: keep it as typed.
+        if "." not in text and len(text.lstrip("-")) > 1 and text.lstrip("-").startswith("0"):
+            return value
+        return Decimal(text) if "." in text else int(text)
+    return value
+
+
 def sheet_title(text: str) -> str:
     """A sheet name Excel accepts (31 characters, none of []:*?/\\), cut at a word boundary
     rather than in the middle of a word: «Журнал успеваемости группы …» → «Журнал успеваемости»."""
@@ -84,10 +101,9 @@ def sheet_title(text: str) -> str:
 def _shown_width(value: Any, number_format: str) -> int:
     if value is None:
         return 0
-    if isinstance(value, dt.datetime):
-        return len("ДД.ММ.ГГГГ ЧЧ:ММ")
     if isinstance(value, dt.date):
-        return len("ДД.ММ.ГГГГ")
+        # A date is shown by its format, which is as long as what it shows («DD.MM.YYYY»).
+        return len(number_format) if number_format.startswith("DD") else len("ДД.ММ.ГГГГ ЧЧ:ММ")
     text = str(value)
     return max((len(line) for line in text.splitlines()), default=0)
 

@@ -32,7 +32,11 @@ def test_group_workbook_has_a_sheet_per_module_with_grades(client, teacher, jour
     assert sheet["C4"].value == "10.09.2026\nТест 1"  # columns in date order
     assert sheet["D4"].value == "10.11.2026\nПрактическая работа 1"
     rows = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value for r in range(5, 7)}
-    assert rows == {"Петров Пётр Петрович": "2", "Смирнова Анна Сергеевна": "5"}
+    assert rows == {"Петров Пётр Петрович": 2, "Смирнова Анна Сергеевна": 5}  # numbers, not text
+    for row in sheet.iter_rows(min_row=5):
+        for cell in row:
+            assert cell.data_type != "f"
+            assert len(str(cell.value or "")) <= sheet.column_dimensions[cell.column_letter].width
     assert sheet.cell(row=5, column=4).font.color.rgb.endswith("B3261E")  # the failing mark stands out
     assert sheet.cell(row=6, column=5).value == 100  # weighted result
     assert sheet.page_setup.orientation == "landscape"
