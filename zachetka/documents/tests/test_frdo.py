@@ -79,6 +79,14 @@ def test_dpo_export_matches_the_template_column_by_column(issued, registrar, tmp
         "Регистрационный N (оригинала)": "",
     }
     assert {title: smirnova[title] for title in expected} == expected
+    # The template's checker reads dates, years and hours as text (domain.md § 1.5): they stay
+    # text cells in a text-formatted column; the columns are wide enough for their values.
+    sheet = load_workbook(out).active
+    assert sheet.title == data["sheet"] and sheet.protection.sheet
+    date_column = rows[0].index("Дата выдачи документа") + 1
+    assert sheet.cell(row=2, column=date_column).data_type == "s"
+    assert sheet.cell(row=2, column=date_column).value == "27.11.2026"
+    assert_no_formula_and_values_fit(sheet, first_row=1)
     record = FrdoExport.objects.get()
     assert record.sha256 == hashlib.sha256(out.read_bytes()).hexdigest() and record.rows == 2
     assert Document.objects.filter(frdo_exported_at__isnull=True).count() == 0

@@ -109,3 +109,16 @@ def test_teacher_sees_only_the_modules_they_teach_on_the_overdue_page(client, te
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
         lines = client.get(reverse("gradebook:overdue")).context["lines"]
     assert {line.module for line in lines} == {journal["module"]}
+
+
+def test_module_sheet_names_are_cut_at_a_word_and_unique():
+    from zachetka.gradebook.export import _sheet_title
+
+    used: set[str] = set()
+    title = "Охрана труда при работе на высоте: общие требования"
+    first = _sheet_title(1, title, used)
+    assert first == "1. Охрана труда при работе на"
+    assert len(first) <= 31 and ":" not in first
+    # The same module title twice (a copy) still gets a sheet of its own.
+    second = _sheet_title(1, title, used)
+    assert second != first and second.endswith("(2)") and len(second) <= 31
