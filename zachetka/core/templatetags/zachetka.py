@@ -198,12 +198,13 @@ def _extra_label(key: object) -> str:
 
 
 def _given_verbose_name(field: object) -> str | None:
-    """A field's verbose name if its model gave one (Django's default is the English name)."""
+    """A field's verbose name if its model gave one (Django's default is the English name); a
+    relation's says «(id)»: the trail records the ids of related rows (audit.snapshot)."""
     verbose_name = getattr(field, "verbose_name", None)
     name = getattr(field, "name", "")
     if not verbose_name or str(verbose_name) == name.replace("_", " "):
         return None
-    return str(verbose_name)
+    return f"{verbose_name} (id)" if getattr(field, "is_relation", False) else str(verbose_name)
 
 
 @functools.cache

@@ -197,3 +197,22 @@ def test_bad_filter_on_export_returns_to_the_page_with_a_message(client, directo
 def test_only_administration_exports(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("core:audit_list_xlsx")).status_code == 403
+
+
+def test_fields_without_a_subject_are_named_from_the_models(client, director, teacher):
+    """A corrected grade is recorded without a subject: its fields are still named by the
+    models' verbose names (Grade.value «оценка», Grade.assessment «мероприятие», an id)."""
+    event = _record(
+        teacher,
+        at=dt.datetime(2026, 10, 5, 9, 0, tzinfo=UTC),
+        action=audit.Action.GRADE_CORRECTED,
+        before={"value": "4"},
+        after={"value": "5", "assessment": 42},
+        reason="Пересдача",
+    )
+    client.force_login(director)
+    response = client.get(reverse("core:audit_list"), {"action": audit.Action.GRADE_CORRECTED})
+    [line] = response.context["page"]
+    assert line.seq == event.seq
+    assert {row["label"] for row in line.rows} == {"оценка", "мероприятие (id)"}
+    assert "оценка: <del>4</del> → <ins>5</ins>" in response.content.decode()
