@@ -38,8 +38,13 @@ def audit_events(
     if action:
         events = events.filter(action=action)
     if query:
+        # People are shown by ФИО: a surname or name finds their events as the login does.
+        named = User.objects.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
         events = events.filter(
-            Q(actor_repr__icontains=query) | Q(subject_repr__icontains=query) | Q(subject_id=query)
+            Q(actor_repr__icontains=query)
+            | Q(actor_id__in=named.values("pk"))
+            | Q(subject_repr__icontains=query)
+            | Q(subject_id=query)
         )
     if since:
         events = events.filter(at__gte=_day_start(since))

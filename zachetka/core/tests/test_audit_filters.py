@@ -216,3 +216,9 @@ def test_fields_without_a_subject_are_named_from_the_models(client, director, te
     assert line.seq == event.seq
     assert {row["label"] for row in line.rows} == {"оценка", "мероприятие (id)"}
     assert "оценка: <del>4</del> → <ins>5</ins>" in response.content.decode()
+
+
+def test_words_find_a_person_by_surname_as_by_login(client, director, trail):
+    client.force_login(director)
+    assert _seqs(client, q="Учётова") == {trail["late"].seq}
+    assert _seqs(client, q="registrar") == {trail["late"].seq}
