@@ -79,7 +79,7 @@ def test_dpo_export_matches_the_template_column_by_column(issued, registrar, tmp
         "Регистрационный N (оригинала)": "",
     }
     assert {title: smirnova[title] for title in expected} == expected
-    # The template's checker reads dates, years and hours as text (domain.md § 1.5): they stay
+    # The template's checker reads dates, years and hours as text (docs/sources.md § 1.5): they stay
     # text cells in a text-formatted column; the columns are wide enough for their values.
     sheet = load_workbook(out).active
     assert sheet.title == data["sheet"] and sheet.protection.sheet
