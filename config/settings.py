@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zachetka.paper",
     "zachetka.privacy",
     "zachetka.cabinet",
+    "zachetka.staff",
     "zachetka.web",
 ]
 

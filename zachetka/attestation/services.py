@@ -28,6 +28,7 @@ from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import GradingScale
+from zachetka.organization import selectors as organization
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
@@ -797,7 +798,7 @@ def _take_effect(by: User, protocol: Protocol) -> None:
 
 def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
     now = timezone.now()
-    due_on = protocol.held_on + dt.timedelta(days=settings.ACADEMIC_DEBT_DAYS)
+    due_on = protocol.held_on + dt.timedelta(days=organization.deadlines().academic_debt_days)
     open_debts = {
         debt.enrollment_id: debt
         for debt in AcademicDebt.objects.filter(

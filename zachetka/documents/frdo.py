@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -58,6 +57,7 @@ from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.core import access, audit, names, snils
 from zachetka.core.xlsx_stream import StreamingSheet
 from zachetka.documents.models import Document, FrdoExport, FrdoSubmission
+from zachetka.organization import selectors as organization
 from zachetka.programs.models import Group, Module
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "frdo_templates"
@@ -660,9 +660,9 @@ def record_manual_correction(*, by: User, document: Document, note: str) -> Frdo
 
 
 def overdue(documents: QuerySet[Document], today: dt.date | None = None) -> QuerySet[Document]:
-    """Documents not yet reported whose reporting deadline (FRDO_REPORT_DAYS) has passed."""
+    """Documents not yet reported whose reporting deadline (the organisation's «Сроки») has passed."""
     today = today or timezone.localdate()
     return documents.filter(
         frdo_exported_at__isnull=True,
-        issued_on__lt=today - dt.timedelta(days=settings.FRDO_REPORT_DAYS),
+        issued_on__lt=today - dt.timedelta(days=organization.deadlines().frdo_report_days),
     )

@@ -1,6 +1,5 @@
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -467,7 +466,7 @@ def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> 
         "corrections": frdo.manual_corrections(),
         "correction_form": FrdoCorrectionForm(),
         "exports": FrdoExport.objects.select_related("group", "created_by")[:50],
-        "report_days": settings.FRDO_REPORT_DAYS,
+        "report_days": organization.deadlines().frdo_report_days,
     }
 
 

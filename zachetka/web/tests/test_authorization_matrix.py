@@ -21,6 +21,8 @@ DOCUMENT_VIEW = ("login", 200, 200, 200, 403, 403)
 DOCUMENT_FOREIGN = ("login", 200, 200, 404, 403, 403)
 DOCUMENT_ACTION = ("login", 302, 302, 403, 403, 403)
 DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
+ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
+ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -67,8 +69,26 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("web:learner_import_confirm", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("web:learner_import_cancel", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+    ("core:audit_list_xlsx", ""): ("get", ("login", 200, 403, 403, 403, 403)),
     # The organisation's requisites every document prints: the administration's page.
     ("organization:requisites", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+    # Администрирование: staff accounts, grading scales, the organisation's deadlines.
+    ("organization:deadlines", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:administration", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_list", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_create", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_detail", "staff_member"): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_edit", "staff_member"): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_deactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:staff_reactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:invitation_send", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:assignment_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:assignment_delete", "mine_assignment"): ("post", ADMINISTRATION_ACTION),
+    ("staff:curatorship_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:curatorship_delete", "mine"): ("post", ADMINISTRATION_ACTION),
+    ("staff:scale_list", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:scale_create", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:scale_edit", "scale"): ("get", ADMINISTRATION_ONLY),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
     ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
@@ -555,6 +575,8 @@ def _objects(world: dict) -> dict:
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
         "curator_job": _job(mine.curator),
+        "staff_member": mine.curator,
+        "scale": world["assessments"]["mine"].scale,
         **dict(
             zip(
                 ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
@@ -634,11 +656,18 @@ def test_access(
         assert response.status_code == expected, f"{role} {method.upper()} {url}"
 
 
-def test_admin_site_only_for_the_administration(client, director, registrar):
+def test_admin_site_only_for_superusers(client, director, registrar):
+    # The administration works on the «Администрирование» pages; Django admin is a superuser's.
     director.is_staff = True
+    director.save()
+    client.force_login(director)
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:people_learner_changelist")).status_code == 302
+    assert "Справочники" not in client.get(reverse("web:home")).content.decode()
+    client.force_login(registrar)
+    assert client.get(reverse("admin:index")).status_code == 302
+    director.is_superuser = True
     director.save()
     client.force_login(director)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:people_learner_changelist")).status_code == 200
-    client.force_login(registrar)
-    assert client.get(reverse("admin:index")).status_code == 302
