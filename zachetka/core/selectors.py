@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zachetka.core import access, audit, names, roles, sealing
+from zachetka.core import access, audit, collation, names, roles, sealing
 from zachetka.core.models import AuditEvent
 from zachetka.core.templatetags.zachetka import audit_rows
 
@@ -66,14 +66,16 @@ def audit_staff() -> QuerySet[User]:
     return (
         User.objects.filter(Q(groups__name__in=roles.STAFF_ROLES) | Q(is_superuser=True))
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by(*collation.collated("last_name", "first_name"), "username")
     )
 
 
 def audit_subject_types() -> list[tuple[str, str]]:
     """The kinds of object the trail has events about, named as the models name themselves."""
     found = AuditEvent.objects.exclude(subject_type="").values_list("subject_type", flat=True).distinct()
-    return sorted(((label, subject_type_name(label)) for label in found), key=lambda item: item[1])
+    return sorted(
+        ((label, subject_type_name(label)) for label in found), key=lambda item: collation.ru_key(item[1])
+    )
 
 
 def subject_type_name(label: str) -> str:

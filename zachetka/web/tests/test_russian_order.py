@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zachetka.attestation import services as attestation_services
+from zachetka.core import roles
 from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import GradingScale
 from zachetka.programs.models import Module, TeachingAssignment
@@ -124,3 +125,15 @@ def test_group_summary_page_pdf_and_workbook(client, director, statement, group,
     response = client.get(reverse("attestation:group_summary_xlsx", args=[group.pk]))
     assert response.status_code == 200
     assert surnames_in(response.content) == RUSSIAN_ORDER
+
+
+def test_staff_list_and_the_audit_filter(client, director, make_user):
+    for n, (last_name, first_name, _, _) in enumerate(LEARNERS):
+        make_user(f"staff{n}", role=roles.TEACHER, last_name=last_name, first_name=first_name)
+    client.force_login(director)
+    response = client.get(reverse("staff:staff_list"))
+    assert response.status_code == 200
+    assert_in_russian_order(response.content.decode())
+    response = client.get(reverse("core:audit_list"))
+    assert response.status_code == 200
+    assert_in_russian_order(response.content.decode())
