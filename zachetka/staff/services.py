@@ -8,6 +8,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import User
@@ -24,6 +25,7 @@ from zachetka.core import access, audit, names, roles
 from zachetka.organization import selectors as organization
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Group, Module, TeachingAssignment
+from zachetka.staff import selectors as staff_selectors
 from zachetka.staff.models import StaffProfile
 
 logger = logging.getLogger(__name__)
@@ -368,3 +370,38 @@ def remove_curator(*, by: User, group: Group) -> Group:
     if group.curator_id is None:
         raise ValidationError(f"У группы {group.code} нет куратора.")
     return program_services.update_group(by=by, group=group, expected_version=group.version, curator=None)
+
+
+# --- Log-in lock-outs ---
+
+LIFT_LOCKOUT = "axes.delete_accessattempt"
+
+
+@transaction.atomic
+def lift_lockout(*, by: User, username: str, ip_address: str, reason: str) -> int:
+    """Lift a lock-out in force before its cool-off ends: a login at an address, or (no
+    username) an address for every login. axes' own reset deletes the failures it counted;
+    the failure log stays. Returns how many attempt rows were removed."""
+    access.require(by, LIFT_LOCKOUT)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Основание: укажите, почему блокировка снимается досрочно."})
+    lock = staff_selectors.lockout(username=username, ip_address=ip_address)
+    if lock is None:
+        raise ValidationError("Этой блокировки уже нет: её сняли или истёк срок.")
+    # axes.utils.reset: with a username only that login's failures at the address; without one,
+    # every failure from the address (its pair lock-outs go too).
+    removed = axes_reset(ip=ip_address, username=username or None)
+    audit.record(
+        by=by,
+        action=audit.Action.LOCKOUT_LIFTED,
+        subject=User.objects.filter(username=username).first() if username else None,
+        reason=reason[:255],
+        extra={
+            "username": username,
+            "ip_address": ip_address,
+            "failures": lock.failures,
+            "scope": "login_at_address" if username else "address",
+        },
+    )
+    return removed

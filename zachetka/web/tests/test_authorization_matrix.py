@@ -88,6 +88,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("staff:scale_list", ""): ("get", ADMINISTRATION_ONLY),
     ("staff:scale_create", ""): ("get", ADMINISTRATION_ONLY),
     ("staff:scale_edit", "scale"): ("get", ADMINISTRATION_ONLY),
+    # Failed log-ins and lock-outs (django-axes); lifting a lock without a reason is refused (302).
+    ("staff:logins", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:lockout_lift", ""): ("post", ADMINISTRATION_ACTION),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
     ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
