@@ -279,6 +279,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("privacy:employer_learners", ""): ("get", ("login", 403, 403, 403, 403, 403)),
     ("privacy:employer_learner", "classmate"): ("get", ("login", 403, 403, 403, 403, 403)),
     # Public: anyone may check a document, logged in or not.
+    # The public verification log: the administration's page.
+    ("documents:verification_checks", ""): ("get", ADMINISTRATION_ONLY),
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
 }
