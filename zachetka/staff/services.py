@@ -220,6 +220,36 @@ def create_staff_member(
     return NewStaff(user=user, link=set_password_link(user))
 
 
+def open_user_account(
+    *, last_name: str, first_name: str, middle_name: str = "", email: str, username: str = "", role: str
+) -> User:
+    """A new account with one role and no password, for a person outside the staff too (a
+    recipient organisation's representative): the same checks of names, e-mail and login as a
+    staff account, every refusal naming its field. The caller audits and sends the link."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: _clean_names(last_name, first_name, middle_name),
+        lambda: _clean_email(email),
+        lambda: _clean_username(username) if username.strip() else None,
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    last, first, middle = _clean_names(last_name, first_name, middle_name)
+    login = _clean_username(username) if username.strip() else _generated_username(last, first, middle)
+    user = User.objects.create(
+        username=login, email=_clean_email(email), first_name=f"{first} {middle}".strip(), last_name=last
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user.groups.add(Role.objects.get(name=role))
+    return user
+
+
 def password_link(user: User) -> str:
     """A one-time link for the person to set (or reset) their password."""
     return set_password_link(user)

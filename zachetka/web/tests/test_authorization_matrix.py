@@ -261,6 +261,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # «Представитель организации» persona is tried in privacy/tests/test_employer.py.
     ("privacy:overview", ""): ("get", REGISTRY_ONLY),
     ("privacy:recipients", ""): ("get", REGISTRY_ONLY),
+    ("privacy:recipient_detail", "privacy_recipient"): ("get", REGISTRY_ONLY),
+    # Without a reason the deactivation is refused with a message (302).
+    ("privacy:representative_deactivate", "representative"): ("post", ("login", 302, 302, 403, 403, 403)),
     ("privacy:consent_create", "classmate"): ("get", REGISTRY_ONLY),
     ("privacy:consent_create", "stranger"): ("get", REGISTRY_ONLY),
     ("privacy:consent_detail", "privacy_consent"): ("get", REGISTRY_ONLY),
@@ -465,6 +468,19 @@ def _backup_record():  # noqa: ANN202
     return BackupRecord.objects.create(path="/backups/old.tar", created_at=timezone.now(), size=1, sha256="0")
 
 
+def _representative(by):  # noqa: ANN001, ANN202
+    """An organisation with one representative's account."""
+    from django.contrib.auth.models import User
+
+    from zachetka.privacy.models import Recipient, RecipientAccount
+
+    recipient = Recipient.objects.create(
+        name="АО «Лютик»", inn="7736050003", address="г. Москва", created_by=by
+    )
+    user = User.objects.create_user("representative", password="pass-for-tests-1")
+    return RecipientAccount.objects.create(user=user, recipient=recipient)
+
+
 def _privacy(learner, by):  # noqa: ANN001, ANN202
     """A signed and withdrawn consent of `learner`, and a disclosure on a federal-law ground."""
     import datetime as dt
@@ -581,6 +597,8 @@ def _objects(world: dict) -> dict:
         "curator_job": _job(mine.curator),
         "staff_member": mine.curator,
         "scale": world["assessments"]["mine"].scale,
+        "representative": (representative := _representative(mine.curator)),
+        "privacy_recipient": representative.recipient,
         **dict(
             zip(
                 ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
