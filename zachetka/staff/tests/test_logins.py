@@ -192,3 +192,14 @@ def test_only_the_administration_lifts_a_lock(client, login_page, registrar, set
     )
     assert response.status_code == 403
     assert selectors.lockouts()
+
+
+def test_the_administration_page_links_to_the_pages_that_replaced_django_admin(client, director):
+    client.force_login(director)
+    html = client.get(reverse("staff:administration")).content.decode()
+    for url in (
+        reverse("staff:logins"),
+        reverse("documents:verification_checks"),
+        reverse("privacy:recipients"),
+    ):
+        assert f'href="{url}"' in html
