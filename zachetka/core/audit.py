@@ -107,6 +107,9 @@ class Action:
     STAFF_REACTIVATED = "staff.reactivated"
     SCALE_CREATED = "scale.created"
     DEADLINES_UPDATED = "organization.deadlines_updated"
+    LOCKOUT_LIFTED = "auth.lockout_lifted"
+    REPRESENTATIVE_CREATED = "privacy.representative_created"
+    REPRESENTATIVE_DEACTIVATED = "privacy.representative_deactivated"
 
 
 ACTION_LABELS = {
@@ -187,6 +190,9 @@ ACTION_LABELS = {
     Action.STAFF_REACTIVATED: "Учётная запись сотрудника восстановлена",
     Action.SCALE_CREATED: "Шкала оценивания добавлена",
     Action.DEADLINES_UPDATED: "Сроки организации изменены",
+    Action.LOCKOUT_LIFTED: "Блокировка входа снята",
+    Action.REPRESENTATIVE_CREATED: "Открыта учётная запись представителя организации",
+    Action.REPRESENTATIVE_DEACTIVATED: "Учётная запись представителя организации деактивирована",
 }
 
 

@@ -105,6 +105,10 @@ _REGISTRY_WORK = (
     "privacy.change_withdrawal",
     "privacy.view_disclosure",
     "privacy.add_disclosure",
+    # Accounts of recipients' representatives: opened and deactivated on the recipient's page.
+    "privacy.view_recipientaccount",
+    "privacy.add_recipientaccount",
+    "privacy.change_recipientaccount",
 )
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zachetka.blanks import selectors as blank_selectors
@@ -146,3 +147,22 @@ class FrdoCorrectionForm(forms.Form):
 class VerifyForm(forms.Form):
     registration_number = forms.CharField(label="Регистрационный номер", max_length=30)
     last_name = forms.CharField(label="Фамилия владельца", max_length=50)
+
+
+class VerificationCheckFilter(forms.Form):
+    """Filters of the public verification log: a period (both days included), the result and
+    a registration number (typed, or of the document found)."""
+
+    FOUND_CHOICES = [("", "все"), ("yes", "найден"), ("no", "не найден")]
+
+    since = forms.DateField(label="С", required=False, widget=RussianDateInput())
+    until = forms.DateField(label="По", required=False, widget=RussianDateInput())
+    found = forms.ChoiceField(label="Документ", required=False, choices=FOUND_CHOICES)
+    number = forms.CharField(label="Регистрационный номер", required=False, max_length=30)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise ValidationError({"until": "Дата «по» раньше даты «с»."})
+        return data

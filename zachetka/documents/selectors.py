@@ -10,7 +10,7 @@ from django.utils import timezone
 from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.blanks.models import Blank
 from zachetka.core import access
-from zachetka.documents.models import KIND_OF_PROGRAM, Document
+from zachetka.documents.models import KIND_OF_PROGRAM, Document, VerificationCheck
 from zachetka.gradebook import scales
 from zachetka.programs.models import Enrollment
 
@@ -189,3 +189,37 @@ def due_documents(user: Actor) -> list[DueDocument]:
                 DueDocument(enrollment, Document.Kind.STUDY_CERTIFICATE, None, protocols.get(enrollment.pk))
             )
     return due
+
+
+VIEW_CHECKS = "documents.view_verificationcheck"
+
+
+def verification_checks(
+    user: Actor,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    found: str = "",
+    number: str = "",
+) -> QuerySet[VerificationCheck]:
+    """The public verification log, newest first, for those who may read it (the
+    administration); the period counts both days in the centre's time zone, `found` is
+    "yes"/"no", `number` matches the number typed or the found document's."""
+    if not access.may(user, VIEW_CHECKS):
+        return VerificationCheck.objects.none()
+    checks = VerificationCheck.objects.select_related("document")
+    zone = timezone.get_current_timezone()
+    if since:
+        checks = checks.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+    if until:
+        checks = checks.filter(
+            at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        )
+    if found in ("yes", "no"):
+        checks = checks.filter(found=found == "yes")
+    number = number.strip()
+    if number:
+        checks = checks.filter(
+            Q(registration_number__icontains=number) | Q(document__registration_number__icontains=number)
+        )
+    return checks.order_by("-at", "-pk")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("groups/<int:pk>/documents.pdf", views.group_documents_pdf, name="group_documents_pdf"),
     path("groups/<int:pk>/documents.zip", views.group_documents_zip, name="group_documents_zip"),
     path("groups/<int:pk>/documents/print/", views.group_documents_print, name="group_documents_print"),
+    path("documents/verification-checks/", views.verification_checks, name="verification_checks"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]

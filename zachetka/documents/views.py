@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from zachetka.documents.forms import (
     ReplacementForm,
     StateForm,
     StudyCertificateForm,
+    VerificationCheckFilter,
     VerifyForm,
 )
 from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport, FrdoSubmission
@@ -528,3 +530,31 @@ def _verification_page(
     if status == 429:
         response["Retry-After"] = str(outcome.wait_seconds)
     return response
+
+
+def verification_checks(request: HttpRequest) -> HttpResponse:
+    """«Проверки подлинности»: the public verification log with filters (the administration)."""
+    access.require(request.user, selectors.VIEW_CHECKS)
+    form = VerificationCheckFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    checks = selectors.verification_checks(
+        request.user,
+        since=filters.get("since"),
+        until=filters.get("until"),
+        found=filters.get("found", ""),
+        number=filters.get("number", ""),
+    )
+    page = Paginator(checks, 100).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "documents/verification_checks.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring.urlencode(),
+            "ip_days": settings.VERIFICATION_IP_DAYS,
+            "may_open_documents": access.may(request.user, "documents.view_document"),
+        },
+    )

@@ -20,6 +20,27 @@ class RecipientForm(forms.Form):
     address = forms.CharField(label="Адрес", max_length=500)
 
 
+class RepresentativeForm(forms.Form):
+    last_name = forms.CharField(label="Фамилия", max_length=50)
+    first_name = forms.CharField(label="Имя", max_length=50)
+    middle_name = forms.CharField(label="Отчество", max_length=50, required=False, help_text="Если есть.")
+    email = forms.CharField(
+        label="E-mail", max_length=254, help_text="На него придёт ссылка для установки пароля."
+    )
+    username = forms.CharField(
+        label="Логин",
+        max_length=150,
+        required=False,
+        help_text="Пусто — логин составится из фамилии и инициалов латиницей.",
+    )
+
+
+class DeactivateRepresentativeForm(forms.Form):
+    reason = forms.CharField(
+        label="Основание", max_length=255, help_text="Например: «Письмо организации от 01.12.2026 № 15»."
+    )
+
+
 class ConsentForm(forms.Form):
     recipient = forms.ModelChoiceField(label="Получатель", queryset=Recipient.objects.order_by("name"))
     purpose = forms.CharField(label="Цель передачи", widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from zachetka.cards.selectors import card_content
 from zachetka.core import access, dates, pdf, plural, snils, xlsx
 from zachetka.people.models import Learner
-from zachetka.privacy.models import Category, Consent, Disclosure, Recipient, Withdrawal
+from zachetka.privacy.models import Category, Consent, Disclosure, Recipient, RecipientAccount, Withdrawal
 from zachetka.programs.models import Enrollment
 
 
@@ -173,6 +173,15 @@ def withdrawal_tasks(on: dt.date | None = None) -> list[dict[str, Any]]:
 
 def recipients() -> QuerySet[Recipient]:
     return Recipient.objects.order_by("name")
+
+
+def recipient_accounts(recipient: Recipient) -> QuerySet[RecipientAccount]:
+    """Representatives' accounts of an organisation, active first, by surname."""
+    return (
+        RecipientAccount.objects.filter(recipient=recipient)
+        .select_related("user", "recipient")
+        .order_by("-user__is_active", "user__last_name", "user__first_name", "pk")
+    )
 
 
 def recipient_of(user: access.Actor) -> Recipient | None:

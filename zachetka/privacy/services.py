@@ -4,6 +4,7 @@ withdrawals and their 30-day task, disclosures. One transaction each, audited.""
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,12 +14,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from zachetka.achievements.services import check_evidence
-from zachetka.core import audit, names
+from zachetka.core import access, audit, names, roles
 from zachetka.core.inn import inn_error
 from zachetka.organization import selectors as organization
 from zachetka.people.models import Learner
 from zachetka.privacy import selectors
-from zachetka.privacy.models import Category, Consent, Disclosure, ProcessingAction, Recipient, Withdrawal
+from zachetka.privacy.models import (
+    Category,
+    Consent,
+    Disclosure,
+    ProcessingAction,
+    Recipient,
+    RecipientAccount,
+    Withdrawal,
+)
+from zachetka.staff import services as staff_services
 
 # A scan of a signed page or two: large enough for a 600 dpi colour scan, small enough to store.
 SCAN_MAX_BYTES = 10 * 1024 * 1024
@@ -397,3 +407,78 @@ def forget_files(*, learner_id: int) -> int:
     for storage, name in stored:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     return len(stored)
+
+
+# --- Representatives' accounts ---
+
+ADD_ACCOUNT = "privacy.add_recipientaccount"
+CHANGE_ACCOUNT = "privacy.change_recipientaccount"
+
+
+@dataclass(frozen=True)
+class NewRepresentative:
+    account: RecipientAccount
+    link: str
+
+
+@transaction.atomic
+def create_representative(
+    *,
+    by: User,
+    recipient: Recipient,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    email: str,
+    username: str = "",
+) -> NewRepresentative:
+    """Open an account for the recipient organisation's representative (role «Представитель
+    организации»): they see only learners whose consent covers the organisation. No password:
+    the person sets it through the one-time link (the staff accounts' mechanism)."""
+    access.require(by, ADD_ACCOUNT)
+    user = staff_services.open_user_account(
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        email=email,
+        username=username,
+        role=roles.EMPLOYER,
+    )
+    account = RecipientAccount.objects.create(user=user, recipient=recipient)
+    audit.record(
+        by=by,
+        action=audit.Action.REPRESENTATIVE_CREATED,
+        subject=user,
+        after={
+            "username": user.username,
+            "name": names.user_full_name(user),
+            "email": user.email,
+            "recipient": recipient.name,
+            "recipient_id": recipient.pk,
+        },
+    )
+    return NewRepresentative(account=account, link=staff_services.password_link(user))
+
+
+@transaction.atomic
+def deactivate_representative(*, by: User, account: RecipientAccount, reason: str) -> User:
+    """Close a representative's access (never deleted: the disclosures they viewed name them)."""
+    access.require(by, CHANGE_ACCOUNT)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Основание: укажите, почему доступ закрывается."})
+    user = User.objects.select_for_update().get(pk=account.user_id)
+    if not user.is_active:
+        raise ValidationError(f"{names.user_full_name(user)}: учётная запись уже деактивирована.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(
+        by=by,
+        action=audit.Action.REPRESENTATIVE_DEACTIVATED,
+        subject=user,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason[:255],
+        extra={"recipient": account.recipient.name, "recipient_id": account.recipient_id},
+    )
+    return user

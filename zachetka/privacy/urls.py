@@ -7,6 +7,12 @@ app_name = "privacy"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("recipients/", views.recipients, name="recipients"),
+    path("recipients/<int:pk>/", views.recipient_detail, name="recipient_detail"),
+    path(
+        "representatives/<int:pk>/deactivate/",
+        views.representative_deactivate,
+        name="representative_deactivate",
+    ),
     path("learners/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
     path("consents/<int:pk>/", views.consent_detail, name="consent_detail"),
     path("consents/<int:pk>/form.pdf", views.consent_form_pdf, name="consent_form_pdf"),

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zachetka.achievements.services import evidence_type
-from zachetka.core import access
+from zachetka.core import access, names
 from zachetka.core.forms import add_service_errors
 from zachetka.people.models import Learner
 from zachetka.privacy import forms, selectors, services
-from zachetka.privacy.models import Consent, Disclosure, Withdrawal
+from zachetka.privacy.models import Consent, Disclosure, RecipientAccount, Withdrawal
+from zachetka.staff import services as staff_services
 
 
 def _learner(request: HttpRequest, pk: int) -> Learner:
@@ -77,6 +78,82 @@ def recipients(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Получатель «{recipient.name}» добавлен.")
                 return redirect("privacy:recipients")
     return render(request, "privacy/recipients.html", {"form": form, "recipients": selectors.recipients()})
+
+
+# The link to set a password, shown once when the e-mail was not sent.
+_LINK_SESSION_KEY = "representative_unsent_link"
+
+
+def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A recipient organisation: its representatives' accounts, a form to open one."""
+    access.require(request.user, "privacy.view_recipient")
+    recipient = get_object_or_404(selectors.recipients(), pk=pk)
+    may_add = access.may(request.user, services.ADD_ACCOUNT)
+    form = forms.RepresentativeForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, services.ADD_ACCOUNT)
+        if form.is_valid():
+            try:
+                created = services.create_representative(
+                    by=request.user, recipient=recipient, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                user = created.account.user
+                said = (
+                    f"Учётная запись представителя открыта: {names.user_full_name(user)}, "
+                    f"логин {user.username}"
+                )
+                if staff_services.send_invitation(user, created.link):
+                    messages.success(
+                        request, f"{said}. Ссылка для установки пароля отправлена на {user.email}."
+                    )
+                else:
+                    request.session[_LINK_SESSION_KEY] = {"user": user.pk, "link": created.link}
+                    messages.warning(
+                        request,
+                        f"{said}; но письмо не отправлено: передайте ссылку для установки пароля сами.",
+                    )
+                return redirect("privacy:recipient_detail", pk=recipient.pk)
+    unsent = request.session.pop(_LINK_SESSION_KEY, None)  # shown once
+    may_view_accounts = access.may(request.user, "privacy.view_recipientaccount")
+    return render(
+        request,
+        "privacy/recipient_detail.html",
+        {
+            "recipient": recipient,
+            "accounts": selectors.recipient_accounts(recipient) if may_view_accounts else [],
+            "may_view_accounts": may_view_accounts,
+            "form": form if may_add else None,
+            "deactivate_form": forms.DeactivateRepresentativeForm()
+            if access.may(request.user, services.CHANGE_ACCOUNT)
+            else None,
+            "unsent_link": unsent["link"] if unsent else "",
+        },
+    )
+
+
+@require_POST
+def representative_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, services.CHANGE_ACCOUNT)
+    account = get_object_or_404(RecipientAccount.objects.select_related("user", "recipient"), pk=pk)
+    form = forms.DeactivateRepresentativeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Основание: укажите, почему доступ закрывается.")
+        return redirect("privacy:recipient_detail", pk=account.recipient_id)
+    try:
+        services.deactivate_representative(
+            by=request.user, account=account, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"Учётная запись {names.user_full_name(account.user)} деактивирована: вход закрыт."
+        )
+    return redirect("privacy:recipient_detail", pk=account.recipient_id)
 
 
 def _consent_form_page(request: HttpRequest, learner: Learner, supersedes: Consent | None) -> HttpResponse:

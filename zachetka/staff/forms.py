@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from zachetka.core import roles
+from zachetka.core.forms import RussianDateInput
 from zachetka.gradebook.models import GradingScale, ScaleValue
 
 ROLE_CHOICES = [(role, role) for role in roles.STAFF_ROLES]
@@ -186,3 +188,30 @@ class ScaleForm(forms.Form):
 
     def clean_values(self) -> list[ScaleValue]:
         return parse_values(self.cleaned_data["values"], self.numeric)
+
+
+class LoginFailureFilterForm(forms.Form):
+    """Filters of the failed log-ins: a period (both days included) and the login typed."""
+
+    since = forms.DateField(label="С", required=False, widget=RussianDateInput())
+    until = forms.DateField(label="По", required=False, widget=RussianDateInput())
+    login = forms.CharField(label="Логин", required=False, max_length=150)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise ValidationError({"until": "Дата «по» раньше даты «с»."})
+        return data
+
+
+class LiftLockoutForm(forms.Form):
+    """Which lock-out to lift (a login at an address, or an address for every login), and why."""
+
+    username = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
+    ip_address = forms.GenericIPAddressField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Основание",
+        max_length=255,
+        help_text="Например: «Сотрудник позвонил, личность подтверждена».",
+    )

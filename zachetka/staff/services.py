@@ -8,6 +8,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import User
@@ -24,6 +25,7 @@ from zachetka.core import access, audit, names, roles
 from zachetka.organization import selectors as organization
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Group, Module, TeachingAssignment
+from zachetka.staff import selectors as staff_selectors
 from zachetka.staff.models import StaffProfile
 
 logger = logging.getLogger(__name__)
@@ -218,6 +220,36 @@ def create_staff_member(
     return NewStaff(user=user, link=set_password_link(user))
 
 
+def open_user_account(
+    *, last_name: str, first_name: str, middle_name: str = "", email: str, username: str = "", role: str
+) -> User:
+    """A new account with one role and no password, for a person outside the staff too (a
+    recipient organisation's representative): the same checks of names, e-mail and login as a
+    staff account, every refusal naming its field. The caller audits and sends the link."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: _clean_names(last_name, first_name, middle_name),
+        lambda: _clean_email(email),
+        lambda: _clean_username(username) if username.strip() else None,
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    last, first, middle = _clean_names(last_name, first_name, middle_name)
+    login = _clean_username(username) if username.strip() else _generated_username(last, first, middle)
+    user = User.objects.create(
+        username=login, email=_clean_email(email), first_name=f"{first} {middle}".strip(), last_name=last
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user.groups.add(Role.objects.get(name=role))
+    return user
+
+
 def password_link(user: User) -> str:
     """A one-time link for the person to set (or reset) their password."""
     return set_password_link(user)
@@ -368,3 +400,38 @@ def remove_curator(*, by: User, group: Group) -> Group:
     if group.curator_id is None:
         raise ValidationError(f"У группы {group.code} нет куратора.")
     return program_services.update_group(by=by, group=group, expected_version=group.version, curator=None)
+
+
+# --- Log-in lock-outs ---
+
+LIFT_LOCKOUT = "axes.delete_accessattempt"
+
+
+@transaction.atomic
+def lift_lockout(*, by: User, username: str, ip_address: str, reason: str) -> int:
+    """Lift a lock-out in force before its cool-off ends: a login at an address, or (no
+    username) an address for every login. axes' own reset deletes the failures it counted;
+    the failure log stays. Returns how many attempt rows were removed."""
+    access.require(by, LIFT_LOCKOUT)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Основание: укажите, почему блокировка снимается досрочно."})
+    lock = staff_selectors.lockout(username=username, ip_address=ip_address)
+    if lock is None:
+        raise ValidationError("Этой блокировки уже нет: её сняли или истёк срок.")
+    # axes.utils.reset: with a username only that login's failures at the address; without one,
+    # every failure from the address (its pair lock-outs go too).
+    removed = axes_reset(ip=ip_address, username=username or None)
+    audit.record(
+        by=by,
+        action=audit.Action.LOCKOUT_LIFTED,
+        subject=User.objects.filter(username=username).first() if username else None,
+        reason=reason[:255],
+        extra={
+            "username": username,
+            "ip_address": ip_address,
+            "failures": lock.failures,
+            "scope": "login_at_address" if username else "address",
+        },
+    )
+    return removed

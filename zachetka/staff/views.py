@@ -1,9 +1,11 @@
 """The administration's pages: staff accounts (list, create, edit, deactivate, assignments and
 curatorship) and grading scales. Only the administration opens them (403 for other roles)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -306,3 +308,72 @@ def scale_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Шкала «{form.cleaned_data['title']}» сохранена.")
             return redirect("staff:scale_list")
     return render(request, "staff/scale_form.html", {"form": form, "scale": scale, "used": used})
+
+
+# --- Log-ins: failures and lock-outs ---
+
+
+def logins(request: HttpRequest) -> HttpResponse:
+    """Failed log-ins (filtered by period and login) and the lock-outs in force, each with a form
+    to lift it."""
+    access.require(request.user, "axes.view_accessfailurelog")
+    form = forms.LoginFailureFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    failures = selectors.login_failures(
+        since=filters.get("since"), until=filters.get("until"), login=filters.get("login", "")
+    )
+    page = Paginator(failures, 100).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    may_lift = access.may(request.user, services.LIFT_LOCKOUT)
+    locks = selectors.lockouts() if access.may(request.user, "axes.view_accessattempt") else []
+    return render(
+        request,
+        "staff/logins.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring.urlencode(),
+            "lockouts": [
+                (
+                    lock,
+                    forms.LiftLockoutForm(initial={"username": lock.username, "ip_address": lock.ip_address})
+                    if may_lift
+                    else None,
+                )
+                for lock in locks
+            ],
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
+
+
+@require_POST
+def lockout_lift(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, services.LIFT_LOCKOUT)
+    form = forms.LiftLockoutForm(request.POST)
+    if not form.is_valid():
+        if "reason" in form.errors:
+            messages.error(request, "Основание: укажите, почему блокировка снимается досрочно.")
+        else:
+            messages.error(request, "Блокировка не найдена.")
+        return redirect("staff:logins")
+    data = form.cleaned_data
+    try:
+        services.lift_lockout(
+            by=request.user, username=data["username"], ip_address=data["ip_address"], reason=data["reason"]
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        if data["username"]:
+            messages.success(
+                request,
+                f"Блокировка снята: логин «{data['username']}» с адреса {data['ip_address']} "
+                "снова может войти.",
+            )
+        else:
+            messages.success(request, f"Блокировка адреса {data['ip_address']} снята.")
+    return redirect("staff:logins")

@@ -89,6 +89,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("staff:scale_list", ""): ("get", ADMINISTRATION_ONLY),
     ("staff:scale_create", ""): ("get", ADMINISTRATION_ONLY),
     ("staff:scale_edit", "scale"): ("get", ADMINISTRATION_ONLY),
+    # Failed log-ins and lock-outs (django-axes); lifting a lock without a reason is refused (302).
+    ("staff:logins", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:lockout_lift", ""): ("post", ADMINISTRATION_ACTION),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
     ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
@@ -259,6 +262,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # «Представитель организации» persona is tried in privacy/tests/test_employer.py.
     ("privacy:overview", ""): ("get", REGISTRY_ONLY),
     ("privacy:recipients", ""): ("get", REGISTRY_ONLY),
+    ("privacy:recipient_detail", "privacy_recipient"): ("get", REGISTRY_ONLY),
+    # Without a reason the deactivation is refused with a message (302).
+    ("privacy:representative_deactivate", "representative"): ("post", ("login", 302, 302, 403, 403, 403)),
     ("privacy:consent_create", "classmate"): ("get", REGISTRY_ONLY),
     ("privacy:consent_create", "stranger"): ("get", REGISTRY_ONLY),
     ("privacy:consent_detail", "privacy_consent"): ("get", REGISTRY_ONLY),
@@ -277,6 +283,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("privacy:employer_learners", ""): ("get", ("login", 403, 403, 403, 403, 403)),
     ("privacy:employer_learner", "classmate"): ("get", ("login", 403, 403, 403, 403, 403)),
     # Public: anyone may check a document, logged in or not.
+    # The public verification log: the administration's page.
+    ("documents:verification_checks", ""): ("get", ADMINISTRATION_ONLY),
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
 }
@@ -461,6 +469,19 @@ def _backup_record():  # noqa: ANN202
     return BackupRecord.objects.create(path="/backups/old.tar", created_at=timezone.now(), size=1, sha256="0")
 
 
+def _representative(by):  # noqa: ANN001, ANN202
+    """An organisation with one representative's account."""
+    from django.contrib.auth.models import User
+
+    from zachetka.privacy.models import Recipient, RecipientAccount
+
+    recipient = Recipient.objects.create(
+        name="АО «Лютик»", inn="7736050003", address="г. Москва", created_by=by
+    )
+    user = User.objects.create_user("representative", password="pass-for-tests-1")
+    return RecipientAccount.objects.create(user=user, recipient=recipient)
+
+
 def _privacy(learner, by):  # noqa: ANN001, ANN202
     """A signed and withdrawn consent of `learner`, and a disclosure on a federal-law ground."""
     import datetime as dt
@@ -577,6 +598,8 @@ def _objects(world: dict) -> dict:
         "curator_job": _job(mine.curator),
         "staff_member": mine.curator,
         "scale": world["assessments"]["mine"].scale,
+        "representative": (representative := _representative(mine.curator)),
+        "privacy_recipient": representative.recipient,
         **dict(
             zip(
                 ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
