@@ -181,6 +181,13 @@ def is_employer(user: Actor) -> bool:
     return has_role(user, roles.EMPLOYER)
 
 
+def require_own_work(user: Actor) -> None:
+    """Pages of a person's own background jobs: staff and learners; an organisation's
+    representative sees nothing of the site but their own two pages."""
+    if not (is_staff_member(user) or is_learner(user)):
+        raise PermissionDenied("Недостаточно прав для этого действия.")
+
+
 def employer_consents(user: Actor):  # noqa: ANN201 - a Consent queryset
     """Consents in force today by which the user's organisation may see learners' data."""
     from django.utils import timezone

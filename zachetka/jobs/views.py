@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from zachetka.accesslog import capture
+from zachetka.core import access
 from zachetka.jobs import selectors
 from zachetka.jobs.models import Job
 
 
 def _own(request: HttpRequest, pk: object) -> Job:
+    access.require_own_work(request.user)
     try:
         return selectors.own_job(request.user, pk)
     except Job.DoesNotExist as missing:
@@ -33,6 +35,7 @@ def _state(job: Job) -> dict:
 
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
+    access.require_own_work(request.user)
     jobs = selectors.recent_jobs(request.user)
     return render(request, "jobs/job_list.html", {"jobs": jobs, "keep_days": selectors.keep_days()})
 
