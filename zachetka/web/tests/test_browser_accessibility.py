@@ -1,0 +1,147 @@
+"""axe-core on every role's key pages: no critical or serious accessibility violation.
+
+Staff pages are checked on a desktop screen; the learner's on a phone (390 × 844). axe-core is
+vendored in tests/vendor/axe-core (see its VERSION note); it is injected into each page with
+the Content-Security-Policy bypassed for the test's own script only (the policy itself is
+checked by core/tests/test_browser_csp.py)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from zachetka.attestation.models import Protocol
+from zachetka.documents import services as document_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js"
+BLOCKING = ("critical", "serious")
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+# Every page axe reads for a role: staff see the registry's, the group's and attestation pages;
+# a teacher no issued documents; a learner their cabinet and what it links to.
+STAFF_PAGES = (
+    "home",
+    "learner_list",
+    "learner",
+    "group",
+    "gradebook",
+    "statement",
+    "protocol",
+    "document",
+    "verification",
+)
+PAGES = {
+    "anonymous": ("login", "password_reset", "verify", "verification"),
+    "director": STAFF_PAGES,
+    "registrar": STAFF_PAGES,
+    "curator": STAFF_PAGES,
+    "teacher": tuple(p for p in STAFF_PAGES if p != "document"),
+    "learner": ("cabinet", "my_grades", "card", "propose_achievement", "verification"),
+}
+
+
+@pytest.fixture
+def site(graduated, course, registrar):
+    """URL of each page by name: the course's group graduated, its documents issued."""
+    documents = document_services.issue_from_protocol(
+        by=registrar, protocol=graduated, issued_on=dt.date(2026, 11, 27), first_number="000118"
+    )
+    document = next(d for d in documents if d.enrollment_id == course["own"].pk)
+    group = course["group"]
+    statement = Protocol.objects.filter(kind=Protocol.Kind.INTERMEDIATE, group=group).first()
+    return {
+        "login": reverse("login"),
+        "password_reset": reverse("password_reset"),
+        "home": reverse("web:home"),
+        "learner_list": reverse("web:learner_list"),
+        "learner": reverse("web:learner_detail", args=[course["own"].learner_id]),
+        "group": reverse("programs:group_detail", args=[group.pk]),
+        "gradebook": reverse("gradebook:grid", args=[group.pk, course["credit"].pk]),
+        "statement": reverse("attestation:protocol_detail", args=[statement.pk]),
+        "protocol": reverse("attestation:protocol_detail", args=[graduated.pk]),
+        "document": reverse("documents:document_detail", args=[document.pk]),
+        "verify": reverse("documents:verify"),
+        "verification": document.verification_path(),
+        "cabinet": reverse("cabinet:cabinet"),
+        "my_grades": reverse("gradebook:my_grades"),
+        "card": reverse("cards:card", args=[course["own"].pk]),
+        "propose_achievement": reverse("cabinet:propose_achievement"),
+    }
+
+
+def blocking_violations(page) -> list[str]:  # noqa: ANN001 - a Playwright page
+    """axe's critical and serious violations on the page, one readable line per element."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    lines = []
+    for violation in results["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        for node in violation["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(
+                f"  [{violation['impact']}] {violation['id']}: {violation['help']}\n"
+                f"      at {' '.join(map(str, node['target']))}: {node['html'][:160]}\n"
+                f"      {summary[:300]}"
+            )
+    return lines
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_key_pages_have_no_serious_accessibility_violation(browser, live_server, log_in, site, role):
+    context = browser.new_context(bypass_csp=True, **(PHONE if role == "learner" else DESKTOP))
+    page = context.new_page()
+    if role != "anonymous":
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", role)
+        page.fill("#id_password", "pass-for-tests-1")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert "/login/" not in page.url, f"{role} did not log in"
+    report = []
+    for name in PAGES[role]:
+        response = page.goto(f"{live_server.url}{site[name]}")
+        assert response.status == 200, f"{role} {name}: {response.status}"
+        found = blocking_violations(page)
+        if found:
+            report.append(f"{role} — {name} ({site[name]}):\n" + "\n".join(found))
+    context.close()
+    assert not report, "Critical or serious accessibility violations:\n" + "\n".join(report)
+
+
+# Every page a learner can reach (PDFs aside): before logging in, and from the cabinet.
+LEARNER_PUBLIC_PAGES = ("login", "password_reset", "verify", "verification")
+LEARNER_PAGES = ("cabinet", "my_grades", "card", "propose_achievement", "verification")
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_learners_pages_fit_a_phone_without_sideways_scrolling(browser, live_server, site, width):
+    context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
+    page = context.new_page()
+    too_wide = []
+
+    def check(name: str) -> None:
+        response = page.goto(f"{live_server.url}{site[name]}")
+        assert response.status == 200, f"{name}: {response.status}"
+        # A phone browser zooms out to fit a page wider than the screen, and then innerWidth
+        # grows with it: both are compared with the phone's own width.
+        sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if max(sizes) > width:
+            too_wide.append(f"{name} ({site[name]}): {max(sizes)} px wide on a {width} px screen")
+
+    for name in LEARNER_PUBLIC_PAGES:
+        check(name)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "learner")
+    page.fill("#id_password", "pass-for-tests-1")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{site['cabinet']}")
+    for name in LEARNER_PAGES:
+        check(name)
+    context.close()
+    assert not too_wide, "Pages wider than the phone:\n" + "\n".join(too_wide)
