@@ -12,8 +12,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from zachetka.achievements import services as achievement_services
 from zachetka.attestation.models import Protocol
 from zachetka.documents import services as document_services
+from zachetka.gradebook import services as gradebook_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +34,8 @@ STAFF_PAGES = (
     "gradebook",
     "statement",
     "protocol",
+    "protocols",
+    "summary",
     "document",
     "verification",
 )
@@ -46,8 +50,25 @@ PAGES = {
 
 
 @pytest.fixture
-def site(graduated, course, registrar):
-    """URL of each page by name: the course's group graduated, its documents issued."""
+def current_grades(course, world, teacher):
+    """Смирнова's and Петров's current grades, given before the module's statement closes it."""
+    for key, text in (("own", "4"), ("classmate", "2")):
+        gradebook_services.record_grade(
+            by=teacher,
+            assessment=world["assessments"]["mine"],
+            enrollment=course[key],
+            text=text,
+            expected_version=0,
+        )
+
+
+@pytest.fixture
+def site(current_grades, graduated, course, registrar, learner_user):
+    """URL of each page by name: the course's group graduated, its documents issued; Смирнова
+    has current grades and has proposed an achievement."""
+    achievement_services.propose(
+        by=learner_user, title="Доклад на конференции", kind="publication", achieved_on=dt.date(2026, 10, 1)
+    )
     documents = document_services.issue_from_protocol(
         by=registrar, protocol=graduated, issued_on=dt.date(2026, 11, 27), first_number="000118"
     )
@@ -64,6 +85,8 @@ def site(graduated, course, registrar):
         "gradebook": reverse("gradebook:grid", args=[group.pk, course["credit"].pk]),
         "statement": reverse("attestation:protocol_detail", args=[statement.pk]),
         "protocol": reverse("attestation:protocol_detail", args=[graduated.pk]),
+        "protocols": reverse("attestation:group_protocols", args=[group.pk]),
+        "summary": reverse("attestation:group_summary", args=[group.pk]),
         "document": reverse("documents:document_detail", args=[document.pk]),
         "verify": reverse("documents:verify"),
         "verification": document.verification_path(),
@@ -78,6 +101,7 @@ def blocking_violations(page) -> list[str]:  # noqa: ANN001 - a Playwright page
     """axe's critical and serious violations on the page, one readable line per element."""
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    assert results["passes"], f"axe-core checked nothing on {page.url}"
     lines = []
     for violation in results["violations"]:
         if violation["impact"] not in BLOCKING:
@@ -117,6 +141,7 @@ def test_key_pages_have_no_serious_accessibility_violation(browser, live_server,
 # Every page a learner can reach (PDFs aside): before logging in, and from the cabinet.
 LEARNER_PUBLIC_PAGES = ("login", "password_reset", "verify", "verification")
 LEARNER_PAGES = ("cabinet", "my_grades", "card", "propose_achievement", "verification")
+STAFF_PHONE_PAGES = ("home", "learner", "group", "gradebook")
 
 
 @pytest.mark.parametrize("width", [360, 390])
@@ -142,6 +167,18 @@ def test_a_learners_pages_fit_a_phone_without_sideways_scrolling(browser, live_s
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}{site['cabinet']}")
     for name in LEARNER_PAGES:
+        check(name)
+    context.close()
+    # A curator on a phone: the learner's and the group's pages (their wide tables scroll inside
+    # their own boxes).
+    context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "curator")
+    page.fill("#id_password", "pass-for-tests-1")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    for name in STAFF_PHONE_PAGES:
         check(name)
     context.close()
     assert not too_wide, "Pages wider than the phone:\n" + "\n".join(too_wide)
