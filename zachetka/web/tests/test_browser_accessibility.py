@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from zachetka.achievements import services as achievement_services
 from zachetka.attestation.models import Protocol
+from zachetka.core import roles
 from zachetka.documents import services as document_services
 from zachetka.gradebook import services as gradebook_services
+from zachetka.privacy import services as privacy_services
+from zachetka.privacy.models import RecipientAccount
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +51,7 @@ PAGES = {
     "curator": STAFF_PAGES,
     "teacher": tuple(p for p in STAFF_PAGES if p != "document"),
     "learner": ("cabinet", "my_grades", "card", "propose_achievement", "verification"),
+    "employer": ("employer_learners", "employer_learner"),
 }
 
 
@@ -63,7 +69,39 @@ def current_grades(course, world, teacher):
 
 
 @pytest.fixture
-def site(current_grades, graduated, course, registrar, learner_user):
+def employer(make_user, registrar, course):
+    """ООО «Ромашка»'s representative; Смирнова consented to her record going to it."""
+    organisation = privacy_services.create_recipient(
+        by=registrar,
+        name="ООО «Ромашка»",
+        kind="legal",
+        inn="7707083893",
+        address="г. Москва, ул. Ленина, д. 1",
+    )
+    user = make_user("employer", role=roles.EMPLOYER, first_name="Елена", last_name="Кадрова")
+    RecipientAccount.objects.create(user=user, recipient=organisation)
+    consent = privacy_services.record_consent(
+        by=registrar,
+        learner=course["own"].learner,
+        recipient=organisation,
+        purpose="Подтверждение обучения работника для работодателя",
+        categories=["identity", "progress", "final"],
+        actions=["store", "use", "transfer"],
+        valid_from=dt.date(2026, 9, 1),
+        valid_to=dt.date(2027, 8, 31),
+        withdrawal_method="Письменное заявление оператору.",
+        subject_address="г. Москва, ул. Мира, д. 2, кв. 3",
+        subject_id_document="паспорт 4510 123456, выдан ОВД «Тверской» 01.02.2010",
+    )
+    scan = SimpleUploadedFile(
+        "scan.pdf", b"%PDF-1.4\n% signed consent\n%%EOF", content_type="application/pdf"
+    )
+    privacy_services.attach_scan(by=registrar, consent=consent, scan=scan, signed_on=timezone.localdate())
+    return user
+
+
+@pytest.fixture
+def site(current_grades, graduated, course, registrar, learner_user, employer):
     """URL of each page by name: the course's group graduated, its documents issued; Смирнова
     has current grades and has proposed an achievement."""
     achievement_services.propose(
@@ -94,6 +132,8 @@ def site(current_grades, graduated, course, registrar, learner_user):
         "my_grades": reverse("gradebook:my_grades"),
         "card": reverse("cards:card", args=[course["own"].pk]),
         "propose_achievement": reverse("cabinet:propose_achievement"),
+        "employer_learners": reverse("privacy:employer_learners"),
+        "employer_learner": reverse("privacy:employer_learner", args=[course["own"].learner_id]),
     }
 
 
