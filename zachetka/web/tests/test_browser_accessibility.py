@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from zachetka.achievements import services as achievement_services
 from zachetka.attestation.models import Protocol
@@ -45,7 +48,15 @@ STAFF_PAGES = (
     "verification",
 )
 PAGES = {
-    "anonymous": ("login", "password_reset", "verify", "verification"),
+    "anonymous": (
+        "login",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "verify",
+        "verification",
+    ),
     "director": STAFF_PAGES,
     "registrar": STAFF_PAGES,
     "curator": STAFF_PAGES,
@@ -119,6 +130,16 @@ def site(current_grades, graduated, course, registrar, learner_user, employer):
     return {
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
+        "password_reset_done": reverse("password_reset_done"),
+        # The link of a real reset e-mail: its page asks for the new password.
+        "password_reset_confirm": reverse(
+            "password_reset_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(learner_user.pk)),
+                default_token_generator.make_token(learner_user),
+            ],
+        ),
+        "password_reset_complete": reverse("password_reset_complete"),
         "home": reverse("web:home"),
         "learner_list": reverse("web:learner_list"),
         "learner": reverse("web:learner_detail", args=[course["own"].learner_id]),
@@ -182,7 +203,7 @@ def test_key_pages_have_no_serious_accessibility_violation(browser, live_server,
 
 
 # Every page a learner can reach (PDFs aside): before logging in, and from the cabinet.
-LEARNER_PUBLIC_PAGES = ("login", "password_reset", "verify", "verification")
+LEARNER_PUBLIC_PAGES = PAGES["anonymous"]
 LEARNER_PAGES = ("cabinet", "my_grades", "card", "propose_achievement", "verification")
 STAFF_PHONE_PAGES = ("home", "learner", "group", "gradebook")
 
