@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links the demo prints (QR codes on documents, e-mailed set-password links) follow the port.
+DEMO_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install demo test test-postgres lint format bench clean
 
@@ -19,12 +21,15 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py load_demo
 	@echo ""
 	@echo "Zachetka: http://$(HOST):$(PORT)/"
-	@echo "Demo logins (password zachetka-demo): director, registrar, curator, teacher, learner"
+	@echo "Demo logins (password zachetka-demo): director, registrar, curator, teacher, learner, employer"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background-job consumer runs beside the site and stops with it.
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py run_huey --quiet & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
+	ZACHETKA_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
@@ -43,6 +48,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import_learners.py
 	$(PY) bench/gradebook.py
+	$(PY) bench/grid_browser.py
 	$(PY) bench/attestation.py
 	$(PY) bench/frdo_export.py
 

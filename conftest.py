@@ -29,6 +29,14 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once() -> None:
+    # `make test` needs no queue consumer: a job runs inside the request that starts it.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def _staging_in_tmp(settings, tmp_path) -> None:
     settings.IMPORT_STAGING_DIR = tmp_path / "imports"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "huey.contrib.djhuey",
     "zachetka.core",
     "zachetka.organization",
     "zachetka.people",
@@ -70,9 +71,11 @@ INSTALLED_APPS = [
     "zachetka.cards",
     "zachetka.archive",
     "zachetka.accesslog",
+    "zachetka.jobs",
     "zachetka.paper",
     "zachetka.privacy",
     "zachetka.cabinet",
+    "zachetka.staff",
     "zachetka.web",
 ]
 
@@ -179,6 +182,33 @@ STORAGES = {
 
 # Uploaded import files wait here between preview and commit; one left unconfirmed is deleted
 # after this many hours (at the next upload, and by `manage.py clean_import_staging`).
+# Background jobs (zachetka.jobs) on Huey: a SQLite file for one machine and the demo (no service
+# to install), Redis when there is more than one app server. Tests run jobs at once (conftest).
+JOBS_QUEUE = env_str("ZACHETKA_JOBS_QUEUE", "sqlite")
+if JOBS_QUEUE == "redis":
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "zachetka",
+        "url": env_str("ZACHETKA_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "immediate": False,
+        "consumer": {"workers": env_int("ZACHETKA_JOBS_WORKERS", 2), "worker_type": "thread"},
+    }
+elif JOBS_QUEUE == "sqlite":
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "zachetka",
+        "filename": env_str("ZACHETKA_JOBS_SQLITE", str(BASE_DIR / "var" / "jobs-queue.sqlite3")),
+        "immediate": False,
+        "consumer": {"workers": env_int("ZACHETKA_JOBS_WORKERS", 2), "worker_type": "thread"},
+    }
+    Path(HUEY["filename"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    raise ImproperlyConfigured("ZACHETKA_JOBS_QUEUE is «sqlite» or «redis».")
+# A finished job's file is kept this many days in «Мои задания»; a running job silent this long
+# (its worker was killed) is marked failed.
+JOBS_KEEP_DAYS = env_int("ZACHETKA_JOBS_KEEP_DAYS", 7)
+JOBS_SILENT_SECONDS = env_int("ZACHETKA_JOBS_SILENT_SECONDS", 15 * 60)
+
 IMPORT_STAGING_DIR = Path(env_str("ZACHETKA_IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))
 IMPORT_STAGING_HOURS = env_int("ZACHETKA_IMPORT_STAGING_HOURS", 6)
 IMPORT_MAX_UPLOAD_BYTES = env_int("ZACHETKA_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

@@ -7,6 +7,8 @@ from zachetka.web.views_password_reset import ThrottledPasswordResetView
 
 admin.site.site_header = "Зачётка — администрирование"
 admin.site.site_title = "Зачётка"
+# Django admin is for superusers only; the administration works on the «Администрирование» pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
@@ -39,10 +41,12 @@ urlpatterns = [
     path("", include("zachetka.cards.urls")),
     path("", include("zachetka.archive.urls")),
     path("", include("zachetka.accesslog.urls")),
+    path("", include("zachetka.jobs.urls")),
     path("", include("zachetka.paper.urls")),
     path("privacy/", include("zachetka.privacy.urls")),
     path("", include("zachetka.achievements.urls")),
     path("", include("zachetka.cabinet.urls")),
+    path("", include("zachetka.staff.urls")),
 ]
 
 handler403 = "zachetka.web.views.forbidden"

@@ -13,6 +13,7 @@ from zachetka.people.models import Learner
 # What each logged URL is, in words a learner understands.
 WHAT: dict[str, str] = {
     "web:learner_detail": "карточка слушателя",
+    "web:home": "главная страница: документы к выдаче, задолженности, допуск к аттестации",
     "people:learner_edit": "изменение сведений слушателя",
     "attestation:learner_debts": "академические задолженности слушателя",
     "achievements:learner_achievements": "достижения слушателя",

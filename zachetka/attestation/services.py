@@ -28,6 +28,7 @@ from zachetka.core.versioning import ConcurrentEditError, save_versioned
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import GradingScale
+from zachetka.organization import selectors as organization
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
 
@@ -307,34 +308,45 @@ class Admission:
 def final_admission(group: Group) -> list[Admission]:
     """Who may sit the final attestation: learners studying with no open academic debt and
     every module's intermediate attestation passed."""
-    modules = list(group.program.modules.all())
-    enrollments = list(
-        group.enrollments.filter(status=Enrollment.Status.STUDYING)
+    return final_admissions([group])[group.pk]
+
+
+def final_admissions(groups: list[Group]) -> dict[int, list[Admission]]:
+    """`final_admission` of several groups at once, in the same number of queries as of one."""
+    group_ids = [group.pk for group in groups]
+    modules: dict[int, list[Module]] = {}
+    for module in Module.objects.filter(program_id__in={group.program_id for group in groups}).order_by(
+        "order", "pk"
+    ):
+        modules.setdefault(module.program_id, []).append(module)
+    enrollments = (
+        Enrollment.objects.filter(group_id__in=group_ids, status=Enrollment.Status.STUDYING)
         .select_related("learner")
         .order_by("learner__last_name", "learner__first_name", "learner__middle_name")
     )
     passed = set(
         ProtocolResult.objects.filter(
-            protocol__group=group,
+            protocol__group_id__in=group_ids,
             protocol__kind=Protocol.Kind.INTERMEDIATE,
             protocol__status=Protocol.Status.SIGNED,
             is_passing=True,
         ).values_list("enrollment_id", "protocol__module_id")
     )
     debts = set(
-        AcademicDebt.objects.filter(enrollment__group=group, closed_at__isnull=True).values_list(
+        AcademicDebt.objects.filter(enrollment__group_id__in=group_ids, closed_at__isnull=True).values_list(
             "enrollment_id", "module_id"
         )
     )
-    admissions = []
+    program_of = {group.pk: group.program_id for group in groups}
+    admissions: dict[int, list[Admission]] = {pk: [] for pk in group_ids}
     for enrollment in enrollments:
         reasons = []
-        for module in modules:
+        for module in modules.get(program_of[enrollment.group_id], []):
             if (enrollment.pk, module.pk) in debts:
                 reasons.append(f"академическая задолженность по модулю «{module.title}»")
             elif (enrollment.pk, module.pk) not in passed:
                 reasons.append(f"нет результата промежуточной аттестации по модулю «{module.title}»")
-        admissions.append(Admission(enrollment, not reasons, reasons))
+        admissions[enrollment.group_id].append(Admission(enrollment, not reasons, reasons))
     return admissions
 
 
@@ -786,7 +798,7 @@ def _take_effect(by: User, protocol: Protocol) -> None:
 
 def _settle_debts(protocol: Protocol, results: list[ProtocolResult]) -> None:
     now = timezone.now()
-    due_on = protocol.held_on + dt.timedelta(days=settings.ACADEMIC_DEBT_DAYS)
+    due_on = protocol.held_on + dt.timedelta(days=organization.deadlines().academic_debt_days)
     open_debts = {
         debt.enrollment_id: debt
         for debt in AcademicDebt.objects.filter(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("protocols/<int:pk>/annul/", views.protocol_annul, name="protocol_annul"),
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
     path("debts/", views.debt_list, name="debt_list"),
+    path("debts/export.xlsx", views.debt_list_xlsx, name="debt_list_xlsx"),
     path("learners/<int:pk>/debts/", views.learner_debts, name="learner_debts"),
     path("commissions/", views.commission_list, name="commission_list"),
     path("commissions/new/", views.commission_create, name="commission_create"),

@@ -15,7 +15,7 @@ from zachetka.accesslog import capture as accesslog
 from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
-from zachetka.core import access, idempotency
+from zachetka.core import access, idempotency, list_export
 from zachetka.core.forms import add_service_errors
 from zachetka.core.versioning import ConcurrentEditError
 from zachetka.people.models import Learner
@@ -64,15 +64,21 @@ def group_debts(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def debt_list(request: HttpRequest) -> HttpResponse:
-    """Open academic debts across the groups the user sees; overdue ones on request."""
+def _open_debts(request: HttpRequest) -> tuple:
+    """The open debts the user sees, overdue ones only on request; with that choice and today."""
     access.require(request.user, "attestation.view_academicdebt")
     debts = selectors.debts_visible_to(request.user).filter(closed_at__isnull=True)
     today = timezone.localdate()
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         debts = debts.filter(due_on__lt=today)
-    debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name")
+    debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name", "pk")
+    return debts, overdue_only, today
+
+
+def debt_list(request: HttpRequest) -> HttpResponse:
+    """Open academic debts across the groups the user sees; overdue ones on request."""
+    debts, overdue_only, today = _open_debts(request)
     page = Paginator(debts, 100).get_page(request.GET.get("page"))
     accesslog.mark(request, (debt.enrollment.learner_id for debt in page))
     return render(
@@ -85,6 +91,51 @@ def debt_list(request: HttpRequest) -> HttpResponse:
             "querystring": "overdue=1" if overdue_only else "",
         },
     )
+
+
+def debt_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The open debts of the list page (with its filter) as XLSX."""
+    debts, overdue_only, today = _open_debts(request)
+    count = debts.count()
+    if count > list_export.MAX_ROWS:
+        messages.error(request, list_export.too_many_rows_message(count))
+        return redirect(f"{reverse('attestation:debt_list')}{'?overdue=1' if overdue_only else ''}")
+    rows = []
+    shown_ids = []
+    for number, debt in enumerate(debts, start=1):
+        rows.append(
+            [
+                number,
+                debt.enrollment.learner.full_name,
+                debt.enrollment.group.code,
+                f"{debt.module.order}. {debt.module.title}",
+                f"№ {debt.arisen_from.number}",
+                debt.arisen_from.held_on,
+                debt.due_on,
+                "да" if debt.due_on < today else "нет",
+            ]
+        )
+        shown_ids.append(debt.enrollment.learner_id)
+    accesslog.mark(request, shown_ids)
+    content = list_export.workbook(
+        title="Академические задолженности",
+        filters=list_export.describe_filters(
+            [("задолженности", "только с истёкшим сроком" if overdue_only else "все не ликвидированные")]
+        )
+        + f" (на {today:%d.%m.%Y})",
+        headers=[
+            "№",
+            "Фамилия Имя Отчество",
+            "Группа",
+            "Модуль",
+            "Протокол",
+            "Дата протокола",
+            "Ликвидировать до",
+            "Срок истёк",
+        ],
+        rows=rows,
+    )
+    return list_export.attachment(content, "Академические задолженности.xlsx")
 
 
 def learner_debts(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,7 +2,7 @@
 blank from its receipt to its use on a document or its write-off by an act.
 
 Documents on a blank (удостоверение, диплом, свидетельство) are filled in on pre-printed forms
-the organisation buys or makes itself (п. 17 ч. 3 ст. 28 273-ФЗ, domain.md § 1.7 «~»); each form
+the organisation buys or makes itself (п. 17 ч. 3 ст. 28 273-ФЗ, docs/sources.md § 1.7 «~»); each form
 has a series and a number and is accounted for one by one. This app sits below `documents`:
 documents consume blanks, the register never imports the documents app (it refers to an issued
 document by the model label only).

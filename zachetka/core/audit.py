@@ -101,6 +101,12 @@ class Action:
     CONSENT_WITHDRAWN = "privacy.consent_withdrawn"
     WITHDRAWAL_CLOSED = "privacy.withdrawal_closed"
     DATA_DISCLOSED = "privacy.disclosed"
+    STAFF_CREATED = "staff.created"
+    STAFF_UPDATED = "staff.updated"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    STAFF_REACTIVATED = "staff.reactivated"
+    SCALE_CREATED = "scale.created"
+    DEADLINES_UPDATED = "organization.deadlines_updated"
 
 
 ACTION_LABELS = {
@@ -175,6 +181,12 @@ ACTION_LABELS = {
     Action.CONSENT_WITHDRAWN: "Согласие на передачу ПДн отозвано",
     Action.WITHDRAWAL_CLOSED: "Обработка по отозванному согласию прекращена",
     Action.DATA_DISCLOSED: "Персональные данные переданы третьему лицу",
+    Action.STAFF_CREATED: "Сотрудник добавлен",
+    Action.STAFF_UPDATED: "Данные сотрудника изменены",
+    Action.STAFF_DEACTIVATED: "Учётная запись сотрудника деактивирована",
+    Action.STAFF_REACTIVATED: "Учётная запись сотрудника восстановлена",
+    Action.SCALE_CREATED: "Шкала оценивания добавлена",
+    Action.DEADLINES_UPDATED: "Сроки организации изменены",
 }
 
 

@@ -48,10 +48,16 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Слушатели организации", reverse("privacy:employer_learners")))
     if access.may(user, "organization.change_requisites"):
         items.append(("Реквизиты", reverse("organization:requisites")))
+    if access.may(user, "staff.view_staffprofile"):
+        items.append(("Сотрудники", reverse("staff:staff_list")))
+    if access.may(user, "gradebook.change_gradingscale"):
+        items.append(("Шкалы", reverse("staff:scale_list")))
+    if access.may(user, "organization.change_deadlines"):
+        items.append(("Сроки", reverse("organization:deadlines")))
     if access.may(user, "core.view_auditevent"):
         items.append(("Журнал аудита", reverse("core:audit_list")))
     return {
         "nav_items": items,
         "user_roles": sorted(access.role_names(user)),
-        "is_admin_site_user": user.is_staff,
+        "is_admin_site_user": user.is_active and user.is_superuser,
     }

@@ -2,7 +2,7 @@
 
 import re
 
-# Cyrillic letters, space, hyphen, dot, apostrophe and brackets (ФИС ФРДО name rule, domain.md § 1.5).
+# Cyrillic letters, space, hyphen, dot, apostrophe and brackets (ФИС ФРДО name rule, docs/sources.md § 1.5).
 # A plain space only: tabs, line breaks and other control characters have no place in a name.
 _NAME_RE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё \-\.'()]*$")
 NAME_MAX_LENGTH = 50

@@ -125,6 +125,15 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "axes.delete_accessattempt",
         # Retention: the administration approves destruction acts.
         "archive.approve_destructionact",
+        # Staff accounts, grading scales and the organisation's deadlines (Администрирование).
+        "staff.view_staffprofile",
+        "staff.add_staffprofile",
+        "staff.change_staffprofile",
+        "gradebook.view_gradingscale",
+        "gradebook.add_gradingscale",
+        "gradebook.change_gradingscale",
+        "organization.view_deadlines",
+        "organization.change_deadlines",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (

@@ -1,6 +1,6 @@
 """СНИЛС (insurance number): normalisation, checksum and display.
 
-The checksum rule (domain.md § 1.6): the nine digits are weighted 9..1 from the left and summed;
+The checksum rule (docs/sources.md § 1.6): the nine digits are weighted 9..1 from the left and summed;
 a sum under 100 is the check number itself, 100 and 101 give 00, a larger sum is taken modulo
 101 (a remainder of 100 again gives 00). Numbers up to 001-001-998 predate the checksum and are
 accepted as they are.

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from zachetka.core import dates, pdf, typography, xlsx
 from zachetka.documents.models import Document
 from zachetka.organization import selectors as organization
+from zachetka.programs.models import Group
 
 HEADER_ROW = 3
 
@@ -98,7 +99,9 @@ def pdf_column_widths(rows: list[list[str]]) -> list[float | None]:
     return widths
 
 
-def registry_rows(documents: QuerySet[Document]) -> list[list[str]]:
+def registry_rows(documents: QuerySet[Document], *, typed: bool = False) -> list[list]:
+    """The registry's rows as text (for the PDF) or, `typed`, with the row number as a number
+    and the date as a date (for the spreadsheet)."""
     rows = []
     for number, d in enumerate(documents.iterator(chunk_size=2000), start=1):
         protocol = f"№ {d.protocol.number} от {dates.format_date(d.protocol.held_on)}" if d.protocol else ""
@@ -107,9 +110,9 @@ def registry_rows(documents: QuerySet[Document]) -> list[list[str]]:
             state += f"; {d.get_issue_display()} к № {d.original.registration_number}"
         rows.append(
             [
-                str(number),
+                number if typed else str(number),
                 d.registration_number,
-                dates.format_date(d.issued_on),
+                d.issued_on if typed else dates.format_date(d.issued_on),
                 REGISTRY_KINDS.get(d.kind, d.get_kind_display()),
                 f"{d.series} {d.number}".strip() if d.kind in Document.ON_BLANK else "—",
                 d.full_name,
@@ -130,26 +133,30 @@ def _subtitle(chosen: dict) -> str:
         parts.append(f"{chosen['year']} год")
     if chosen.get("kind"):
         parts.append(Document.Kind(chosen["kind"]).label)
+    if chosen.get("group_id"):
+        code = Group.objects.filter(pk=chosen["group_id"]).values_list("code", flat=True).first()
+        if code:
+            parts.append(f"группа {code}")
     return ", ".join(parts) or "все документы"
 
 
 def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Книга регистрации"
+    sheet.title = xlsx.sheet_title("Книга регистрации")
     title = xlsx.write(
         sheet, 1, 1, f"Книга регистрации выданных документов — {organization.current().full_name}"
     )
     title.font = Font(bold=True, size=12)
-    xlsx.write(sheet, 2, 1, _subtitle(chosen))
+    xlsx.write(sheet, 2, 1, f"Отбор: {_subtitle(chosen)}")
     for index, column in enumerate(COLUMNS, start=1):
         cell = xlsx.write(sheet, HEADER_ROW, index, column.title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[cell.column_letter].width = column.xlsx_width
-    for offset, values in enumerate(registry_rows(documents), start=1):
+    for offset, values in enumerate(registry_rows(documents, typed=True), start=1):
         for index, value in enumerate(values, start=1):
-            cell = xlsx.write(sheet, HEADER_ROW + offset, index, value)
+            cell = xlsx.write_value(sheet, HEADER_ROW + offset, index, value)
             cell.border = xlsx.BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)

@@ -6,7 +6,7 @@ only knows how to read each field from a document. Rows are checked before anyth
 exported: one bad row refuses the whole export with a report naming the document and field.
 
 What the registry was told is kept per document (FrdoSubmission), and the export says only what
-is true of each document now (README «ФИС ФРДО: what is reported»; sources in domain.md § 1,
+is true of each document now (README «ФИС ФРДО: what is reported»; sources in docs/sources.md § 1,
 «~» marks facts from open code, to be checked against the official template):
 
 - a valid document not sent yet: a row, «Оригинал» or «Дубликат» with the «(оригинала)» block,
@@ -25,12 +25,12 @@ is true of each document now (README «ФИС ФРДО: what is reported»; sour
 - a document already sent whose row changed since (its state, or the holder's data such as a
   corrected СНИЛС) goes again as a change of that record: «Номер документа для изменения»
   holds what identifies the record, per the template's `change_key`: the registration number
-  (the sources found give only the column's title, domain.md § 1.3 ~, and no instruction,
+  (the sources found give only the column's title, docs/sources.md § 1.3 ~, and no instruction,
   § 6 ✘; the registration or the blank number are the candidates, the registration number is
   unique and never changes). A template whose change column must stay empty (ПО, by the open
-  checker's rule, domain.md § 1.5 ~) cannot carry changes: such a document is listed for
+  checker's rule, docs/sources.md § 1.5 ~) cannot carry changes: such a document is listed for
   manual correction instead, and an unchanged one is not sent twice;
-- a справка об обучении asserts no qualification (ч. 12 ст. 60 273-ФЗ, domain.md § 2.4 ✔):
+- a справка об обучении asserts no qualification (ч. 12 ст. 60 273-ФЗ, docs/sources.md § 2.4 ✔):
   the qualification column stays empty, the years are its actual study period and the hours
   those of the modules passed, none when nothing was (the columns are headed «для документа о
   квалификации», § 1.3 ~).
@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -58,12 +57,13 @@ from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.core import access, audit, names, snils
 from zachetka.core.xlsx_stream import StreamingSheet
 from zachetka.documents.models import Document, FrdoExport, FrdoSubmission
+from zachetka.organization import selectors as organization
 from zachetka.programs.models import Group, Module
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "frdo_templates"
 TEMPLATES = ("dpo", "po")
 MAX_REPORTED_ERRORS = 200
-MANDATORY_FROM_YEAR = 2021  # domain.md § 1.5: fields required for documents issued from 2021
+MANDATORY_FROM_YEAR = 2021  # docs/sources.md § 1.5: fields required for documents issued from 2021
 
 
 @dataclass(frozen=True)
@@ -358,7 +358,7 @@ def _format_problem(
     if kind == "snils" and not snils.is_valid(value):
         return "СНИЛС в формате 000-000-000 00 с верной контрольной суммой"
     if kind == "hours":
-        # The least program length (ПО: 6 hours, domain.md § 1.5 ~) bounds a program, not what
+        # The least program length (ПО: 6 hours, docs/sources.md § 1.5 ~) bounds a program, not what
         # a справка's holder managed to study of it.
         least = 1 if document_kind == Document.Kind.STUDY_CERTIFICATE else template.min_hours
         if not value.isdigit() or int(value) < least:
@@ -660,9 +660,9 @@ def record_manual_correction(*, by: User, document: Document, note: str) -> Frdo
 
 
 def overdue(documents: QuerySet[Document], today: dt.date | None = None) -> QuerySet[Document]:
-    """Documents not yet reported whose reporting deadline (FRDO_REPORT_DAYS) has passed."""
+    """Documents not yet reported whose reporting deadline (the organisation's «Сроки») has passed."""
     today = today or timezone.localdate()
     return documents.filter(
         frdo_exported_at__isnull=True,
-        issued_on__lt=today - dt.timedelta(days=settings.FRDO_REPORT_DAYS),
+        issued_on__lt=today - dt.timedelta(days=organization.deadlines().frdo_report_days),
     )

@@ -4,7 +4,7 @@ link, and a layout that prints only the fields onto pre-printed blanks."""
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
@@ -16,6 +16,9 @@ from zachetka.documents import selectors
 from zachetka.documents.models import Document
 from zachetka.organization import selectors as organization
 from zachetka.organization.models import Requisites
+
+# Reports progress: (documents done, documents in all, the stage in Russian).
+Step = Callable[[int, int, str], None]
 
 
 def verification_url(document: Document) -> str:
@@ -165,11 +168,13 @@ def supplement_spots(context: dict, layout: dict) -> list[Spot]:
     return spots
 
 
-def _rendered(documents: Iterable[Document], *, blank: bool) -> list:
+def _rendered(documents: list[Document], *, blank: bool, on_step: Step | None = None) -> list:
     layouts = settings.DOCUMENT_BLANK_LAYOUTS
     requisites = organization.current()
     rendered = []
-    for document in documents:
+    for number, document in enumerate(documents, start=1):
+        if on_step is not None:
+            on_step(number - 1, len(documents), f"документ {number} из {len(documents)}")
         context = document_context(document, requisites)
         if blank:
             layout = layouts.get(document.kind, layouts["default"])
@@ -184,19 +189,20 @@ def _rendered(documents: Iterable[Document], *, blank: bool) -> list:
     return rendered
 
 
-def render_pdf(documents: list[Document], *, blank: bool = False) -> bytes:
+def render_pdf(documents: list[Document], *, blank: bool = False, on_step: Step | None = None) -> bytes:
     """One PDF holding every given document, each on its own pages."""
-    return core_pdf.join_pdf(_rendered(documents, blank=blank))
+    return core_pdf.join_pdf(_rendered(documents, blank=blank, on_step=on_step))
 
 
 def file_name(document: Document) -> str:
     return f"{document.registration_number} {document.short_name}.pdf"
 
 
-def render_zip(documents: list[Document], *, blank: bool = False) -> bytes:
+def render_zip(documents: list[Document], *, blank: bool = False, on_step: Step | None = None) -> bytes:
     """A ZIP of one PDF per document, named «<рег. номер> <Фамилия И. О.>.pdf»."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for document, rendered in zip(documents, _rendered(documents, blank=blank), strict=True):
+        rendered_all = _rendered(documents, blank=blank, on_step=on_step)
+        for document, rendered in zip(documents, rendered_all, strict=True):
             archive.writestr(file_name(document), rendered.write_pdf())
     return buffer.getvalue()

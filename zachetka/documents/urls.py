@@ -23,6 +23,7 @@ urlpatterns = [
     path("groups/<int:pk>/documents/", views.group_documents, name="group_documents"),
     path("groups/<int:pk>/documents.pdf", views.group_documents_pdf, name="group_documents_pdf"),
     path("groups/<int:pk>/documents.zip", views.group_documents_zip, name="group_documents_zip"),
+    path("groups/<int:pk>/documents/print/", views.group_documents_print, name="group_documents_print"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]

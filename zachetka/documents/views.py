@@ -1,6 +1,5 @@
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,11 +12,12 @@ from django.views.decorators.http import require_POST
 from zachetka.accesslog import capture as accesslog
 from zachetka.attestation.models import Protocol
 from zachetka.blanks import selectors as blank_selectors
-from zachetka.core import access, idempotency
+from zachetka.core import access, idempotency, list_export
 from zachetka.core.clientip import client_ip
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import export, frdo, pdf, selectors, services
+from zachetka.documents import jobs as document_jobs
 from zachetka.documents.forms import (
     AnnulmentForm,
     FrdoCorrectionForm,
@@ -30,6 +30,7 @@ from zachetka.documents.forms import (
     VerifyForm,
 )
 from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport, FrdoSubmission
+from zachetka.jobs import services as jobs
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group
 
@@ -87,6 +88,12 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "documents.view_document")
     _, chosen = _registry_filter(request)
     documents = selectors.registry(request.user, **chosen)
+    count = documents.count()
+    if count > list_export.MAX_ROWS:
+        messages.error(request, list_export.too_many_rows_message(count))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return redirect(f"{reverse('documents:registry')}?{query.urlencode()}")
     accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
     content = export.registry_workbook(documents, chosen)
     return _attachment(
@@ -394,6 +401,24 @@ def group_documents_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(pdf.render_pdf(documents, blank=blank), "application/pdf", name, inline=True)
 
 
+@require_POST
+def group_documents_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print every valid document of a group in the background; the job page shows progress."""
+    access.require(request.user, "documents.view_document")
+    group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
+    output_format = request.POST.get("format", "")
+    if output_format not in document_jobs.FORMATS:
+        messages.error(request, "Выберите, как напечатать документы.")
+        return redirect("documents:group_documents", pk=group.pk)
+    job = jobs.start(
+        by=request.user,
+        kind=document_jobs.GROUP_PRINT,
+        params={"group_id": group.pk, "output_format": output_format},
+        title=document_jobs.group_print_title(group, output_format),
+    )
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
 def group_documents_zip(request: HttpRequest, pk: int) -> HttpResponse:
     group, documents, blank = _group_print(request, pk)
     return _attachment(
@@ -441,7 +466,7 @@ def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> 
         "corrections": frdo.manual_corrections(),
         "correction_form": FrdoCorrectionForm(),
         "exports": FrdoExport.objects.select_related("group", "created_by")[:50],
-        "report_days": settings.FRDO_REPORT_DAYS,
+        "report_days": organization.deadlines().frdo_report_days,
     }
 
 

@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.db import transaction
-from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
-from zachetka.core import audit
 from zachetka.core.admin import ReadOnlyAdmin
 from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, GradingScale, ScaleValue
 
@@ -13,40 +10,23 @@ class ScaleValueInline(admin.TabularInline):
     extra = 0
     fields = ("order", "code", "label", "aliases", "points", "is_passing", "min_score", "max_score")
 
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(GradingScale)
-class GradingScaleAdmin(admin.ModelAdmin):
-    """Scales are reference data the administration keeps here; every save is audited."""
+class GradingScaleAdmin(ReadOnlyAdmin):
+    """Shown for reference; the administration keeps scales on «Шкалы» (staff app), where a
+    used scale's values stand and every change is audited."""
 
     list_display = ("title", "kind", "is_active")
     inlines = [ScaleValueInline]
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # a scale with grades is part of the record; retire it with «используется»
-
-    @transaction.atomic
-    def save_related(
-        self, request: HttpRequest, form: object, formsets: list[BaseInlineFormSet], change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        scale = form.instance
-        values = [
-            {
-                "code": v.code,
-                "label": v.label,
-                "points": str(v.points),
-                "passing": v.is_passing,
-                "from": v.min_score,
-                "to": v.max_score,
-            }
-            for v in scale.values.order_by("order")
-        ]
-        audit.record(
-            by=request.user,
-            action=audit.Action.SCALE_CHANGED,
-            subject=scale,
-            after={"title": scale.title, "kind": scale.kind, "is_active": scale.is_active, "values": values},
-        )
 
 
 @admin.register(Assessment)

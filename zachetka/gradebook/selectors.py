@@ -10,8 +10,16 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zachetka.core import access, names, roles
-from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, ScaleValue
+from zachetka.core import access, charts, names, roles
+from zachetka.gradebook.models import (
+    ABSENT_MARK,
+    Assessment,
+    Grade,
+    GradebookLock,
+    GradeChange,
+    GradingScale,
+    ScaleValue,
+)
 from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.programs.models import Enrollment, Group, Module, TeachingAssignment
 
@@ -285,3 +293,111 @@ def learner_grades(user: Actor) -> list[dict]:
         entry = by_enrollment[grade.enrollment_id].setdefault(module.pk, {"module": module, "grades": []})
         entry["grades"].append(grade)
     return [{"enrollment": e, "modules": list(by_enrollment[e.pk].values())} for e in enrollments]
+
+
+# The categories of a distribution of current grades, in the order charts show them; a custom
+# scale's values that are none of these follow, by their labels.
+RESULT_CATEGORIES = (
+    "отлично",
+    "хорошо",
+    "удовлетворительно",
+    "неудовлетворительно",
+    "зачтено",
+    "не зачтено",
+)
+ABSENT_CATEGORY = "неявка"
+EMPTY_CATEGORY = "нет оценки"
+
+
+@dataclass
+class Progress:
+    """A group's gradebook in figures: cells owed (learners who may be graded × assessments),
+    cells filled, and the filled ones by category (counts, never names)."""
+
+    expected: int = 0
+    filled: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.expected) if self.expected else 0
+
+    @property
+    def empty(self) -> int:
+        return max(self.expected - self.filled, 0)
+
+    def categories(self) -> list[tuple[str, int]]:
+        """Every category with a count, standard ones first, then «неявка» and «нет оценки»."""
+        standard = [(name, self.by_category.get(name, 0)) for name in RESULT_CATEGORIES]
+        custom = sorted(
+            (name, n)
+            for name, n in self.by_category.items()
+            if name not in RESULT_CATEGORIES and name != ABSENT_CATEGORY
+        )
+        return [
+            *standard,
+            *custom,
+            (ABSENT_CATEGORY, self.by_category.get(ABSENT_CATEGORY, 0)),
+            (EMPTY_CATEGORY, self.empty),
+        ]
+
+
+def _category(scale: GradingScale, values: list[ScaleValue], value: str) -> str:
+    if value == ABSENT_MARK:
+        return ABSENT_CATEGORY
+    if scale.is_numeric:
+        score = int(value) if value.isdigit() else -1
+        for band in values:
+            if band.min_score is not None and band.min_score <= score <= (band.max_score or 100):
+                return band.label or band.code
+        return value
+    for scale_value in values:
+        if scale_value.code == value:
+            return scale_value.label or scale_value.code
+    return value
+
+
+def results_progress(group_ids: list[int]) -> dict[int, Progress]:
+    """Per group: how much of its gradebook is filled and the current grades by category, for
+    learners who may be graded (not the expelled), in four queries whatever the groups' size."""
+    progress = {pk: Progress() for pk in group_ids}
+    gradable = Enrollment.objects.filter(group=OuterRef("group"), status__in=GRADABLE_STATUSES)
+    expected = Subquery(gradable.values("group").annotate(n=Count("pk")).values("n")[:1])
+    for group_id, n in (
+        Assessment.objects.filter(group_id__in=group_ids)
+        .annotate(expected=expected)
+        .values_list("group_id", "expected")
+    ):
+        progress[group_id].expected += n or 0
+    counts = (
+        Grade.objects.filter(assessment__group_id__in=group_ids, enrollment__status__in=GRADABLE_STATUSES)
+        .exclude(value="")
+        .values_list("assessment__group_id", "assessment__scale_id", "value")
+        .annotate(n=Count("pk"))
+    )
+    counts = list(counts)
+    scales = GradingScale.objects.in_bulk({scale_id for _, scale_id, _, _ in counts})
+    values: dict[int, list[ScaleValue]] = defaultdict(list)
+    for value in ScaleValue.objects.filter(scale_id__in=scales).order_by("order"):
+        values[value.scale_id].append(value)
+    for group_id, scale_id, value, n in counts:
+        entry = progress[group_id]
+        entry.filled += n
+        category = _category(scales[scale_id], values[scale_id], value)
+        entry.by_category[category] = entry.by_category.get(category, 0) + n
+    return progress
+
+
+def results_chart(progress: Progress, *, title: str, url: str = "") -> charts.Chart:
+    """A group's current grades by category as one stacked bar with its numbers."""
+    categories = progress.categories()
+    return charts.stacked(
+        title,
+        f"Текущие оценки в журнале: внесено {progress.filled} из {progress.expected} "
+        f"({progress.percent}%); по категориям — "
+        + ", ".join(f"{name} — {n}" for name, n in categories if n),
+        [name for name, _ in categories],
+        [charts.Stack("", [n for _, n in categories], url)],
+        first_header="Текущие оценки",
+        url=url,
+    )

@@ -4,15 +4,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zachetka.core import access, audit, names
+from zachetka.core import access, audit, names, plural
 from zachetka.core.writes import create_audited, update_audited
-from zachetka.gradebook.models import Assessment, Grade, GradebookLock, GradeChange, GradingScale, Mark
+from zachetka.gradebook.models import (
+    Assessment,
+    Grade,
+    GradebookLock,
+    GradeChange,
+    GradingScale,
+    Mark,
+    ScaleValue,
+)
+from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group, Module
 
 # Learners whose cells take grades; an expelled learner's row is kept but closed.
@@ -43,7 +52,7 @@ class ReasonRequired(ValidationError):
 
 
 def default_due_on(held_on: dt.date) -> dt.date:
-    return held_on + dt.timedelta(days=settings.GRADE_ENTRY_DEADLINE_DAYS)
+    return held_on + dt.timedelta(days=organization.deadlines().grade_entry_days)
 
 
 def _require_grader(by: User, group: Group, module: Module) -> None:
@@ -370,3 +379,146 @@ def lock_for_attestation(*, by: User, protocol: Any) -> GradebookLock:
         reason=lock.reason,
     )
     return lock
+
+
+# --- Grading scales: reference data the administration keeps (Администрирование → Шкалы) ---
+
+
+def scale_usage(scale: GradingScale) -> int:
+    """How many assessments and protocols were graded on the scale: while any, its values stand."""
+    protocol = apps.get_model("attestation", "Protocol")
+    return Assessment.objects.filter(scale=scale).count() + protocol.objects.filter(scale=scale).count()
+
+
+def _values_snapshot(values: list[ScaleValue]) -> list[dict[str, Any]]:
+    """A scale's values in order, as the audit trail has kept them since scales were edited in admin."""
+    return [
+        {
+            "code": value.code,
+            "label": value.label,
+            "aliases": value.aliases,
+            "points": str(value.points),
+            "passing": value.is_passing,
+            "from": value.min_score,
+            "to": value.max_score,
+        }
+        for value in sorted(values, key=lambda v: v.order)
+    ]
+
+
+def _check_scale_values(kind: str, values: list[ScaleValue]) -> None:
+    """Refuse a set of values that could not grade anyone right, naming the row."""
+    errors: list[str] = []
+    if len(values) < 2:
+        errors.append("У шкалы должно быть не меньше двух значений.")
+    if values and not any(value.is_passing for value in values):
+        errors.append("Хотя бы одно значение шкалы должно быть положительным.")
+    if values and all(value.is_passing for value in values):
+        errors.append("Хотя бы одно значение шкалы должно быть неположительным.")
+    seen: dict[str, int] = {}
+    for value in values:
+        row = f"Строка {value.order}"
+        code = value.code.strip().lower().replace("ё", "е")
+        if not code:
+            errors.append(f"{row}: укажите значение.")
+        elif code in seen:
+            errors.append(f"{row}: значение «{value.code}» уже есть в строке {seen[code]}.")
+        else:
+            seen[code] = value.order
+        for alias in value.alias_set:
+            if alias in seen and seen[alias] != value.order:
+                errors.append(f"{row}: написание «{alias}» уже означает значение из строки {seen[alias]}.")
+        if not 0 <= value.points <= 100:
+            errors.append(f"{row}: баллы — от 0 до 100.")
+        try:
+            value.clean()
+        except ValidationError as error:
+            errors.extend(f"{row}: {message}" for message in error.messages)
+    if kind == GradingScale.Kind.HUNDRED_POINT:
+        covered: list[int] = []
+        for value in values:
+            if value.min_score is None or value.max_score is None or value.min_score > value.max_score:
+                errors.append(f"Строка {value.order}: диапазон баллов «от» и «до», от меньшего к большему.")
+            else:
+                covered.extend(range(value.min_score, value.max_score + 1))
+        if covered and sorted(covered) != list(range(101)):
+            errors.append("Диапазоны должны без пропусков и пересечений покрывать баллы от 0 до 100.")
+    if errors:
+        raise ValidationError({"values": errors})
+
+
+def _check_scale_title(title: str, scale: GradingScale | None = None) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": "Укажите наименование шкалы."})
+    taken = GradingScale.objects.filter(title__iexact=title)
+    if scale is not None:
+        taken = taken.exclude(pk=scale.pk)
+    if taken.exists():
+        raise ValidationError({"title": f"Шкала «{title}» уже есть."})
+    return title
+
+
+def _scale_after(scale: GradingScale, values: list[ScaleValue]) -> dict[str, Any]:
+    return {
+        "title": scale.title,
+        "kind": scale.kind,
+        "is_active": scale.is_active,
+        "values": _values_snapshot(values),
+    }
+
+
+@transaction.atomic
+def create_scale(*, by: User, title: str, values: list[ScaleValue]) -> GradingScale:
+    """Add a scale of the organisation's own (kind «особая»: the standard kinds stay one of each,
+    as attestation picks its scale by kind)."""
+    access.require(by, "gradebook.add_gradingscale")
+    scale = GradingScale(title=_check_scale_title(title), kind=GradingScale.Kind.CUSTOM)
+    _check_scale_values(scale.kind, values)
+    scale.save()
+    for value in values:
+        value.scale = scale
+    ScaleValue.objects.bulk_create(values)
+    audit.record(by=by, action=audit.Action.SCALE_CREATED, subject=scale, after=_scale_after(scale, values))
+    return scale
+
+
+@transaction.atomic
+def update_scale(
+    *, by: User, scale: GradingScale, title: str, is_active: bool, values: list[ScaleValue] | None = None
+) -> GradingScale:
+    """Rename a scale, put it in or out of use, and (while nothing was graded on it) change its
+    values. Values of a used scale stand: changing them would change the meaning of the grades
+    already given on it."""
+    access.require(by, "gradebook.change_gradingscale")
+    scale = GradingScale.objects.select_for_update().get(pk=scale.pk)
+    current = list(scale.values.order_by("order"))
+    before = _scale_after(scale, current)
+    changes_values = values is not None and _values_snapshot(values) != _values_snapshot(current)
+    if changes_values:
+        used = scale_usage(scale)
+        if used:
+            graded = plural.count_with(
+                used, "мероприятие или протокол", "мероприятия или протокола", "мероприятий или протоколов"
+            )
+            raise ValidationError(
+                {
+                    "values": f"По шкале «{scale.title}» уже оценено {graded}"
+                    ": её значения менять нельзя — это изменило бы смысл выставленных оценок. "
+                    "Можно переименовать шкалу, снять её с использования или добавить новую шкалу."
+                }
+            )
+        _check_scale_values(scale.kind, values)
+    scale.title = _check_scale_title(title, scale)
+    scale.is_active = is_active
+    scale.save(update_fields=["title", "is_active"])
+    if changes_values:
+        scale.values.all().delete()
+        for value in values:
+            value.pk, value.scale = None, scale
+        ScaleValue.objects.bulk_create(values)
+        current = values
+    old, new = audit.changed(before, _scale_after(scale, current))
+    if new:
+        audit.record(by=by, action=audit.Action.SCALE_CHANGED, subject=scale, before=old, after=new)
+    return scale

@@ -110,3 +110,55 @@ class Requisites(models.Model):
     @property
     def has_licence(self) -> bool:
         return bool(self.licence_number)
+
+
+class Deadlines(models.Model):
+    """The organisation's own deadlines, in days (one row; a database check allows no other).
+
+    A field left empty means the installation's default from settings; the administration sets
+    a value on the «Сроки» page (`services.update_deadlines`), and `selectors.deadlines()` is the
+    one place services read them from."""
+
+    SINGLE_ROW_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_ROW_ID, editable=False)
+    grade_entry_days = models.PositiveSmallIntegerField(
+        "срок внесения оценок, дней",
+        null=True,
+        blank=True,
+        help_text="Сколько дней после даты мероприятия даётся на внесение оценок (п. 7.1).",
+    )
+    academic_debt_days = models.PositiveSmallIntegerField(
+        "срок ликвидации академической задолженности, дней",
+        null=True,
+        blank=True,
+        help_text="Считается от даты аттестации; в пределах года (ч. 5 ст. 58 273-ФЗ).",
+    )
+    frdo_report_days = models.PositiveSmallIntegerField(
+        "срок внесения документа в ФИС ФРДО, дней",
+        null=True,
+        blank=True,
+        help_text="Сколько дней после выдачи документа даётся на передачу сведений в ФИС ФРДО.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    DB_WRITES = dbroles.NEVER_DELETED
+
+    # Field → (setting with the default, smallest and largest value the page accepts).
+    FIELDS = {
+        "grade_entry_days": ("GRADE_ENTRY_DEADLINE_DAYS", 1, 60),
+        "academic_debt_days": ("ACADEMIC_DEBT_DAYS", 1, 365),
+        "frdo_report_days": ("FRDO_REPORT_DAYS", 1, 180),
+    }
+
+    class Meta:
+        verbose_name = "сроки организации"
+        verbose_name_plural = "сроки организации"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="deadlines_single_row")]
+
+    def __str__(self) -> str:
+        return "Сроки организации"

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from zachetka.core import access, audit, names
 from zachetka.core.versioning import ConcurrentEditError, save_versioned
-from zachetka.organization.models import Requisites
+from zachetka.organization.models import Deadlines, Requisites
 
 PERMISSION = "organization.change_requisites"
+DEADLINES_PERMISSION = "organization.change_deadlines"
 _PERSON_FIELDS = ("head_name", "secretary_name")
 
 
@@ -68,3 +69,39 @@ def update_requisites(*, by: User, expected_version: int, **changes: Any) -> Req
     old, new = audit.changed(before, audit.snapshot(requisites, Requisites.AUDITED_FIELDS))
     audit.record(by=by, action=audit.Action.REQUISITES_UPDATED, subject=requisites, before=old, after=new)
     return requisites
+
+
+def _check_deadlines(values: dict[str, int | None]) -> None:
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        _setting, lowest, highest = Deadlines.FIELDS[name]
+        if value is None:
+            continue
+        if not isinstance(value, int) or not lowest <= value <= highest:
+            label = Deadlines._meta.get_field(name).verbose_name
+            errors[name] = f"{str(label)[:1].upper()}{str(label)[1:]}: целое число от {lowest} до {highest}."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def update_deadlines(*, by: User, expected_version: int, **values: int | None) -> Deadlines:
+    """Set the organisation's deadlines (None: back to the default); record old and new values."""
+    access.require(by, DEADLINES_PERMISSION)
+    unknown = set(values) - set(Deadlines.FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    _check_deadlines(values)
+    deadlines, _ = Deadlines.objects.select_for_update().get_or_create(pk=Deadlines.SINGLE_ROW_ID)
+    if deadlines.version != expected_version:
+        raise ConcurrentEditError(deadlines)
+    before = audit.snapshot(deadlines, Deadlines.FIELDS)
+    for name, value in values.items():
+        setattr(deadlines, name, value)
+    deadlines.updated_by = by
+    deadlines.updated_at = timezone.now()
+    save_versioned(deadlines, expected_version=expected_version, fields=(*values, "updated_by", "updated_at"))
+    old, new = audit.changed(before, audit.snapshot(deadlines, Deadlines.FIELDS))
+    if new:
+        audit.record(by=by, action=audit.Action.DEADLINES_UPDATED, subject=deadlines, before=old, after=new)
+    return deadlines

@@ -5,4 +5,5 @@ from zachetka.organization import views
 app_name = "organization"
 urlpatterns = [
     path("organization/", views.requisites, name="requisites"),
+    path("organization/deadlines/", views.deadlines, name="deadlines"),
 ]

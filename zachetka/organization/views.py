@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -6,8 +7,8 @@ from django.shortcuts import redirect, render
 from zachetka.core import access
 from zachetka.core.forms import add_service_errors
 from zachetka.organization import selectors, services
-from zachetka.organization.forms import RequisitesForm
-from zachetka.organization.models import Requisites
+from zachetka.organization.forms import DeadlinesForm, RequisitesForm
+from zachetka.organization.models import Deadlines, Requisites
 
 
 def requisites(request: HttpRequest) -> HttpResponse:
@@ -31,4 +32,27 @@ def requisites(request: HttpRequest) -> HttpResponse:
         request,
         "organization/requisites_form.html",
         {"form": form, "requisites": current, "to_fill": to_fill, "to_fill_fields": current.to_fill()},
+    )
+
+
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """The administration's page of the organisation's deadlines (grades, academic debt, ФИС ФРДО)."""
+    access.require(request.user, services.DEADLINES_PERMISSION)
+    row = Deadlines.objects.filter(pk=Deadlines.SINGLE_ROW_ID).first() or Deadlines()
+    defaults = {name: getattr(settings, setting) for name, (setting, _lo, _hi) in Deadlines.FIELDS.items()}
+    form = DeadlinesForm(request.POST or None, deadlines=row, defaults=defaults)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_deadlines(
+                by=request.user, expected_version=form.cleaned_data["version"], **form.values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Сроки сохранены.")
+            return redirect("organization:deadlines")
+    return render(
+        request,
+        "organization/deadlines_form.html",
+        {"form": form, "deadlines": row, "effective": selectors.deadlines()},
     )

@@ -9,7 +9,7 @@ from zachetka.paper.models import PaperOriginal
 
 
 class Suggestion:
-    """A period the project's sources name for a kind of document (domain.md § 3): shown on the
+    """A period the project's sources name for a kind of document (docs/sources.md § 3): shown on the
     case form for the archivist to check against the full Перечень, never filled in by itself."""
 
     def __init__(self, documents: str, article: str, period: str, source: str) -> None:
@@ -40,7 +40,7 @@ SUGGESTIONS = (
         "п. 8 приказа Роскомнадзора № 179; статья Перечня не найдена",
     ),
 )
-# Kinds for which no article was found (domain.md § 3.4): the archivist fills them in.
+# Kinds for which no article was found (docs/sources.md § 3.4): the archivist fills them in.
 NOT_FOUND = (
     "протоколы итоговой аттестации слушателей, ведомости, книги регистрации выданных документов, "
     "личные дела слушателей"

@@ -3,7 +3,7 @@ the paper originals filed in them, with where each lies and when its archival pe
 
 Periods are the archivist's to fill from the full text of the list of standard documents
 (Перечень, приказ Росархива от 20.12.2019 № 236): the articles for learners' personal files,
-registry books and final attestation protocols were not found (domain.md § 3.4), so nothing
+registry books and final attestation protocols were not found (docs/sources.md § 3.4), so nothing
 here presumes them. A period is counted from 1 January of the year after the case is closed.
 """
 
@@ -84,7 +84,7 @@ class Case(models.Model):
 
 def period_end(closed_on: dt.date, years: int) -> dt.date:
     """The day an archival period of `years` ends for a case closed on `closed_on`: counted from
-    1 January of the following year (Перечень № 236, instructions; domain.md § 3.1)."""
+    1 January of the following year (Перечень № 236, instructions; docs/sources.md § 3.1)."""
     return dt.date(closed_on.year + 1 + years, 1, 1)
 
 

@@ -56,6 +56,36 @@ class ImportUploadForm(forms.Form):
         label="Зачислить в группу", required=False, queryset=None, empty_label="— не зачислять —"
     )
 
+    admission_order_number = forms.CharField(label="№ приказа о зачислении", required=False, max_length=50)
+    admission_order_date = forms.DateField(
+        label="Дата приказа о зачислении", required=False, widget=RussianDateInput()
+    )
+
     def __init__(self, *args: object, groups: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+        self.fields[
+            "admission_order_number"
+        ].help_text = "Приказ записывается в каждое создаваемое зачисление в выбранную группу."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        number = (data.get("admission_order_number") or "").strip()
+        data["admission_order_number"] = number
+        order_date = data.get("admission_order_date")
+        group = data.get("group")
+        if "admission_order_date" in self.errors:
+            return data
+        if (number or order_date) and group is None:
+            self.add_error("group", "Приказ о зачислении указан — выберите группу, в которую зачислять.")
+        if number and not order_date:
+            self.add_error("admission_order_date", "Укажите дату приказа о зачислении.")
+        if order_date and not number:
+            self.add_error("admission_order_number", "Укажите номер приказа о зачислении.")
+        if order_date and group is not None and order_date > group.ends_on:
+            self.add_error(
+                "admission_order_date",
+                f"Приказ о зачислении не может быть позже окончания обучения группы "
+                f"({group.ends_on:%d.%m.%Y}).",
+            )
+        return data

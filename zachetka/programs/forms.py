@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 
 from zachetka.core import names
 from zachetka.core.forms import RussianDateInput
-from zachetka.programs import selectors
+from zachetka.programs import selectors, services
 from zachetka.programs.models import Enrollment, Group, Module, Program
 
 
@@ -155,3 +155,81 @@ class EnrollmentForm(_NoModelValidation, forms.ModelForm):
 
     def enrollment_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EnrollmentBatchForm(forms.Form):
+    """What a batch action on a group's enrolments needs: an order, a reason, or both."""
+
+    # Per action: the order it records (the labels of the fields), and which fields it needs.
+    ORDERS = {
+        "admission_order": "о зачислении",
+        "completion_order": "о завершении обучения",
+        "expel": "об отчислении",
+    }
+
+    order_number = forms.CharField(label="№ приказа", max_length=50, required=False)
+    order_date = forms.DateField(label="Дата приказа", required=False, widget=RussianDateInput())
+    expulsion_reason = forms.CharField(
+        label="Основание отчисления",
+        max_length=255,
+        required=False,
+        help_text="Например: «по собственному желанию», «в связи с невыполнением учебного плана».",
+    )
+    reason = forms.CharField(
+        label="Основание изменения",
+        max_length=500,
+        required=False,
+        help_text="Попадёт в журнал изменений каждого зачисления; для возврата к обучению после "
+        "завершения или отчисления обязательно.",
+    )
+
+    def __init__(self, *args: object, action: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        order = self.ORDERS.get(action)
+        if order:
+            self.fields["order_number"].label = f"№ приказа {order}"
+            self.fields["order_date"].label = f"Дата приказа {order}"
+            self.fields["order_number"].required = self.fields["order_date"].required = True
+            self.fields["order_number"].error_messages["required"] = f"Укажите номер приказа {order}."
+            self.fields["order_date"].error_messages["required"] = f"Укажите дату приказа {order}."
+        else:
+            del self.fields["order_number"], self.fields["order_date"]
+        if action == "expel":
+            self.fields["expulsion_reason"].required = True
+            self.fields["expulsion_reason"].error_messages["required"] = "Укажите основание отчисления."
+        else:
+            del self.fields["expulsion_reason"]
+
+    def clean_order_number(self) -> str:
+        return self.cleaned_data["order_number"].strip()
+
+    def changes(self) -> dict:
+        """The enrolment fields the action sets, for `services.update_enrollments`."""
+        data = self.cleaned_data
+        if self.action == "admission_order":
+            return {
+                "admission_order_number": data["order_number"],
+                "admission_order_date": data["order_date"],
+            }
+        if self.action == "completion_order":
+            return {
+                "completion_order_number": data["order_number"],
+                "completion_order_date": data["order_date"],
+            }
+        if self.action == "expel":
+            return {
+                "status": Enrollment.Status.EXPELLED,
+                "expulsion_order_number": data["order_number"],
+                "expulsion_order_date": data["order_date"],
+                "expulsion_reason": data["expulsion_reason"].strip(),
+            }
+        if self.action == "leave":
+            return {"status": Enrollment.Status.ACADEMIC_LEAVE}
+        if self.action == "resume":
+            return {"status": Enrollment.Status.STUDYING}
+        raise ValueError(f"Unknown batch action: {self.action}")
+
+    @property
+    def action_label(self) -> str:
+        return services.BATCH_ACTIONS[self.action]

@@ -270,9 +270,21 @@ class GroupImportOutcome:
 
 @transaction.atomic
 def import_learners(
-    *, by: User, planned: list[PlannedRow], source: str, group: Group | None = None
+    *,
+    by: User,
+    planned: list[PlannedRow],
+    source: str,
+    group: Group | None = None,
+    admission_order_number: str = "",
+    admission_order_date: date | None = None,
 ) -> GroupImportOutcome:
-    """Import learners from a checked file and, if a group is given, enrol the new ones in it."""
+    """Import learners from a checked file and, if a group is given, enrol the new ones in it
+    under the admission order given (both its number and date, or neither)."""
+    if bool(admission_order_number) != bool(admission_order_date):
+        field = "admission_order_date" if admission_order_number else "admission_order_number"
+        raise ValidationError({field: "Укажите и номер, и дату приказа о зачислении."})
+    if admission_order_number and group is None:
+        raise ValidationError({"group": "Приказ о зачислении указан — выберите группу, в которую зачислять."})
     outcome = people_services.import_learners(by=by, planned=planned, source=source)
     if group is None:
         return GroupImportOutcome(outcome, enrolled=0, already_enrolled=0)
@@ -280,7 +292,16 @@ def import_learners(
     # The group's enrolments rather than `learner__in` with thousands of keys.
     in_group = set(Enrollment.objects.filter(group=group).values_list("learner_id", flat=True))
     enrolled_ids = {learner.pk for learner in learners if learner.pk in in_group}
-    new = [Enrollment(learner=learner, group=group) for learner in learners if learner.pk not in enrolled_ids]
+    new = [
+        Enrollment(
+            learner=learner,
+            group=group,
+            admission_order_number=admission_order_number,
+            admission_order_date=admission_order_date,
+        )
+        for learner in learners
+        if learner.pk not in enrolled_ids
+    ]
     Enrollment.objects.bulk_create(new)
     audit.record_many(
         [
@@ -332,3 +353,73 @@ def complete_enrollment(
         action=audit.Action.ENROLLMENT_UPDATED,
         prepare=_check_enrollment,
     )
+
+
+# What may be done at once to several enrolments of a group, from its page.
+BATCH_ACTIONS = {
+    "admission_order": "Приказ о зачислении",
+    "completion_order": "Приказ о завершении обучения",
+    "expel": "Отчисление",
+    "leave": "Академический отпуск",
+    "resume": "Возврат к обучению",
+}
+
+
+def _batch_problem(enrollment: Enrollment, changes: dict[str, Any]) -> str:
+    """Why this enrolment cannot take the batch's change before the service is even asked ("" if
+    it may): a status it already has, or a completion order before the final attestation."""
+    target = changes.get("status")
+    if target and enrollment.status == target:
+        return f"статус уже «{enrollment.status_label}»"
+    if "completion_order_number" in changes and enrollment.status != Enrollment.Status.COMPLETED:
+        return (
+            "обучение не завершено: приказ о завершении издают после итоговой аттестации "
+            "(подписанного протокола)"
+        )
+    return ""
+
+
+@transaction.atomic
+def update_enrollments(
+    *, by: User, group: Group, enrollment_ids: list[int], reason: str = "", **changes: Any
+) -> list[Enrollment]:
+    """Apply one change to several enrolments of a group: to all of them or to none.
+
+    Each enrolment goes through `update_enrollment` (its rules, its own audit event) under a row
+    lock; if any of them refuses, nothing is written and the error names every learner refused."""
+    wanted = set(enrollment_ids)
+    enrollments = list(
+        Enrollment.objects.select_for_update(of=("self",))
+        .filter(group=group, pk__in=wanted)
+        .select_related("learner")
+        .order_by("pk")
+    )
+    if not enrollments or len(enrollments) != len(wanted):
+        raise ValidationError(
+            f"Не все выбранные зачисления найдены в группе {group.code}: обновите страницу и выберите снова."
+        )
+    problems: list[str] = []
+    ordered = sorted(
+        enrollments,
+        key=lambda e: (e.learner.last_name, e.learner.first_name, e.learner.middle_name, e.pk),
+    )
+    for enrollment in ordered:
+        problem = _batch_problem(enrollment, changes)
+        if not problem:
+            try:
+                with transaction.atomic():
+                    update_enrollment(
+                        by=by,
+                        enrollment=enrollment,
+                        expected_version=enrollment.version,
+                        reason=reason,
+                        **changes,
+                    )
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+        if problem:
+            problems.append(f"{enrollment.learner.full_name}: {problem}")
+    if problems:
+        # Raised inside the transaction: the enrolments already changed are rolled back.
+        raise ValidationError(problems)
+    return ordered

@@ -17,6 +17,8 @@ urlpatterns = [
     path("groups/<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
     path("groups/<int:pk>/enroll/", views.enrollment_create, name="enrollment_create"),
+    path("groups/<int:pk>/enrollments/batch/", views.enrollment_batch, name="enrollment_batch"),
     path("enrollments/", views.enrollment_list, name="enrollment_list"),
+    path("enrollments/export.xlsx", views.enrollment_list_xlsx, name="enrollment_list_xlsx"),
     path("enrollments/<int:pk>/edit/", views.enrollment_edit, name="enrollment_edit"),
 ]

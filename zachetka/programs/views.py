@@ -4,16 +4,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
-from zachetka.core import access, grammar
+from zachetka.core import access, grammar, list_export, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
+from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.people.models import Learner
 from zachetka.programs import selectors, services
 from zachetka.programs.forms import (
     AssignmentForm,
+    EnrollmentBatchForm,
     EnrollmentCreateForm,
     EnrollmentForm,
     GroupForm,
@@ -216,6 +219,15 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(group.enrollments.values_list("status").annotate(n=Count("pk")))
     may_assign = access.may(request.user, "programs.add_teachingassignment")
     # The gradebook's state per module, read through reverse relations (programs sits below it).
+    may_view_grades = access.may(request.user, "gradebook.view_grade")
+    results = None
+    if may_view_grades:
+        progress = gradebook_selectors.results_progress([group.pk])[group.pk]
+        results = gradebook_selectors.results_chart(
+            progress,
+            title=f"Текущие оценки группы: внесено {progress.percent}% "
+            f"({progress.filled} из {progress.expected})",
+        )
     modules = group.program.modules.annotate(
         assessment_count=Count("assessments", filter=Q(assessments__group=group), distinct=True),
         is_locked=Count("gradebook_locks", filter=Q(gradebook_locks__group=group), distinct=True),
@@ -234,13 +246,15 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "assignments": selectors.assignments_of(group),
             "modules": modules,
-            "may_view_grades": access.may(request.user, "gradebook.view_grade"),
+            "may_view_grades": may_view_grades,
+            "results": results,
             "may_view_attestation": access.may(request.user, "attestation.view_academicdebt"),
             "assignment_form": AssignmentForm(group=group) if may_assign else None,
             "may_change": access.may(request.user, "programs.change_group"),
             "may_unassign": access.may(request.user, "programs.delete_teachingassignment"),
             "may_enroll": access.may(request.user, "programs.add_enrollment"),
             "may_change_enrollment": access.may(request.user, "programs.change_enrollment"),
+            "batch_actions": services.BATCH_ACTIONS.items(),
         },
     )
 
@@ -348,7 +362,7 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def enrollment_list(request: HttpRequest) -> HttpResponse:
+def _enrollment_filters(request: HttpRequest) -> tuple[str, dict]:
     query = request.GET.get("q", "").strip()
     filters = {
         "group_id": _int_or_none(request.GET.get("group")),
@@ -356,6 +370,11 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
         "status": _choice(request.GET.get("status"), Enrollment.Status.values),
         "funding": _choice(request.GET.get("funding"), Enrollment.Funding.values),
     }
+    return query, filters
+
+
+def enrollment_list(request: HttpRequest) -> HttpResponse:
+    query, filters = _enrollment_filters(request)
     enrollments = selectors.enrollment_list(request.user, query=query, **filters)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     accesslog.mark(request, (enrollment.learner_id for enrollment in page))
@@ -374,6 +393,83 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
             "querystring": _querystring_without_page(request),
         },
     )
+
+
+ENROLLMENT_EXPORT_HEADERS = (
+    "№",
+    "Фамилия Имя Отчество",
+    "Группа",
+    "Программа",
+    "Статус",
+    "Источник финансирования",
+    "№ приказа о зачислении",
+    "Дата приказа о зачислении",
+    "№ приказа об отчислении",
+    "Дата приказа об отчислении",
+    "Основание отчисления",
+    "Дата завершения обучения",
+    "№ приказа о завершении обучения",
+    "Дата приказа о завершении обучения",
+    "Итог обучения",
+)
+
+
+def enrollment_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The enrolments list with the page's filters as XLSX."""
+    query, filters = _enrollment_filters(request)
+    enrollments = selectors.enrollment_list(request.user, query=query, **filters)
+    count = enrollments.count()
+    if count > list_export.MAX_ROWS:
+        messages.error(request, list_export.too_many_rows_message(count))
+        return redirect(f"{reverse('programs:enrollment_list')}?{_querystring_without_page(request)}")
+    rows = []
+    shown_ids = []
+    for number, e in enumerate(enrollments, start=1):
+        rows.append(
+            [
+                number,
+                e.learner.full_name,
+                e.group.code,
+                e.group.program.title,
+                e.status_label,
+                e.get_funding_display(),
+                e.admission_order_number,
+                e.admission_order_date,
+                e.expulsion_order_number,
+                e.expulsion_order_date,
+                e.expulsion_reason,
+                e.completed_on,
+                e.completion_order_number,
+                e.completion_order_date,
+                e.get_outcome_display(),
+            ]
+        )
+        shown_ids.append(e.learner_id)
+    accesslog.mark(request, shown_ids)
+    group = (
+        Group.objects.visible_to(request.user).filter(pk=filters["group_id"]).first()
+        if filters["group_id"]
+        else None
+    )
+    program = (
+        Program.objects.visible_to(request.user).filter(pk=filters["program_id"]).first()
+        if filters["program_id"]
+        else None
+    )
+    described = [
+        ("слушатель", f"«{query}»" if query else ""),
+        ("программа", f"«{program.title}»" if program else ""),
+        ("группа", group.code if group else ""),
+        ("статус", Enrollment.Status(filters["status"]).label if filters["status"] else ""),
+        ("финансирование", Enrollment.Funding(filters["funding"]).label if filters["funding"] else ""),
+    ]
+    content = list_export.workbook(
+        title="Зачисления",
+        filters=list_export.describe_filters(described),
+        headers=ENROLLMENT_EXPORT_HEADERS,
+        rows=rows,
+    )
+    return list_export.attachment(content, "Зачисления.xlsx")
 
 
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -405,4 +501,61 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollment": enrollment,
             "history": AuditEvent.objects.about(enrollment)[:30].opened(),
         },
+    )
+
+
+def _chosen_enrollments(request: HttpRequest, group: Group) -> list[Enrollment]:
+    """The enrolments ticked on the group's page; «выбрать всех» without JavaScript sends `all`,
+    meaning everyone the page listed (with its status filter)."""
+    enrollments = Enrollment.objects.visible_to(request.user).filter(group=group).select_related("learner")
+    if request.POST.get("all") == "1":
+        status = _choice(request.POST.get("status"), Enrollment.Status.values)
+        if status:
+            enrollments = enrollments.filter(status=status)
+    else:
+        ids = {int(value) for value in request.POST.getlist("enrollment") if value.isdigit()}
+        enrollments = enrollments.filter(pk__in=ids)
+    return list(
+        enrollments.order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
+    )
+
+
+@require_POST
+def enrollment_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action on the enrolments ticked on a group's page: first a page listing them with what
+    the action needs (an order, a reason), then, confirmed, all of them changed or none."""
+    group = _get_group(request, pk)
+    access.require(request.user, "programs.change_enrollment")
+    action = request.POST.get("action", "")
+    if action not in services.BATCH_ACTIONS:
+        messages.error(request, "Выберите действие для отмеченных слушателей.")
+        return redirect(group)
+    chosen = _chosen_enrollments(request, group)
+    if not chosen:
+        messages.error(request, "Отметьте слушателей, к которым применить действие.")
+        return redirect(group)
+    accesslog.mark(request, (enrollment.learner_id for enrollment in chosen))
+    confirmed = request.POST.get("confirm") == "1"
+    form = EnrollmentBatchForm(request.POST if confirmed else None, action=action)
+    problems: list[str] = []
+    if confirmed and form.is_valid():
+        try:
+            services.update_enrollments(
+                by=request.user,
+                group=group,
+                enrollment_ids=[enrollment.pk for enrollment in chosen],
+                reason=form.cleaned_data["reason"].strip(),
+                **form.changes(),
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            count = plural.count_with(len(chosen), "зачисление", "зачисления", "зачислений")
+            messages.success(request, f"{form.action_label}: изменено {count}.")
+            return redirect(group)
+    return render(
+        request,
+        "programs/enrollment_batch.html",
+        {"group": group, "form": form, "action": action, "chosen": chosen, "problems": problems},
+        status=422 if problems else 200,
     )

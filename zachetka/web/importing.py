@@ -6,6 +6,7 @@ another file, and, if abandoned, after `IMPORT_STAGING_HOURS` — swept at every
 `manage.py clean_import_staging`.
 """
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -25,6 +26,9 @@ class StagedFile:
     token: str
     filename: str
     group_id: int | None
+    # The admission order the import writes into every enrolment it creates.
+    admission_order_number: str = ""
+    admission_order_date: dt.date | None = None
 
     @property
     def path(self) -> Path:
@@ -56,10 +60,21 @@ def sweep() -> int:
     return deleted
 
 
-def stage(content: bytes, filename: str, group_id: int | None) -> StagedFile:
+def stage(
+    content: bytes,
+    filename: str,
+    group_id: int | None,
+    *,
+    admission_order_number: str = "",
+    admission_order_date: dt.date | None = None,
+) -> StagedFile:
     sweep()
     staged = StagedFile(
-        token=secrets.token_urlsafe(24), filename=Path(filename).name[:200], group_id=group_id
+        token=secrets.token_urlsafe(24),
+        filename=Path(filename).name[:200],
+        group_id=group_id,
+        admission_order_number=admission_order_number,
+        admission_order_date=admission_order_date,
     )
     staged.path.parent.mkdir(parents=True, exist_ok=True)
     # Readable by the application's own user only: the file is a list of people.
@@ -70,13 +85,27 @@ def stage(content: bytes, filename: str, group_id: int | None) -> StagedFile:
 
 
 def to_session(staged: StagedFile) -> dict:
-    return {"token": staged.token, "filename": staged.filename, "group_id": staged.group_id}
+    order_date = staged.admission_order_date
+    return {
+        "token": staged.token,
+        "filename": staged.filename,
+        "group_id": staged.group_id,
+        "admission_order_number": staged.admission_order_number,
+        "admission_order_date": order_date.isoformat() if order_date else "",
+    }
 
 
 def from_session(data: dict | None, token: str) -> StagedFile | None:
     if not data or not token or not secrets.compare_digest(str(data.get("token", "")), token):
         return None
-    staged = StagedFile(token=data["token"], filename=data["filename"], group_id=data.get("group_id"))
+    order_date = data.get("admission_order_date") or ""
+    staged = StagedFile(
+        token=data["token"],
+        filename=data["filename"],
+        group_id=data.get("group_id"),
+        admission_order_number=str(data.get("admission_order_number") or ""),
+        admission_order_date=dt.date.fromisoformat(order_date) if order_date else None,
+    )
     return staged if _TOKEN.match(staged.token) and staged.path.exists() else None
 
 

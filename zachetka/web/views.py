@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.core import access
 from zachetka.web import selectors
 
@@ -13,7 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("privacy:employer_learners")
     context: dict = {"is_staff_member": access.is_staff_member(user)}
     if context["is_staff_member"]:
-        context.update(selectors.dashboard(user))
+        context.update(selectors.home(user))
+        accesslog.mark(request, selectors.learners_named(context))
     if access.is_learner(user):
         context["own_learner"] = selectors.own_record(user)
     return render(request, "web/home.html", context)

@@ -45,12 +45,27 @@ def learner_import(request: HttpRequest) -> HttpResponse:
     content = upload.read()
     group = form.cleaned_data["group"]
     planned, errors, file_error, ignored = _check(upload.name, content)
-    context = {"form": form, "filename": upload.name, "group": group, "ignored_columns": ignored}
+    context = {
+        "form": form,
+        "filename": upload.name,
+        "group": group,
+        "admission_order_number": form.cleaned_data["admission_order_number"],
+        "admission_order_date": form.cleaned_data["admission_order_date"],
+        "ignored_columns": ignored,
+    }
     if file_error or errors:
         context.update(file_error=file_error, errors=errors, error_summary=_error_summary(errors))
         return render(request, "web/learner_import_preview.html", context, status=422)
     staging.forget(request.session)  # a preview replaces this person's earlier one
-    staged = staging.stage(content, upload.name, group.pk if group else None)
+    order_number = form.cleaned_data["admission_order_number"]
+    order_date = form.cleaned_data["admission_order_date"]
+    staged = staging.stage(
+        content,
+        upload.name,
+        group.pk if group else None,
+        admission_order_number=order_number,
+        admission_order_date=order_date,
+    )
     request.session[staging.SESSION_KEY] = staging.to_session(staged)
     new = [row for row in planned if row.is_new]
     changed = [row for row in planned if not row.is_new and row.changes]
@@ -101,7 +116,12 @@ def _confirm(request: HttpRequest, staged: staging.StagedFile) -> HttpResponse:
         return redirect("web:learner_import")
     try:
         outcome = program_services.import_learners(
-            by=request.user, planned=planned, source=staged.filename, group=group
+            by=request.user,
+            planned=planned,
+            source=staged.filename,
+            group=group,
+            admission_order_number=staged.admission_order_number if group else "",
+            admission_order_date=staged.admission_order_date if group else None,
         )
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
@@ -112,7 +132,13 @@ def _confirm(request: HttpRequest, staged: staging.StagedFile) -> HttpResponse:
         f"обновлено — {len(outcome.learners.updated)}, без изменений — {len(outcome.learners.unchanged)}."
     )
     if group:
-        summary += f" Зачислено в группу {group.code}: {outcome.enrolled}."
+        summary += f" Зачислено в группу {group.code}: {outcome.enrolled}"
+        if staged.admission_order_number:
+            summary += (
+                f" (приказ о зачислении № {staged.admission_order_number} "
+                f"от {staged.admission_order_date:%d.%m.%Y})"
+            )
+        summary += "."
     messages.success(request, summary)
     return redirect("web:learner_list")
 

@@ -231,7 +231,7 @@ def test_admin_cannot_change_a_protocol(client, course, teacher, director):
     from django.urls import reverse
 
     protocol = _statement(course, teacher)
-    director.is_staff = True
+    director.is_staff = director.is_superuser = True  # Django admin is a superuser's
     director.save()
     client.force_login(director)
     change_url = reverse("admin:attestation_protocol_change", args=[protocol.pk])

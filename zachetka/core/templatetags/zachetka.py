@@ -177,6 +177,17 @@ EXTRA_LABELS = {
     "version": "версия",
     "year": "год",
     "rows": "строк",
+    # A staff account (staff.services) and a scale's values (gradebook.services.update_scale).
+    "name": "ФИО",
+    "post": "должность",
+    "roles": "роли",
+    "code": "значение",
+    "label": "наименование",
+    "aliases": "другие написания",
+    "points": "баллы",
+    "passing": "положительная",
+    "from": "от",
+    "to": "до",
 }
 
 

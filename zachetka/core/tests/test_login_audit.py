@@ -116,8 +116,8 @@ def test_the_administration_reads_the_failure_log_and_may_lift_a_lock(
 ):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login_page("registrar", "wrong-password")
-    director.is_staff = True
-    director.save(update_fields=["is_staff"])
+    director.is_staff = director.is_superuser = True  # Django admin is a superuser's
+    director.save(update_fields=["is_staff", "is_superuser"])
     client.force_login(director)
     log = client.get(reverse("admin:axes_accessfailurelog_changelist"))
     assert log.status_code == 200 and ATTACKER in log.content.decode()

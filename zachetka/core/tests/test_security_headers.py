@@ -32,8 +32,8 @@ def test_public_pages(client, db, url):
 
 
 def test_pages_of_a_logged_in_user(client, director, world):
-    director.is_staff = True  # the administration also opens the admin site
-    director.save(update_fields=["is_staff"])
+    director.is_staff = director.is_superuser = True  # a superuser also opens the admin site
+    director.save(update_fields=["is_staff", "is_superuser"])
     client.force_login(director)
     for url in (reverse("web:home"), reverse("web:learner_detail", args=[world["own"].pk]), "/admin/"):
         response = client.get(url)

@@ -3,7 +3,7 @@
 original lies; the cases are closed at the end of the year.
 
 Articles are given only where the project's sources name them (Перечень № 236, ст. 472, 473,
-476; domain.md § 3.2). For protocols, statements and registry books no article was found
+476; docs/sources.md § 3.2). For protocols, statements and registry books no article was found
 (§ 3.4): the demo archivist keeps those cases permanently until the full Перечень is checked —
 keeping longer is allowed, destroying early is not. Two old cases show the due list."""
 

@@ -21,6 +21,8 @@ DOCUMENT_VIEW = ("login", 200, 200, 200, 403, 403)
 DOCUMENT_FOREIGN = ("login", 200, 200, 404, 403, 403)
 DOCUMENT_ACTION = ("login", 302, 302, 403, 403, 403)
 DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
+ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
+ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -28,6 +30,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
     ("web:learner_list", ""): ("get", ALL_STAFF),
+    ("web:learner_list_xlsx", ""): ("get", ALL_STAFF),
     ("people:learner_create", ""): ("get", REGISTRY_ONLY),
     ("web:learner_detail", "classmate"): ("get", ALL_STAFF),
     ("web:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
@@ -56,6 +59,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
     ("programs:enrollment_list", ""): ("get", ALL_STAFF),
+    ("programs:enrollment_list_xlsx", ""): ("get", ALL_STAFF),
+    # Batch actions on a group's enrolments: nothing ticked is refused with a message (302).
+    ("programs:enrollment_batch", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
+    ("programs:enrollment_batch", "other"): ("post", FOREIGN_ACTION),
     ("programs:enrollment_edit", "own_enrollment"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_edit", "stranger_enrollment"): ("get", FOREIGN_VIEW),
     ("web:learner_import", ""): ("get", REGISTRY_ONLY),
@@ -64,6 +71,23 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
     # The organisation's requisites every document prints: the administration's page.
     ("organization:requisites", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+    # Администрирование: staff accounts, grading scales, the organisation's deadlines.
+    ("organization:deadlines", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:administration", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_list", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_create", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_detail", "staff_member"): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_edit", "staff_member"): ("get", ADMINISTRATION_ONLY),
+    ("staff:staff_deactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:staff_reactivate", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:invitation_send", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:assignment_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:assignment_delete", "mine_assignment"): ("post", ADMINISTRATION_ACTION),
+    ("staff:curatorship_create", "staff_member"): ("post", ADMINISTRATION_ACTION),
+    ("staff:curatorship_delete", "mine"): ("post", ADMINISTRATION_ACTION),
+    ("staff:scale_list", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:scale_create", ""): ("get", ADMINISTRATION_ONLY),
+    ("staff:scale_edit", "scale"): ("get", ADMINISTRATION_ONLY),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
     ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
@@ -116,6 +140,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
     ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
     ("attestation:debt_list", ""): ("get", ALL_STAFF),
+    ("attestation:debt_list_xlsx", ""): ("get", ALL_STAFF),
     ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
     ("attestation:learner_debts", "stranger"): ("get", FOREIGN_VIEW),
     ("attestation:commission_list", ""): ("get", ALL_STAFF),
@@ -164,6 +189,15 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
     ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
     ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    # Printing in the background: no format chosen sends the person back to the page (302).
+    ("documents:group_documents_print", "mine"): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("documents:group_documents_print", "other"): ("post", ("login", 302, 302, 404, 403, 403)),
+    # Background jobs: everyone has their own list; a job is seen only by whoever started it
+    # (the curator here).
+    ("jobs:job_list", ""): ("get", EVERYONE_SIGNED_IN),
+    ("jobs:job_detail", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
+    ("jobs:job_status", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
+    ("jobs:file", "curator_job"): ("get", ("login", 404, 404, 200, 404, 404)),
     # A card: staff who keep the enrolment, and the learner their own (a stranger's is 404).
     ("cards:card", "own_enrollment"): ("get", EVERYONE_SIGNED_IN),
     ("cards:card", "stranger_enrollment"): ("get", ("login", 200, 200, 404, 404, 404)),
@@ -480,6 +514,24 @@ def _privacy(learner, by):  # noqa: ANN001, ANN202
     return consent, withdrawal, disclosure
 
 
+def _job(owner):  # noqa: ANN001, ANN202
+    from django.core.files.base import ContentFile
+
+    from zachetka.jobs.models import Job
+
+    job = Job.objects.create(
+        owner=owner,
+        kind="documents.group_print",
+        title="Документы группы",
+        request_digest="matrix",
+        status=Job.Status.DONE,
+        file_name="Документы.pdf",
+        content_type="application/pdf",
+    )
+    job.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return job
+
+
 def _objects(world: dict) -> dict:
     mine, other = world["mine"], world["other"]
     return {
@@ -521,6 +573,9 @@ def _objects(world: dict) -> dict:
         "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
+        "curator_job": _job(mine.curator),
+        "staff_member": mine.curator,
+        "scale": world["assessments"]["mine"].scale,
         **dict(
             zip(
                 ("privacy_consent", "privacy_withdrawal", "privacy_disclosure"),
@@ -600,11 +655,18 @@ def test_access(
         assert response.status_code == expected, f"{role} {method.upper()} {url}"
 
 
-def test_admin_site_only_for_the_administration(client, director, registrar):
+def test_admin_site_only_for_superusers(client, director, registrar):
+    # The administration works on the «Администрирование» pages; Django admin is a superuser's.
     director.is_staff = True
+    director.save()
+    client.force_login(director)
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:people_learner_changelist")).status_code == 302
+    assert "Справочники" not in client.get(reverse("web:home")).content.decode()
+    client.force_login(registrar)
+    assert client.get(reverse("admin:index")).status_code == 302
+    director.is_superuser = True
     director.save()
     client.force_login(director)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:people_learner_changelist")).status_code == 200
-    client.force_login(registrar)
-    assert client.get(reverse("admin:index")).status_code == 302

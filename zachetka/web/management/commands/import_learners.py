@@ -1,10 +1,11 @@
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from zachetka.core import roles
+from zachetka.core import dates, roles
 from zachetka.people import importing
 from zachetka.programs import services
 from zachetka.programs.models import Group
@@ -22,6 +23,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--group", help="code of a group to enrol the learners in")
+        parser.add_argument("--order-number", default="", help="admission order number (with --group)")
+        parser.add_argument(
+            "--order-date", default="", help="admission order date, ДД.ММ.ГГГГ (with --group)"
+        )
         parser.add_argument(
             "--as-user",
             default="",
@@ -37,6 +42,13 @@ class Command(BaseCommand):
             group = Group.objects.filter(code=options["group"]).first()
             if group is None:
                 raise CommandError(f"Группа с шифром «{options['group']}» не найдена.")
+        order_number = str(options["order_number"]).strip()
+        order_date = None
+        if options["order_date"]:
+            try:
+                order_date = dates.parse_date(options["order_date"])
+            except dates.DateParseError as error:
+                raise CommandError(f"Дата приказа о зачислении: {error}.") from error
         actor = self._actor(str(options["as_user"]))
         content = path.read_bytes()
         progress = tqdm(
@@ -60,7 +72,17 @@ class Command(BaseCommand):
                 "Ничего не записано."
             )
         planned = importing.plan_import(parsed)
-        outcome = services.import_learners(by=actor, planned=planned, source=path.name, group=group)
+        try:
+            outcome = services.import_learners(
+                by=actor,
+                planned=planned,
+                source=path.name,
+                group=group,
+                admission_order_number=order_number,
+                admission_order_date=order_date,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         summary = (
             f"Импорт завершён: добавлено {len(outcome.learners.created)}, "
             f"обновлено {len(outcome.learners.updated)}, без изменений {len(outcome.learners.unchanged)}."

@@ -38,6 +38,7 @@ from zachetka.people import services as people_services
 from zachetka.people.models import Learner
 from zachetka.programs import services
 from zachetka.programs.models import Enrollment, Group, Module, Program, TeachingAssignment
+from zachetka.staff.models import StaffProfile
 from zachetka.web.demo import annulment, employer, paper_archive, retention, revocation, vocational
 
 SEED = 2025
@@ -58,6 +59,17 @@ STAFF = (
     ("teacher3", "Игорь Васильевич", "Ковальчук", roles.TEACHER),
     ("teacher4", "Светлана Юрьевна", "Гусева", roles.TEACHER),
 )
+# Posts on the «Сотрудники» page (staff.StaffProfile).
+POSTS = {
+    "director": "Директор",
+    "registrar": "Специалист учебной части",
+    "curator": "Методист",
+    "curator2": "Методист",
+    "teacher": "Преподаватель",
+    "teacher2": "Старший преподаватель",
+    "teacher3": "Преподаватель",
+    "teacher4": "Преподаватель",
+}
 
 # key: program fields, then modules as (title, hours, attestation form).
 PROGRAMS = {
@@ -325,9 +337,10 @@ class DemoLoader:
                 last_name=last_name,
                 email=email,
                 password=password,
-                is_staff=role == roles.ADMINISTRATION,
             )
             user.groups.add(Role.objects.get(name=role))
+            if username in POSTS:
+                StaffProfile.objects.create(user=user, post=POSTS[username])
             self.users[username] = user
 
     def fill_requisites(self) -> None:

@@ -1,0 +1,65 @@
+"""A list page downloaded as a printable XLSX sheet: a title, a row saying which filters were
+applied, a header and one row per item, cells written through `core.xlsx` (dates as dates,
+numbers as numbers, text never a formula), on landscape A4.
+
+An export is bounded (`MAX_ROWS`): a bigger one is refused with a message asking to narrow the
+filters, before anything is read but its count.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from zachetka.core import plural, xlsx
+
+MAX_ROWS = 50_000
+HEADER_ROW = 3
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def too_many_rows_message(count: int) -> str:
+    limit = MAX_ROWS
+    found = plural.count_with(count, "строка", "строки", "строк")
+    most = f"{limit:,}".replace(",", "\u00a0")
+    return (
+        f"В выгрузке было бы {found}, а за один раз выгружается не больше {most}. "
+        "Уточните фильтры и скачайте частями."
+    )
+
+
+def describe_filters(parts: Sequence[tuple[str, str]]) -> str:
+    """«Отбор: группа ПК-2026-01; статус — обучается» from the filters that were set."""
+    shown = [f"{label} — {value}" for label, value in parts if value]
+    return "Отбор: " + "; ".join(shown) if shown else "Отбор: без фильтров (все записи)"
+
+
+def workbook(*, title: str, filters: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet: `title`, the `filters` line, the header and the rows, fitted and print-ready."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = xlsx.sheet_title(title)
+    xlsx.write(sheet, 1, 1, title).font = Font(bold=True, size=12)
+    xlsx.write(sheet, 2, 1, filters)
+    for column, text in enumerate(headers, start=1):
+        cell = xlsx.write(sheet, HEADER_ROW, column, text)
+        cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row, values in enumerate(rows, start=HEADER_ROW + 1):
+        for column, value in enumerate(values, start=1):
+            xlsx.write_value(sheet, row, column, value).border = xlsx.BOX
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW)
+    xlsx.print_as_landscape_table(sheet, HEADER_ROW)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,151 @@
+"""Starting a job, running it in the worker, and forgetting it after the keeping period."""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zachetka.core import access
+from zachetka.jobs import registry
+from zachetka.jobs.models import Job
+from zachetka.jobs.progress import Progress
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR = (
+    "Не удалось выполнить задание из-за внутренней ошибки. Запустите его ещё раз; "
+    "если ошибка повторится, сообщите администратору."
+)
+CUT_OFF = "Задание прервано: обработчик заданий был остановлен. Запустите задание ещё раз."
+
+
+class JobNotVisibleYet(Exception):
+    """The worker got the job before the transaction that created it committed: retried."""
+
+
+def _digest(kind: str, params: dict) -> str:
+    canonical = json.dumps([kind, params], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def start(*, by: User, kind: str, params: dict, title: str) -> Job:
+    """Queue `kind` with `params` for `by`, or return the same request already queued or running."""
+    job, created = request(by=by, kind=kind, params=params, title=title)
+    if created:
+        # Enqueued once the row is committed (the worker reads it); in tests the queue runs the
+        # job right here.
+        from zachetka.jobs import tasks
+
+        tasks.run_job(str(job.pk))
+        job.refresh_from_db()
+    return job
+
+
+def request(*, by: User, kind: str, params: dict, title: str) -> tuple[Job, bool]:
+    """The job row for this request: a new one, or the same request already queued or running
+    (a unique constraint decides between simultaneous identical requests)."""
+    access.require(by, registry.get(kind).permission)
+    digest = _digest(kind, params)
+    active = Job.objects.filter(owner=by, request_digest=digest, status__in=Job.ACTIVE)
+    existing = active.first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                owner=by, kind=kind, params=params, title=title[:300], request_digest=digest
+            )
+    except IntegrityError:
+        # The same request arrived twice at the same moment: the database let one in.
+        return active.get(), False
+    return job, True
+
+
+def run(job_id: str) -> None:
+    """Run a queued job in the worker: its file is stored only when the work succeeded."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        if not Job.objects.filter(pk=job_id).exists():
+            raise JobNotVisibleYet(job_id)
+        return  # delivered twice: the first delivery runs it
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    try:
+        if not job.owner.is_active:
+            raise PermissionDenied("Учётная запись отключена.")
+        kind = registry.get(job.kind)
+        access.require(job.owner, kind.permission)
+        output = registry.run(kind, Progress(job.pk), job.owner, dict(job.params))
+    except (ValidationError, PermissionDenied) as error:
+        _fail(job, _message(error))
+        return
+    except Exception:
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        _fail(job, INTERNAL_ERROR)
+        return
+    _finish(job, output)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "Недостаточно прав для этого задания."
+
+
+def _fail(job: Job, message: str) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.FAILED, error=message, finished_at=timezone.now(), stage=""
+    )
+
+
+def _finish(job: Job, output: registry.Output) -> None:
+    safe_name = PurePosixPath(output.name.replace("\\", "/")).name or "file"
+    stored = job.file.storage.save(
+        job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
+        ContentFile(output.content),
+    )
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.DONE,
+                file=stored,
+                file_name=safe_name[:200],
+                content_type=output.content_type,
+                learner_ids=sorted({int(pk) for pk in output.learner_ids}),
+                done=job.total or 1,
+                total=job.total or 1,
+                stage="",
+                finished_at=timezone.now(),
+            )
+    except Exception:
+        job.file.storage.delete(stored)
+        raise
+
+
+def keeping_since() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=settings.JOBS_KEEP_DAYS)
+
+
+def clean() -> tuple[int, int]:
+    """Delete jobs (and their files) older than the keeping period; mark jobs whose worker stopped
+    reporting as failed. Returns (deleted, cut off)."""
+    cut_off = Job.objects.filter(
+        status=Job.Status.RUNNING,
+        heartbeat_at__lt=timezone.now() - dt.timedelta(seconds=settings.JOBS_SILENT_SECONDS),
+    ).update(status=Job.Status.FAILED, error=CUT_OFF, finished_at=timezone.now(), stage="")
+    old = list(Job.objects.filter(created_at__lt=keeping_since()).exclude(status__in=Job.ACTIVE))
+    for job in old:
+        if job.file:
+            job.file.storage.delete(job.file.name)
+    deleted, _ = Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+    return deleted, cut_off
