@@ -9,29 +9,33 @@ from zachetka.accesslog.selectors import Access
 from zachetka.core import xlsx
 from zachetka.people.models import Learner
 
+# When a page was opened is kept to the second.
+SECONDS_FORMAT = "DD.MM.YYYY HH:MM:SS"
 HEADERS = ("Дата и время", "Кто открыл (ФИО, роль)", "Что открыто", "Вид", "Слушателей в ответе")
 
 
 def workbook(learner: Learner, since: dt.date, until: dt.date, rows: list[Access]) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Журнал доступа"
+    sheet.title = xlsx.sheet_title("Журнал доступа")
     xlsx.write(sheet, 1, 1, f"Кто открывал сведения слушателя: {learner.full_name}")
     xlsx.write(sheet, 2, 1, f"Период: {since:%d.%m.%Y} — {until:%d.%m.%Y}")
     for column, title in enumerate(HEADERS, start=1):
         xlsx.write(sheet, 4, column, title).border = xlsx.BOX
     for row, access in enumerate(rows, start=5):
         values = (
-            access.at.strftime("%d.%m.%Y %H:%M:%S"),
+            access.at,
             access.who,
             access.what,
             access.kind,
             access.learner_count,
         )
         for column, value in enumerate(values, start=1):
-            xlsx.write(sheet, row, column, value).border = xlsx.BOX
-    for column, width in zip("ABCDE", (20, 50, 50, 10, 12), strict=True):
-        sheet.column_dimensions[column].width = width
+            cell = xlsx.write_value(sheet, row, column, value)
+            cell.border = xlsx.BOX
+            if column == 1:
+                cell.number_format = SECONDS_FORMAT
+    xlsx.fit_columns(sheet, first_row=4, header_row=4)
     xlsx.print_as_landscape_table(sheet, header_row=4)
     out = BytesIO()
     book.save(out)

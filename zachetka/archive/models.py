@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import dbroles
+from zachetka.core import collation, dbroles
 
 
 class RetentionHold(models.Model):
@@ -118,7 +118,7 @@ class DestructionItem(models.Model):
 
     act = models.ForeignKey(DestructionAct, models.PROTECT, related_name="items")
     learner = models.ForeignKey("people.Learner", models.PROTECT, related_name="+")
-    subject_name = models.CharField("ФИО субъекта", max_length=200)
+    subject_name = models.CharField("ФИО субъекта", max_length=200, db_collation=collation.COLLATION)
     studies = models.TextField("обучение", blank=True)
     categories = models.JSONField("категории уничтоженных данных", default=list)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ register. One transaction each, audited."""
 import datetime as dt
 import hashlib
 import io
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -185,7 +186,7 @@ def execute_act(*, by: User, act: DestructionAct) -> DestructionAct:
     return act
 
 
-def _extract_from_trail(act: DestructionAct, items: list[DestructionItem]) -> list[list[str]]:
+def _extract_from_trail(act: DestructionAct, items: list[DestructionItem]) -> list[list[Any]]:
     """The log extract (Приказ РКН № 179, п. 5): subject, categories, system, reason, date —
     read from the events the execution has just recorded."""
     names = {item.learner_id: item.subject_name for item in items}
@@ -203,14 +204,14 @@ def _extract_from_trail(act: DestructionAct, items: list[DestructionItem]) -> li
                 "; ".join(after["categories"]),
                 after["system"],
                 event.reason,
-                timezone.localtime(event.at).strftime("%d.%m.%Y"),
-                str(event.seq),
+                timezone.localtime(event.at).date(),
+                event.seq,
             ]
         )
     return rows
 
 
-def _store_records(act: DestructionAct, items: list[DestructionItem], rows: list[list[str]]) -> None:
+def _store_records(act: DestructionAct, items: list[DestructionItem], rows: list[list[Any]]) -> None:
     content = pdf.render_pdf(
         "archive/act_pdf.html",
         {
@@ -225,7 +226,7 @@ def _store_records(act: DestructionAct, items: list[DestructionItem], rows: list
     act.pdf_sha256 = hashlib.sha256(content).hexdigest()
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Выгрузка из журнала"
+    sheet.title = xlsx.sheet_title("Выгрузка из журнала")
     header = [
         "ФИО субъекта",
         "Категории уничтоженных данных",
@@ -238,7 +239,8 @@ def _store_records(act: DestructionAct, items: list[DestructionItem], rows: list
         xlsx.write(sheet, 1, column, title)
     for row_number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
-            xlsx.write(sheet, row_number, column, value)
+            xlsx.write_value(sheet, row_number, column, value)
+    xlsx.fit_columns(sheet, header_row=1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     act.extract.save(f"act-{act.number}-extract.xlsx", ContentFile(buffer.getvalue()), save=False)

@@ -4,7 +4,6 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from zachetka.attestation.selectors import Summary
 from zachetka.core import dates, xlsx
@@ -16,7 +15,7 @@ def summary_workbook(summary: Summary) -> bytes:
     group = summary.group
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Сводная ведомость"
+    sheet.title = xlsx.sheet_title("Сводная ведомость")
     title = xlsx.write(sheet, 1, 1, f"Сводная ведомость группы {group.code} — {group.program.title}")
     title.font = Font(bold=True, size=12)
     xlsx.write(
@@ -40,20 +39,18 @@ def summary_workbook(summary: Summary) -> bytes:
         values = [
             number,
             row.enrollment.learner.full_name,
-            *row.intermediate,
-            row.final,
+            *(xlsx.grade_value(value) for value in row.intermediate),
+            xlsx.grade_value(row.final),
             row.enrollment.status_label,
             row.open_debts,
         ]
         for index, value in enumerate(values, start=1):
-            cell = xlsx.write(sheet, HEADER_ROW + number, index, value)
+            cell = xlsx.write_value(sheet, HEADER_ROW + number, index, value)
             cell.border = xlsx.BOX
             if index > 2:
                 cell.alignment = Alignment(horizontal="center")
-    sheet.column_dimensions["A"].width = 5
-    sheet.column_dimensions["B"].width = 36
-    for index in range(3, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
+    # Headers wrap; a column is as wide as its longest result or word of its header.
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW, minimum=5)
     sheet.row_dimensions[HEADER_ROW].height = 90
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     buffer = io.BytesIO()

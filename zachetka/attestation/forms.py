@@ -5,6 +5,7 @@ from django.db.models import Q
 from zachetka.attestation import selectors
 from zachetka.attestation.models import Commission, Protocol
 from zachetka.attestation.services import MAX_ATTEMPTS
+from zachetka.core import collation
 from zachetka.core.forms import RussianDateInput
 from zachetka.core.idempotency import SubmissionKeyField
 from zachetka.gradebook.models import GradingScale
@@ -87,7 +88,11 @@ class StatementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.filter(pk__in=[m.pk for m in modules])
         self.fields["module"].label_from_instance = _module_label
-        self.fields["examiner"].queryset = User.objects.filter(teaching_assignments__group=group).distinct()
+        self.fields["examiner"].queryset = (
+            User.objects.filter(teaching_assignments__group=group)
+            .distinct()
+            .order_by(*collation.collated("last_name", "first_name"), "pk")
+        )
         self.fields["commission"].queryset = _commissions_for(group)
 
     def clean_attempt(self) -> int:
@@ -115,5 +120,7 @@ class FinalProtocolForm(forms.Form):
                 "Профессиональное обучение завершается квалификационным экзаменом (ч. 1 ст. 74 273-ФЗ)."
             )
         self.fields["commission"].queryset = _commissions_for(group)
-        self.fields["scale"].queryset = GradingScale.objects.filter(is_active=True).order_by("title")
+        self.fields["scale"].queryset = GradingScale.objects.filter(is_active=True).order_by(
+            *collation.collated("title")
+        )
         self.fields["scale"].initial = GradingScale.objects.filter(kind=GradingScale.Kind.FIVE_POINT).first()

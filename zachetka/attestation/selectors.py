@@ -17,7 +17,7 @@ from zachetka.attestation.models import (
     ProtocolMember,
     ProtocolResult,
 )
-from zachetka.core import access, plural, roles
+from zachetka.core import access, collation, plural, roles
 from zachetka.gradebook.models import GradingScale
 from zachetka.programs.models import Enrollment, Group, Module, Program
 
@@ -79,7 +79,7 @@ def commission_candidates() -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, groups__name__in=roles.STAFF_ROLES)
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(*collation.collated("last_name", "first_name"), "pk")
     )
 
 

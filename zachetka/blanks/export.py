@@ -12,30 +12,29 @@ from zachetka.core import dates, xlsx
 
 HEADER_ROW = 3
 COLUMNS = (
-    ("Вид бланка", 40),
-    ("Серия", 10),
-    ("Поступило", 12),
-    ("Использовано", 14),
-    ("Испорчено (списано)", 14),
-    ("Остаток", 10),
-    ("Первый свободный №", 16),
+    "Вид бланка",
+    "Серия",
+    "Поступило",
+    "Использовано",
+    "Испорчено (списано)",
+    "Остаток",
+    "Первый свободный №",
 )
 
 
 def stock_workbook(rows: list[Stock]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Остатки бланков"
+    sheet.title = xlsx.sheet_title("Остатки бланков")
     title = xlsx.write(
         sheet, 1, 1, f"Бланки строгой отчётности: остатки по сериям — {settings.ORGANIZATION_NAME}"
     )
     title.font = Font(bold=True, size=12)
     xlsx.write(sheet, 2, 1, f"на {dates.format_date(timezone.localdate())}")
-    for index, (heading, width) in enumerate(COLUMNS, start=1):
+    for index, heading in enumerate(COLUMNS, start=1):
         cell = xlsx.write(sheet, HEADER_ROW, index, heading)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = width
     for offset, row in enumerate(rows, start=1):
         values = (
             row.form_label,
@@ -47,7 +46,9 @@ def stock_workbook(rows: list[Stock]) -> bytes:
             row.first_free or "—",
         )
         for index, value in enumerate(values, start=1):
-            xlsx.write(sheet, HEADER_ROW + offset, index, value).border = xlsx.BOX
+            # Counts are numbers; a blank's number stays text («000118» keeps its zeros).
+            xlsx.write_value(sheet, HEADER_ROW + offset, index, value).border = xlsx.BOX
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW, minimum=8)
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     buffer = io.BytesIO()
     workbook.save(buffer)

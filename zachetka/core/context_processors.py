@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from zachetka.core import access
+from zachetka.core import access, collation
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -58,6 +58,6 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Журнал аудита", reverse("core:audit_list")))
     return {
         "nav_items": items,
-        "user_roles": sorted(access.role_names(user)),
+        "user_roles": sorted(access.role_names(user), key=collation.ru_key),
         "is_admin_site_user": user.is_active and user.is_superuser,
     }

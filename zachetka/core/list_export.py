@@ -52,7 +52,7 @@ def workbook(*, title: str, filters: str, headers: Sequence[str], rows: Iterable
     for row, values in enumerate(rows, start=HEADER_ROW + 1):
         for column, value in enumerate(values, start=1):
             xlsx.write_value(sheet, row, column, value).border = xlsx.BOX
-    xlsx.fit_columns(sheet, first_row=HEADER_ROW)
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW)
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     buffer = io.BytesIO()
     book.save(buffer)

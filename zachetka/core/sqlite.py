@@ -1,4 +1,5 @@
-"""Unicode-aware LIKE for SQLite, so `icontains` finds «Иванов» by «иванов» as on PostgreSQL.
+"""Unicode-aware LIKE for SQLite, so `icontains` finds «Иванов» by «иванов» as on PostgreSQL,
+and the Russian collation `zachetka_ru` (core/collation.py) that name columns declare.
 
 SQLite's built-in LIKE folds case only for ASCII letters. Django implements contains,
 icontains, startswith and friends with `LIKE %s ESCAPE '\\'` on SQLite (all case-insensitive
@@ -11,6 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.backends.signals import connection_created
+
+from zachetka.core import collation
 
 
 @lru_cache(maxsize=512)
@@ -40,6 +43,9 @@ def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
         raw = connection.connection
         raw.create_function("like", 2, unicode_like, deterministic=True)
         raw.create_function("like", 3, unicode_like, deterministic=True)
+        # Every connection needs it: SQLite refuses to sort or compare a column declared
+        # COLLATE zachetka_ru on a connection that lacks it ("no such collation sequence").
+        raw.create_collation(collation.COLLATION, collation.compare)
 
 
 def install_unicode_like() -> None:

@@ -2,11 +2,14 @@
 printable XLSX sheets: a table under a title, on landscape A4."""
 
 import datetime as dt
+import re
+from copy import copy
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -68,6 +71,21 @@ def write_value(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
+_NUMBER_RE = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def grade_value(value: object) -> object:
+    """A grade or result as a cell holds it: «5», «87» or «4,5» as a number (people sum and
+    average them), «зачтено», «неявка» or «—» as the text it is."""
+    if isinstance(value, str) and _NUMBER_RE.fullmatch(value.strip()):
+        text = value.strip().replace(",", ".")
+        # A code with a leading zero («05») is not a number: keep it as typed.
+        if "." not in text and len(text.lstrip("-")) > 1 and text.lstrip("-").startswith("0"):
+            return value
+        return Decimal(text) if "." in text else int(text)
+    return value
+
+
 def sheet_title(text: str) -> str:
     """A sheet name Excel accepts (31 characters, none of []:*?/\\), cut at a word boundary
     rather than in the middle of a word: «Журнал успеваемости группы …» → «Журнал успеваемости»."""
@@ -83,24 +101,52 @@ def sheet_title(text: str) -> str:
 def _shown_width(value: Any, number_format: str) -> int:
     if value is None:
         return 0
-    if isinstance(value, dt.datetime):
-        return len("ДД.ММ.ГГГГ ЧЧ:ММ")
     if isinstance(value, dt.date):
-        return len("ДД.ММ.ГГГГ")
+        # A date is shown by its format, which is as long as what it shows («DD.MM.YYYY»).
+        return len(number_format) if number_format.startswith("DD") else len("ДД.ММ.ГГГГ ЧЧ:ММ")
     text = str(value)
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def fit_columns(sheet: Worksheet, *, first_row: int = 1, minimum: int = 6, maximum: int = 60) -> None:
+def _wrap(cell: Cell, **alignment: str) -> None:
+    """Let the cell's text wrap, keeping the rest of its alignment."""
+    wrapped = copy(cell.alignment)
+    wrapped.wrap_text = True
+    for name, value in alignment.items():
+        setattr(wrapped, name, value)
+    cell.alignment = wrapped
+
+
+def _header_width(value: Any) -> int:
+    """A header wraps: it needs room for its longest word only."""
+    if value is None:
+        return 0
+    return max((len(word) for word in str(value).split()), default=0)
+
+
+def fit_columns(
+    sheet: Worksheet,
+    *,
+    first_row: int = 1,
+    header_row: int | None = None,
+    minimum: int = 6,
+    maximum: int = 60,
+) -> None:
     """Make each column wide enough for its longest value from `first_row` down (a title above
     the table may overflow to the right as titles do), within `minimum`..`maximum` characters;
-    longer text wraps."""
+    longer text wraps. Cells of `header_row` wrap and need only their longest word (a header
+    turned on its side needs no width at all)."""
     widths: dict[int, int] = {}
     for row in sheet.iter_rows(min_row=first_row):
         for cell in row:
-            width = _shown_width(cell.value, cell.number_format)
-            if width > maximum:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.row == header_row:
+                width = 0 if cell.alignment.text_rotation else _header_width(cell.value)
+                if width:
+                    _wrap(cell)
+            else:
+                width = _shown_width(cell.value, cell.number_format)
+                if width > maximum:
+                    _wrap(cell, vertical="top")
             widths[cell.column] = max(widths.get(cell.column, 0), width)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from zachetka.core import dates, pdf, typography, xlsx
 from zachetka.documents.models import Document
@@ -47,6 +48,7 @@ REGISTRY_KINDS = {
     Document.Kind.STUDY_CERTIFICATE: "справка об обучении",
     Document.Kind.COURSE_CERTIFICATE: "сертификат",
 }
+REGISTRY_MAX_WIDTH = 45  # characters; longer text (a program's title) wraps
 PDF_FONT_PT = 7
 PDF_WIDTH_MM = 277  # landscape A4 less the margins
 _PT_MM = 25.4 / 72
@@ -153,12 +155,17 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
         cell = xlsx.write(sheet, HEADER_ROW, index, column.title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = column.xlsx_width
     for offset, values in enumerate(registry_rows(documents, typed=True), start=1):
         for index, value in enumerate(values, start=1):
             cell = xlsx.write_value(sheet, HEADER_ROW + offset, index, value)
             cell.border = xlsx.BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW, maximum=REGISTRY_MAX_WIDTH)
+    # The book is printed on one page's width: a column is never narrower than its printed
+    # layout (the last two leave room for a signature and a power of attorney written by hand).
+    for index, column in enumerate(COLUMNS, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = max(dimension.width, column.xlsx_width)
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, dbroles, names
+from zachetka.core import access, collation, dbroles, names
 
 Actor = User | AnonymousUser
 
@@ -100,9 +100,9 @@ class Document(models.Model):
     issued_on = models.DateField("дата выдачи")
     # The holder and the program as printed on the document (a later change of surname is an
     # exchange, not an edit).
-    last_name = models.CharField("фамилия", max_length=50)
-    first_name = models.CharField("имя", max_length=50)
-    middle_name = models.CharField("отчество", max_length=50, blank=True)
+    last_name = models.CharField("фамилия", max_length=50, db_collation=collation.COLLATION)
+    first_name = models.CharField("имя", max_length=50, db_collation=collation.COLLATION)
+    middle_name = models.CharField("отчество", max_length=50, blank=True, db_collation=collation.COLLATION)
     sex = models.CharField("пол", max_length=1)
     program_title = models.CharField("программа", max_length=255)
     program_kind = models.CharField("вид программы", max_length=10)

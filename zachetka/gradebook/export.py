@@ -1,13 +1,11 @@
 """A group's gradebook as an XLSX workbook laid out for printing: one sheet per module."""
 
 import io
-import re
 from urllib.parse import quote
 
 from django.contrib.auth.models import User
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zachetka.core import dates, xlsx
@@ -15,7 +13,6 @@ from zachetka.gradebook import selectors
 from zachetka.programs.models import Group
 
 _FAIL_FONT = Font(color="B3261E")
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 HEADER_ROW = 4
 
 
@@ -24,11 +21,12 @@ def filename(group: Group) -> str:
 
 
 def _sheet_title(order: int, title: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", f"{order}. {title}")[:31].strip()
+    """«1. Охрана труда» cut at a word (core.xlsx.sheet_title); the same cut twice gets a number."""
+    base = xlsx.sheet_title(f"{order}. {title}")
     candidate, n = base, 2
     while candidate in used:
         suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = xlsx.sheet_title(base[: 31 - len(suffix)]) + suffix, n + 1
     used.add(candidate)
     return candidate
 
@@ -65,20 +63,18 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
         name = row.enrollment.learner.full_name
         if not row.is_gradable:
             name += f" ({row.enrollment.status_label})"
-        values = [number, name, *[(c.value if c else "") for c in row.cells], row.result]
+        grades = [xlsx.grade_value(c.value) if c else None for c in row.cells]
+        values = [number, name, *grades, row.result]
         for index, value in enumerate(values, start=1):
-            cell = xlsx.write(sheet, excel_row, index, value)
+            cell = xlsx.write_value(sheet, excel_row, index, value)
             cell.border = xlsx.BOX
             if 2 < index < last_col:
                 cell.alignment = Alignment(horizontal="center")
                 grade = row.cells[index - 3]
                 if grade is not None and grade.value and not grade.is_passing:
                     cell.font = _FAIL_FONT
-    sheet.column_dimensions["A"].width = 5
-    sheet.column_dimensions["B"].width = 36
-    for index in range(3, last_col):
-        sheet.column_dimensions[get_column_letter(index)].width = 6
-    sheet.column_dimensions[get_column_letter(last_col)].width = 9
+    # The assessments' headers stand on their side: a column is as wide as its grades.
+    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW, minimum=5)
     sheet.row_dimensions[HEADER_ROW].height = 120
     xlsx.print_as_landscape_table(sheet, HEADER_ROW)
     sheet.oddFooter.right.text = "Подпись преподавателя ______________"

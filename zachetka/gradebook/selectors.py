@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zachetka.core import access, charts, names, roles
+from zachetka.core import access, charts, collation, names, roles
 from zachetka.gradebook.models import (
     ABSENT_MARK,
     Assessment,
@@ -261,7 +261,7 @@ def overdue(user: Actor) -> list[OverdueLine]:
         teachers[(assignment.group_id, assignment.module_id)].append(names.user_full_name(assignment.teacher))
     lines = [
         OverdueLine(
-            teachers=", ".join(sorted(teachers[key])) or "преподаватель не назначен",
+            teachers=", ".join(sorted(teachers[key], key=collation.ru_key)) or "преподаватель не назначен",
             group=groups[key[0]],
             module=modules[key[1]],
             assessments=b["assessments"],
@@ -270,7 +270,9 @@ def overdue(user: Actor) -> list[OverdueLine]:
         )
         for key, b in buckets.items()
     ]
-    return sorted(lines, key=lambda line: (line.teachers, line.group.code, line.module.order))
+    return sorted(
+        lines, key=lambda line: (collation.ru_key(line.teachers), line.group.code, line.module.order)
+    )
 
 
 def learner_grades(user: Actor) -> list[dict]:
@@ -330,9 +332,12 @@ class Progress:
         """Every category with a count, standard ones first, then «неявка» and «нет оценки»."""
         standard = [(name, self.by_category.get(name, 0)) for name in RESULT_CATEGORIES]
         custom = sorted(
-            (name, n)
-            for name, n in self.by_category.items()
-            if name not in RESULT_CATEGORIES and name != ABSENT_CATEGORY
+            (
+                (name, n)
+                for name, n in self.by_category.items()
+                if name not in RESULT_CATEGORIES and name != ABSENT_CATEGORY
+            ),
+            key=lambda item: collation.ru_key(item[0]),
         )
         return [
             *standard,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, names, snils, validators
+from zachetka.core import access, collation, names, snils, validators
 
 RUSSIA_OKSM = "643"
 
@@ -40,14 +40,25 @@ class Learner(models.Model):
         HIGHER = "higher", "высшее образование"
         SECONDARY_VOCATIONAL = "spo", "среднее профессиональное образование"
 
+    # Russian order (ё with е) wherever learners are listed by name: core/collation.py.
     last_name = models.CharField(
-        "фамилия", max_length=names.NAME_MAX_LENGTH, validators=[validators.validate_name_part]
+        "фамилия",
+        max_length=names.NAME_MAX_LENGTH,
+        validators=[validators.validate_name_part],
+        db_collation=collation.COLLATION,
     )
     first_name = models.CharField(
-        "имя", max_length=names.NAME_MAX_LENGTH, validators=[validators.validate_name_part]
+        "имя",
+        max_length=names.NAME_MAX_LENGTH,
+        validators=[validators.validate_name_part],
+        db_collation=collation.COLLATION,
     )
     middle_name = models.CharField(
-        "отчество", max_length=names.NAME_MAX_LENGTH, blank=True, validators=[validators.validate_name_part]
+        "отчество",
+        max_length=names.NAME_MAX_LENGTH,
+        blank=True,
+        validators=[validators.validate_name_part],
+        db_collation=collation.COLLATION,
     )
     # Empty only once the learner's data has been destroyed by an act (depersonalised_at).
     birth_date = models.DateField("дата рождения", null=True, validators=[validators.validate_birth_date])

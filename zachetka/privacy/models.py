@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import dbroles
+from zachetka.core import collation, dbroles
 
 # Art. 21 p. 5: data processed on a withdrawn consent is destroyed within 30 days of receipt.
 WITHDRAWAL_DUTY_DAYS = 30
@@ -49,7 +49,7 @@ class Recipient(models.Model):
         LEGAL = "legal", "юридическое лицо"
         INDIVIDUAL = "individual", "индивидуальный предприниматель или физическое лицо"
 
-    name = models.CharField("наименование", max_length=500)
+    name = models.CharField("наименование", max_length=500, db_collation=collation.COLLATION)
     kind = models.CharField("вид", max_length=10, choices=Kind, default=Kind.LEGAL)
     inn = models.CharField("ИНН", max_length=12, blank=True)
     address = models.CharField("адрес", max_length=500)

@@ -3,6 +3,7 @@ disclosure sends (only the categories it names)."""
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -84,10 +85,26 @@ def extract_pdf(sections: list[dict[str, Any]], header: dict[str, Any]) -> bytes
     return pdf.render_pdf("privacy/extract_pdf.html", {"sections": sections, **header})
 
 
+_DATE_RE = re.compile(r"\d\d\.\d\d\.\d{4}")
+
+
+def _typed(label: str, value: Any) -> Any:
+    """A value of the extract as a spreadsheet keeps it: a date (of birth) as a date, a module's
+    grade as a number where it is one; anything else (a phone, a СНИЛС) as the text it is."""
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return dates.parse_date(value)
+        except dates.DateParseError:
+            return value
+    if label.startswith("Модуль "):
+        return xlsx.grade_value(value)
+    return value
+
+
 def extract_xlsx(sections: list[dict[str, Any]], header: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Сведения"
+    sheet.title = xlsx.sheet_title("Сведения")
     xlsx.write(sheet, 1, 1, f"Сведения о {header['learner'].full_name} для «{header['recipient'].name}»")
     xlsx.write(sheet, 2, 1, f"Основание: {header['basis']}")
     xlsx.write(sheet, 4, 1, "Раздел")
@@ -98,11 +115,9 @@ def extract_xlsx(sections: list[dict[str, Any]], header: dict[str, Any]) -> byte
         for label, value in section["rows"]:
             xlsx.write(sheet, row, 1, section["title"])
             xlsx.write(sheet, row, 2, label)
-            xlsx.write(sheet, row, 3, value)
+            xlsx.write_value(sheet, row, 3, _typed(label, value))
             row += 1
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 40
-    sheet.column_dimensions["C"].width = 50
+    xlsx.fit_columns(sheet, first_row=4)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

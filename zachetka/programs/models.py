@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from zachetka.core import access, grammar, names, plural
+from zachetka.core import access, collation, grammar, names, plural
 
 Actor = User | AnonymousUser
 
@@ -31,7 +31,7 @@ class Program(models.Model):
         PART_TIME = "part_time", "очно-заочная"
         EXTRAMURAL = "extramural", "заочная"
 
-    title = models.CharField("наименование", max_length=255)
+    title = models.CharField("наименование", max_length=255, db_collation=collation.COLLATION)
     kind = models.CharField("вид программы", max_length=10, choices=Kind)
     hours = models.PositiveIntegerField("объём, часов")
     study_form = models.CharField(
@@ -216,7 +216,7 @@ class TeachingAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["module__order", "teacher__last_name"]
+        ordering = ["module__order", *collation.collated("teacher__last_name", "teacher__first_name")]
         verbose_name = "назначение преподавателя"
         verbose_name_plural = "назначения преподавателей"
         constraints = [

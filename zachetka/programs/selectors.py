@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
-from zachetka.core import access, names, roles
+from zachetka.core import access, collation, names, roles
 from zachetka.programs.models import Enrollment, Group, Program, TeachingAssignment
 
 Actor = User | AnonymousUser
@@ -81,12 +81,14 @@ def enrollment_list(
 
 def assignments_of(group: Group) -> QuerySet[TeachingAssignment]:
     return group.teaching_assignments.select_related("module", "teacher").order_by(
-        "module__order", "teacher__last_name"
+        "module__order", *collation.collated("teacher__last_name", "teacher__first_name")
     )
 
 
 def staff_with_role(role: str) -> QuerySet[User]:
-    return User.objects.filter(groups__name=role, is_active=True).order_by("last_name", "first_name")
+    return User.objects.filter(groups__name=role, is_active=True).order_by(
+        *collation.collated("last_name", "first_name"), "pk"
+    )
 
 
 def teachers() -> QuerySet[User]:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from zachetka.core import access, audit, grammar, roles
+from zachetka.core import access, audit, collation, grammar, roles
 from zachetka.core.writes import create_audited, update_audited
 from zachetka.people import services as people_services
 from zachetka.people.importing import PlannedRow
@@ -401,7 +401,10 @@ def update_enrollments(
     problems: list[str] = []
     ordered = sorted(
         enrollments,
-        key=lambda e: (e.learner.last_name, e.learner.first_name, e.learner.middle_name, e.pk),
+        key=lambda e: (
+            *map(collation.ru_key, (e.learner.last_name, e.learner.first_name, e.learner.middle_name)),
+            e.pk,
+        ),
     )
     for enrollment in ordered:
         problem = _batch_problem(enrollment, changes)

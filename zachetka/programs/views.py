@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
-from zachetka.core import access, grammar, list_export, plural
+from zachetka.core import access, collation, grammar, list_export, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.gradebook import selectors as gradebook_selectors
@@ -86,7 +86,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "modules": program.modules.all(),
             "module_hours": sum(module.hours for module in program.modules.all()),
             "groups": groups,
-            "curators": program.curators.order_by("last_name"),
+            "curators": program.curators.order_by(*collation.collated("last_name", "first_name"), "pk"),
             "may_change": access.may(request.user, "programs.change_program"),
             "may_add_module": access.may(request.user, "programs.add_module"),
             "may_change_module": access.may(request.user, "programs.change_module"),
@@ -353,7 +353,7 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
             Learner.objects.visible_to(request.user)
             .search(query, by_snils="snils" in access.personal_fields_everywhere(request.user))
             .exclude(enrollments__group=group)
-            .order_by("last_name", "first_name")[:30]
+            .order_by("last_name", "first_name", "middle_name", "pk")[:30]
         )
     return render(
         request,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 
-from zachetka.core import names, roles
+from zachetka.core import collation, names, roles
 from zachetka.core.models import AuditEvent
 from zachetka.programs.models import Group, Module, TeachingAssignment
 
@@ -47,7 +47,11 @@ def _row(user: User) -> StaffRow:
 
 def staff_list(*, role: str = "", active: str = "", query: str = "") -> list[StaffRow]:
     """Staff by surname, filtered by role, status and a name search (Cyrillic-aware on SQLite too)."""
-    accounts = staff_accounts().select_related("staff_profile").order_by("last_name", "first_name", "pk")
+    accounts = (
+        staff_accounts()
+        .select_related("staff_profile")
+        .order_by(*collation.collated("last_name", "first_name"), "pk")
+    )
     if role in roles.STAFF_ROLES:
         accounts = accounts.filter(groups__name=role)
     if active in ACTIVE_CHOICES:

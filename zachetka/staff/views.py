@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from zachetka.core import access, names, roles
+from zachetka.core import access, collation, names, roles
 from zachetka.core.forms import add_service_errors
 from zachetka.gradebook import services as gradebook_services
 from zachetka.gradebook.models import GradingScale
@@ -253,7 +253,7 @@ def curatorship_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def scale_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "gradebook.view_gradingscale")
-    scales = GradingScale.objects.prefetch_related("values").order_by("title")
+    scales = GradingScale.objects.prefetch_related("values").order_by(*collation.collated("title"))
     return render(
         request,
         "staff/scale_list.html",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolMember
 from zachetka.attestation.services import Admission, final_admissions
-from zachetka.core import access, charts, roles
+from zachetka.core import access, charts, collation, roles
 from zachetka.core.models import AuditEvent
 from zachetka.documents import frdo
 from zachetka.documents import selectors as documents_selectors
@@ -167,7 +167,7 @@ class CuratedGroup:
         for admission in self.not_admitted:
             for reason in admission.reasons:
                 counts[reason] += 1
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return sorted(counts.items(), key=lambda item: (-item[1], collation.ru_key(item[0])))
 
 
 def curator_home(user: User) -> dict:
@@ -322,7 +322,7 @@ def _overdue_by_teacher(user: User) -> tuple[charts.Chart, int]:
     for line in gradebook.overdue(user):
         cells[line.teachers] += line.empty_cells
     url = reverse("gradebook:overdue")
-    ranked = sorted(cells.items(), key=lambda item: (-item[1], item[0]))[:TEACHERS_CHARTED]
+    ranked = sorted(cells.items(), key=lambda item: (-item[1], collation.ru_key(item[0])))[:TEACHERS_CHARTED]
     chart = charts.hbar(
         "Оценки, не внесённые в срок, по преподавателям",
         "Пустые ячейки журналов после срока внесения оценок, по преподавателям модулей.",

@@ -53,15 +53,22 @@ def test_report_answers_for_the_period(client, world, director, registrar, curat
         {"since": "01.10.2026", "until": "31.10.2026"},
     )
     rows = _sheet_rows(response.content)
-    assert [row[0] for row in rows] == ["01.10.2026 12:00:00", "05.10.2026 12:00:00", "10.10.2026 12:00:00"]
+    # Times are spreadsheet dates (local wall time, to the second), so they sort and filter.
+    assert [row[0] for row in rows] == [
+        dt.datetime(2026, 10, day, 12, 0)  # noqa: DTZ001 - spreadsheets know no zones
+        for day in (1, 5, 10)
+    ]
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["A5"].number_format == "DD.MM.YYYY HH:MM:SS"
     assert [row[1] for row in rows] == [
         "Директорова Ольга (Администрация)",
         "Кураторов Павел (Куратор программы)",
         "Преподавательская Ирина (Педагогический работник)",
     ]
-    # Text stays text: a date-time is a string cell, not a number Excel reformats.
-    sheet = load_workbook(BytesIO(response.content)).active
-    assert sheet.cell(row=5, column=1).data_type == "s"
+    # Text stays text; the time is a date cell shown as ДД.ММ.ГГГГ ЧЧ:ММ:СС, never a formula.
+    assert sheet.cell(row=5, column=1).is_date
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert sheet.column_dimensions["B"].width >= len("Преподавательская Ирина (Педагогический работник)")
 
 
 def test_report_refuses_a_reversed_period(client, world, registrar):
@@ -99,10 +106,10 @@ def test_cabinet_extract_shows_only_the_learners_own_records(
     rows = _sheet_rows(response.content)
     # Смирнова is in the group (5 and 10 October) and her own card was opened (20 October);
     # Петров's page (1 October) and Сидорова's (10 October) are not hers.
-    assert [(row[0][:10], row[1]) for row in rows] == [
-        ("05.10.2026", "Кураторов Павел (Куратор программы)"),
-        ("10.10.2026", "Преподавательская Ирина (Педагогический работник)"),
-        ("20.10.2026", "Кураторов Павел (Куратор программы)"),
+    assert [(row[0].date(), row[1]) for row in rows] == [
+        (dt.date(2026, 10, 5), "Кураторов Павел (Куратор программы)"),
+        (dt.date(2026, 10, 10), "Преподавательская Ирина (Педагогический работник)"),
+        (dt.date(2026, 10, 20), "Кураторов Павел (Куратор программы)"),
     ]
     assert all("curator" not in row[1] and "teacher" not in row[1] for row in rows)  # no logins
     event = AuditEvent.objects.get(action=Action.ACCESS_EXTRACT_ISSUED)

@@ -19,6 +19,7 @@ from zachetka.archive.models import BackupRecord, DestructionAct
 from zachetka.cards.models import CardVersion
 from zachetka.core import audit, sealing
 from zachetka.core.models import AuditEvent
+from zachetka.core.tests.xlsx_checks import assert_no_formula_and_values_fit
 from zachetka.people.models import Learner
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Enrollment
@@ -162,6 +163,11 @@ def test_the_act_and_the_log_extract_hold_what_order_179_asks(executed, pdf_text
     )
     (row,) = rows[1:]
     assert row[0].startswith("Старова") and "СНИЛС" in row[1] and act.number in row[3]
+    sheet = load_workbook(io.BytesIO(act.extract.open("rb").read())).active
+    assert sheet["E2"].is_date and sheet["E2"].number_format == "DD.MM.YYYY"
+    assert sheet["F2"].data_type == "n"  # the event's number in the trail
+    assert sheet.title == "Выгрузка из журнала"
+    assert_no_formula_and_values_fit(sheet, first_row=1)
 
 
 def test_running_the_act_again_changes_nothing(executed, registrar):

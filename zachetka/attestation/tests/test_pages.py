@@ -370,9 +370,17 @@ def test_consolidated_statement_page_and_xlsx(client, course, teacher, pass_all_
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
-    assert rows["Смирнова Анна Сергеевна"][2:4] == ("зачтено", "4")
-    assert rows["Алексеев Алексей"][2:4] == ("не зачтено", "2")
+    # Grades are numbers where they are («4»), text where they are words.
+    assert rows["Смирнова Анна Сергеевна"][2:4] == ("зачтено", 4)
+    assert rows["Алексеев Алексей"][2:4] == ("не зачтено", 2)
     assert rows["Алексеев Алексей"][-1] == 2
+    assert sheet.title == "Сводная ведомость"
+    for row in sheet.iter_rows(min_row=5):
+        for cell in row:
+            assert cell.data_type != "f"
+            shown = len(str(cell.value or ""))
+            assert shown <= sheet.column_dimensions[cell.column_letter].width, cell.coordinate
+    assert sheet.page_setup.orientation == "landscape"
 
 
 def test_consolidated_statement_pdf_names_learners_and_results(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zachetka.blanks.models import Blank, WriteOffAct
+from zachetka.core.tests.xlsx_checks import assert_no_formula_and_values_fit
 from zachetka.documents import services as documents
 from zachetka.documents.models import Document
 
@@ -34,6 +35,8 @@ def test_stock_page_and_xlsx_by_series(client, graduated, registrar, curator):
     ]
     assert ["удостоверение о повышении квалификации", "ПК", 209, 2, 0, 207, "1"] in rows
     assert ["удостоверение о повышении квалификации", "без серии", 800, 0, 0, 800, "000001"] in rows
+    assert sheet.title == "Остатки бланков" and sheet["C5"].data_type == "n"
+    assert_no_formula_and_values_fit(sheet, first_row=3)
     # A curator sees the stock, not the receipts, acts or the forms.
     client.force_login(curator)
     page = client.get(reverse("blanks:stock")).content.decode()

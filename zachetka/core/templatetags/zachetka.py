@@ -1,6 +1,8 @@
 """Display filters shared by all templates: СНИЛС, dates, plurals, audit action labels."""
 
 import datetime as dt
+import functools
+from collections import Counter, defaultdict
 
 from django import template
 from django.apps import apps
@@ -195,11 +197,43 @@ def _extra_label(key: object) -> str:
     return EXTRA_LABELS.get(str(key), str(key))
 
 
+def _given_verbose_name(field: object) -> str | None:
+    """A field's verbose name if its model gave one (Django's default is the English name); a
+    relation's says «(id)»: the trail records the ids of related rows (audit.snapshot)."""
+    verbose_name = getattr(field, "verbose_name", None)
+    name = getattr(field, "name", "")
+    if not verbose_name or str(verbose_name) == name.replace("_", " "):
+        return None
+    return f"{verbose_name} (id)" if getattr(field, "is_relation", False) else str(verbose_name)
+
+
+@functools.cache
+def field_labels() -> dict[str, str]:
+    """Each field name of the project's models → its verbose name, built from the models' _meta:
+    for a value recorded without a subject (a grade's `assessment`) or under another model's
+    event. Where models name a field differently the most common name wins."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    for model in apps.get_models():
+        if not model.__module__.startswith("zachetka."):
+            continue
+        for field in model._meta.get_fields():
+            verbose_name = _given_verbose_name(field)
+            if verbose_name:
+                found[field.name][verbose_name] += 1
+    return {name: counts.most_common(1)[0][0] for name, counts in found.items()}
+
+
+# What the numeric keys of an event's data are, by its subject (a protocol's results by learner).
+NUMERIC_KEYS = {"attestation.protocol": "слушатель (id)"}
+
+
 def _row_label(subject_type: str, key: str) -> str:
-    """The subject's field name («фамилия»), else the name of a recorded value (a reverse
-    relation such as a commission's `members` has no verbose name of its own)."""
-    verbose_name = getattr(_field(subject_type, key), "verbose_name", None)
-    return str(verbose_name) if verbose_name else _extra_label(key)
+    """The subject's field name («фамилия»), else that field's name in the project's models,
+    else the name of a recorded value (a reverse relation such as a commission's `members` has
+    no verbose name of its own)."""
+    if str(key).isdigit():
+        return f"{NUMERIC_KEYS.get(subject_type, '№')} {key}"
+    return _given_verbose_name(_field(subject_type, key)) or field_labels().get(key) or _extra_label(key)
 
 
 @register.simple_tag

@@ -1,12 +1,13 @@
 """The audit page renders an event of every kind, whatever the shape of its data."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from zachetka.core import audit
+from zachetka.core import audit, selectors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import services as documents
 from zachetka.gradebook.models import GradingScale
@@ -147,3 +148,14 @@ def test_a_commission_shows_its_seats(client, director, course):
     # PostgreSQL's jsonb keeps its own key order: each seat is looked for on its own.
     for seat in (f"председатель: {chair.pk}", f"секретарь: {secretary.pk}", f"члены: {teacher.pk}"):
         assert seat in page
+
+
+def test_every_field_is_named_in_russian(director, every_kind_recorded):
+    """Changed fields are named by their models' verbose names, never by the code's names."""
+    lines = selectors.audit_lines(AuditEvent.objects.all())
+    # «list» and «mapping» are the made-up data of kinds `_shapes` does not know.
+    labels = {row["label"] for line in lines for row in line.rows} - {"list", "mapping"}
+    latin = sorted(
+        label for label in labels if not re.search("[а-яё]", label, re.IGNORECASE) and label != "SHA-256"
+    )
+    assert latin == [], latin

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zachetka.core.tests.xlsx_checks import assert_no_formula_and_values_fit
 from zachetka.documents import frdo, services
 from zachetka.documents.models import Document, FrdoExport
 
@@ -78,6 +79,14 @@ def test_dpo_export_matches_the_template_column_by_column(issued, registrar, tmp
         "Регистрационный N (оригинала)": "",
     }
     assert {title: smirnova[title] for title in expected} == expected
+    # The template's checker reads dates, years and hours as text (docs/sources.md § 1.5): they stay
+    # text cells in a text-formatted column; the columns are wide enough for their values.
+    sheet = load_workbook(out).active
+    assert sheet.title == data["sheet"] and sheet.protection.sheet
+    date_column = rows[0].index("Дата выдачи документа") + 1
+    assert sheet.cell(row=2, column=date_column).data_type == "s"
+    assert sheet.cell(row=2, column=date_column).value == "27.11.2026"
+    assert_no_formula_and_values_fit(sheet, first_row=1)
     record = FrdoExport.objects.get()
     assert record.sha256 == hashlib.sha256(out.read_bytes()).hexdigest() and record.rows == 2
     assert Document.objects.filter(frdo_exported_at__isnull=True).count() == 0
@@ -200,5 +209,10 @@ def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text):
     assert rows[0][-2:] == ["Подпись получателя", "Выдан по доверенности / отправлен почтой (реквизиты)"]
     assert [r[1] for r in rows[1:]] == ["2026-00001", "2026-00002"]
     assert rows[2][5] == "Смирнова Анна Сергеевна" and rows[2][4] == "000119"
+    # The ordinal is a number, the date of issue a date; the blank's number keeps its zeros.
+    assert rows[1][0] == 1 and sheet["A4"].data_type == "n"
+    assert sheet["C4"].is_date and sheet["C4"].number_format == "DD.MM.YYYY"
+    assert sheet.title == "Книга регистрации" and sheet.page_setup.orientation == "landscape"
+    assert_no_formula_and_values_fit(sheet, first_row=3)
     text = pdf_text(client.get(reverse("documents:registry_pdf"), {"year": 2026}).content)
     assert "Книга регистрации выданных документов" in text and "Смирнова Анна Сергеевна" in text

@@ -32,7 +32,11 @@ def test_group_workbook_has_a_sheet_per_module_with_grades(client, teacher, jour
     assert sheet["C4"].value == "10.09.2026\nТест 1"  # columns in date order
     assert sheet["D4"].value == "10.11.2026\nПрактическая работа 1"
     rows = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value for r in range(5, 7)}
-    assert rows == {"Петров Пётр Петрович": "2", "Смирнова Анна Сергеевна": "5"}
+    assert rows == {"Петров Пётр Петрович": 2, "Смирнова Анна Сергеевна": 5}  # numbers, not text
+    for row in sheet.iter_rows(min_row=5):
+        for cell in row:
+            assert cell.data_type != "f"
+            assert len(str(cell.value or "")) <= sheet.column_dimensions[cell.column_letter].width
     assert sheet.cell(row=5, column=4).font.color.rgb.endswith("B3261E")  # the failing mark stands out
     assert sheet.cell(row=6, column=5).value == 100  # weighted result
     assert sheet.page_setup.orientation == "landscape"
@@ -105,3 +109,16 @@ def test_teacher_sees_only_the_modules_they_teach_on_the_overdue_page(client, te
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
         lines = client.get(reverse("gradebook:overdue")).context["lines"]
     assert {line.module for line in lines} == {journal["module"]}
+
+
+def test_module_sheet_names_are_cut_at_a_word_and_unique():
+    from zachetka.gradebook.export import _sheet_title
+
+    used: set[str] = set()
+    title = "Охрана труда при работе на высоте: общие требования"
+    first = _sheet_title(1, title, used)
+    assert first == "1. Охрана труда при работе на"
+    assert len(first) <= 31 and ":" not in first
+    # The same module title twice (a copy) still gets a sheet of its own.
+    second = _sheet_title(1, title, used)
+    assert second != first and second.endswith("(2)") and len(second) <= 31

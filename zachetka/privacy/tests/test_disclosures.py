@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zachetka.core.models import AuditEvent
+from zachetka.core.tests.xlsx_checks import assert_no_formula_and_values_fit
 from zachetka.privacy import services
 from zachetka.privacy.models import Disclosure
 from zachetka.privacy.tests.conftest import TODAY
@@ -72,6 +73,11 @@ def test_a_disclosure_on_a_consent_keeps_the_generated_files_and_their_hashes(
     sheet = load_workbook(disclosure.xlsx).active
     values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
     assert "Петров Пётр Петрович" in values
+    birth = next(row[2] for row in sheet.iter_rows(min_row=5) if row[1].value == "Дата рождения")
+    assert birth.is_date and birth.value.date() == world["classmate"].birth_date
+    snils_cell = next(row[2] for row in sheet.iter_rows(min_row=5) if row[1].value == "СНИЛС")
+    assert snils_cell.data_type == "s"  # a number with dashes and zeros stays text
+    assert_no_formula_and_values_fit(sheet, first_row=4)
     assert AuditEvent.objects.filter(action="privacy.disclosed", subject_id=str(disclosure.pk)).exists()
 
 

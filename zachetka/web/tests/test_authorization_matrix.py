@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("web:learner_import_confirm", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("web:learner_import_cancel", ""): ("post", ("login", 302, 302, 403, 403, 403)),
     ("core:audit_list", ""): ("get", ("login", 200, 403, 403, 403, 403)),
+    ("core:audit_list_xlsx", ""): ("get", ("login", 200, 403, 403, 403, 403)),
     # The organisation's requisites every document prints: the administration's page.
     ("organization:requisites", ""): ("get", ("login", 200, 403, 403, 403, 403)),
     # Администрирование: staff accounts, grading scales, the organisation's deadlines.
