@@ -3,9 +3,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
-from zachetka.core import names
-
-from zachetka.core import dates
+from zachetka.core import dates, names
 
 
 class RussianDateInput(forms.DateInput):
