@@ -3,14 +3,21 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
-from zachetka.core import names
+from zachetka.core import dates, names
 
 
 class RussianDateInput(forms.DateInput):
+    """A date typed as ДД.ММ.ГГГГ; a phone's number pad may type ДДММГГГГ or other separators,
+    and ISO dates are accepted too: every date field of the site reads its value here."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
             format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"}, **kwargs
         )
+
+    def value_from_datadict(self, data: object, files: object, name: str) -> object:
+        value = super().value_from_datadict(data, files, name)
+        return dates.normalize_typed(value) if isinstance(value, str) else value
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -37,7 +37,7 @@ def render_head(grid: Grid, *, editable: bool) -> SafeString:
             else ""
         )
         parts.append(
-            f'<th class="col{" past" if column.is_past_deadline else ""}" data-a="{a.pk}" '
+            f'<th id="c{a.pk}" class="col{" past" if column.is_past_deadline else ""}" data-a="{a.pk}" '
             f'data-hint="{escape(column.hint)}" title="{escape(title)}">'
             f'<span class="date">{a.held_on:%d.%m}</span>'
             f'<span class="title">{escape(a.title)}</span>{actions}</th>'
@@ -78,9 +78,10 @@ def render_body(grid: Grid, *, editable: bool) -> SafeString:
         )
         append(
             f'<tr data-e="{enrollment.pk}"><td class="n">{number}</td>'
-            f'<th scope="row" class="who">{escape(enrollment.learner.full_name)}{status}</th>'
+            f'<th scope="row" id="r{enrollment.pk}" class="who">'
+            f"{escape(enrollment.learner.full_name)}{status}</th>"
         )
-        for cell, is_past in zip(row.cells, past, strict=True):
+        for cell, is_past, column in zip(row.cells, past, grid.columns, strict=True):
             if cell is None or cell.value == "":
                 css = ' class="overdue"' if is_past and owes else ""
                 meta = f' data-v="{cell.version}"' if cell is not None else ' data-v="0"'
@@ -90,7 +91,9 @@ def render_body(grid: Grid, *, editable: bool) -> SafeString:
                 meta = f' data-v="{cell.version}" data-by="{cell.entered_by_id}"'
                 value = _text(cell.value)
             if row_editable:
-                append(f'<td{css}{meta}><input value="{value}" autocomplete="off"></td>')
+                # Named by its learner's row header and its assessment's column header.
+                label = f' aria-labelledby="r{enrollment.pk} c{column.assessment.pk}"'
+                append(f'<td{css}{meta}><input value="{value}" autocomplete="off"{label}></td>')
             else:
                 append(f"<td{css}{meta}>{value}</td>")
         append(f'<td class="result">{"" if row.result is None else row.result}</td></tr>')

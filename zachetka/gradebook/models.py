@@ -228,6 +228,13 @@ class Grade(models.Model):
     def __str__(self) -> str:
         return self.value or "—"
 
+    @property
+    def on_scale(self) -> str:
+        """The value with its scale, as a learner reads it: «87 из 100», «4 из 5»."""
+        from zachetka.gradebook import scales
+
+        return scales.on_scale(self.value, self.assessment.scale)
+
 
 class GradeChange(models.Model):
     """The history of a cell: every value it had, who set it, when and why."""

@@ -96,3 +96,19 @@ def in_words(
     if not mark.label or mark.label.lower() == mark.value.lower():
         return mark.label or mark.value
     return f"{mark.label} ({mark.value})"
+
+
+def on_scale(value: str, scale: "GradingScale") -> str:
+    """A current grade with the scale it was given on, so a bare number cannot mislead a
+    learner: «87 из 100», «4 из 5», «зачтено (зачёт/незачёт)», «неявка»."""
+    from zachetka.gradebook.models import ABSENT_MARK, GradingScale
+
+    if value == ABSENT_MARK:
+        return "неявка"
+    if scale.kind == GradingScale.Kind.HUNDRED_POINT:
+        return f"{value} из 100"
+    if scale.kind == GradingScale.Kind.FIVE_POINT:
+        return f"{value} из 5"
+    if scale.kind == GradingScale.Kind.PASS_FAIL:
+        return f"{value} (зачёт/незачёт)"
+    return f"{value} (шкала «{scale.title}»)"

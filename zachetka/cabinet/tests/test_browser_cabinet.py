@@ -26,7 +26,7 @@ def test_learner_on_a_phone_opens_the_card_pdf(browser, live_server, world, teac
     expect(page.locator("h1")).to_contain_text("Смирнова Анна Сергеевна")
     # Nothing spills sideways on a narrow screen: the page is no wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    expect(page.locator(".study .grade").first).to_have_text("5")
+    expect(page.locator(".study .grade").first).to_have_text("5 из 5")
     link = page.get_by_role("link", name="Индивидуальная карта (PDF)")
     href = link.get_attribute("href")
     assert href == reverse("cards:card_pdf", args=[own.pk])

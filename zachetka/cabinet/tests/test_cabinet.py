@@ -1,6 +1,7 @@
 """Personal cabinets: opened by the registry with a one-time link by e-mail, a forgotten
 password reset the same way, and a learner seeing only their own record everywhere."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zachetka.core import roles
 from zachetka.gradebook import services as gradebook
+from zachetka.gradebook.models import GradingScale
 from zachetka.people.models import Learner
 
 
@@ -103,8 +105,47 @@ def test_cabinet_shows_the_learners_own_record(client, learner_user, world, teac
     assert response.url == reverse("cabinet:cabinet")
     page = client.get(reverse("cabinet:cabinet")).content.decode()
     assert "Смирнова Анна Сергеевна" in page and world["mine"].code in page
-    assert ">5</span>" in page and "Петров" not in page and world["other"].code not in page
+    assert ">5 из 5</span>" in page and "Петров" not in page and world["other"].code not in page
     assert reverse("cards:card_pdf", args=[world["enrollments"]["own"].pk]) in page
+
+
+def test_current_grades_name_their_assessment_and_scale(client, learner_user, world, teacher, director):
+    """A learner reads «Тест 1, 10.09.2026: 4 из 5», never a bare «4» or «87»."""
+    own, group = world["enrollments"]["own"], world["mine"]
+    module = group.program.modules.first()
+    scales = {s.kind: s for s in GradingScale.objects.all()}
+    extra = [
+        gradebook.create_assessment(
+            by=director,
+            group=group,
+            module=module,
+            held_on=dt.date(2026, 9, day),
+            title=title,
+            scale=scales[kind],
+        )
+        for day, title, kind in (
+            (15, "Кейс", "hundred_point"),
+            (16, "Зачёт по теме", "pass_fail"),
+            (17, "Опрос", "five_point"),
+        )
+    ]
+    for assessment, text in zip([world["assessments"]["mine"], *extra], ["4", "87", "зач", "н"], strict=True):
+        gradebook.record_grade(
+            by=director, assessment=assessment, enrollment=own, text=text, expected_version=0
+        )
+    client.force_login(learner_user)
+    page = client.get(reverse("cabinet:cabinet")).content.decode()
+    labelled = re.findall(
+        r'<span class="assessment">([^<]*):</span> <span class="grade[^"]*">([^<]*)</span>', page
+    )
+    assert labelled == [
+        ("Тест 1, 10.09.2026", "4 из 5"),
+        ("Кейс, 15.09.2026", "87 из 100"),
+        ("Зачёт по теме, 16.09.2026", "зачтено (зачёт/незачёт)"),
+        ("Опрос, 17.09.2026", "неявка"),
+    ]
+    mine = client.get(reverse("gradebook:my_grades")).content.decode()
+    assert '<td data-label="Оценка">87 из 100</td>' in mine
 
 
 def _all_url_names() -> list[str]:

@@ -25,7 +25,7 @@ def test_director_home_draws_its_charts_and_a_bar_opens_its_list(
     log_in(page, "director")
     charts = page.locator("figure.chart")
     expect(charts).to_have_count(4)
-    results = charts.nth(0).locator("svg[role=img]")
+    results = charts.nth(0).locator("svg[role=group]")
     expect(results).to_be_visible()
     assert results.bounding_box()["height"] > 40
     expect(charts.nth(0).locator("summary")).to_have_text("Таблица")
