@@ -6,6 +6,7 @@ cabinet's mechanism, Django's password-reset tokens)."""
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
@@ -189,32 +190,14 @@ def create_staff_member(
 ) -> NewStaff:
     """Open a staff account with its roles; no password: the person gets a link to set one."""
     access.require(by, ADD)
-    errors: dict[str, list[str]] = {}
-    for check in (
-        lambda: _clean_names(last_name, first_name, middle_name),
-        lambda: _clean_email(email),
-        lambda: _clean_roles(role_names),
-        lambda: _clean_username(username) if username.strip() else None,
-    ):
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-    last, first, middle = _clean_names(last_name, first_name, middle_name)
-    login = _clean_username(username) if username.strip() else _generated_username(last, first, middle)
-    user = User.objects.create(
-        username=login,
-        email=_clean_email(email),
-        first_name=f"{first} {middle}".strip(),
-        last_name=last,
+    user = _open_account(
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        email=email,
+        username=username,
+        role_check=lambda: _clean_roles(role_names),
     )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    chosen = _clean_roles(role_names)
-    user.groups.set(Role.objects.filter(name__in=chosen))
     profile = StaffProfile.objects.create(user=user, post=" ".join(post.split()))
     audit.record(by=by, action=audit.Action.STAFF_CREATED, subject=user, after=_snapshot(user, profile))
     return NewStaff(user=user, link=set_password_link(user))
@@ -226,10 +209,31 @@ def open_user_account(
     """A new account with one role and no password, for a person outside the staff too (a
     recipient organisation's representative): the same checks of names, e-mail and login as a
     staff account, every refusal naming its field. The caller audits and sends the link."""
+    return _open_account(
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        email=email,
+        username=username,
+        role_check=lambda: [role],
+    )
+
+
+def _open_account(
+    *,
+    last_name: str,
+    first_name: str,
+    middle_name: str,
+    email: str,
+    username: str,
+    role_check: Callable[[], list[str]],
+) -> User:
+    """Every check first, each refusal under its field, then the account with its roles."""
     errors: dict[str, list[str]] = {}
     for check in (
         lambda: _clean_names(last_name, first_name, middle_name),
         lambda: _clean_email(email),
+        role_check,
         lambda: _clean_username(username) if username.strip() else None,
     ):
         try:
@@ -246,7 +250,7 @@ def open_user_account(
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    user.groups.add(Role.objects.get(name=role))
+    user.groups.set(Role.objects.filter(name__in=role_check()))
     return user
 
 
