@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/<int:pk>/summary/", views.group_summary, name="group_summary"),
     path("groups/<int:pk>/summary.pdf", views.group_summary_pdf, name="group_summary_pdf"),
     path("groups/<int:pk>/summary.xlsx", views.group_summary_xlsx, name="group_summary_xlsx"),
+    path("groups/<int:pk>/summary/print/", views.group_summary_print, name="group_summary_print"),
     path("protocols/<int:pk>/", views.protocol_detail, name="protocol_detail"),
     path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
     path("protocols/<int:pk>/attendance/", views.protocol_attendance, name="protocol_attendance"),

@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
 from zachetka.attestation import export, pdf, selectors, services
+from zachetka.attestation import jobs as attestation_jobs
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.core import access, idempotency, list_export
 from zachetka.core.forms import add_service_errors
 from zachetka.core.versioning import ConcurrentEditError
+from zachetka.jobs import services as jobs
 from zachetka.people.models import Learner
 from zachetka.programs.models import Group
 
@@ -593,6 +595,24 @@ def group_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = quote(f"Сводная ведомость {summary.group.code}.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
     return response
+
+
+@require_POST
+def group_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consolidated statement as PDF or XLSX in the background; the job page shows progress."""
+    access.require(request.user, "attestation.view_protocol")
+    group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
+    output_format = request.POST.get("format", "")
+    if output_format not in attestation_jobs.FORMATS:
+        messages.error(request, "Выберите формат сводной ведомости.")
+        return redirect("attestation:group_summary", pk=group.pk)
+    job = jobs.start(
+        by=request.user,
+        kind=attestation_jobs.SUMMARY,
+        params={"group_id": group.pk, "output_format": output_format},
+        title=attestation_jobs.summary_title(group, output_format),
+    )
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 def group_summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:

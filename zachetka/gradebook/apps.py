@@ -11,3 +11,4 @@ class GradebookConfig(AppConfig):
         from zachetka.gradebook.scales import ensure_standard_scales
 
         post_migrate.connect(ensure_standard_scales, sender=self, dispatch_uid="zachetka.standard_scales")
+        from zachetka.gradebook import jobs  # noqa: F401 - registers the app's background jobs

@@ -1,6 +1,7 @@
 """A group's gradebook as an XLSX workbook laid out for printing: one sheet per module."""
 
 import io
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib.auth.models import User
@@ -80,11 +81,14 @@ def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
     sheet.oddFooter.right.text = "Подпись преподавателя ______________"
 
 
-def group_workbook(user: User, group: Group) -> bytes:
+def group_workbook(user: User, group: Group, on_step: Callable[[int, int, str], None] | None = None) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    for module in group.program.modules.all():
+    modules = list(group.program.modules.all())
+    for number, module in enumerate(modules, start=1):
+        if on_step is not None:
+            on_step(number - 1, len(modules), f"модуль {number} из {len(modules)}")
         grid = selectors.grid(user, group, module)
         _write_module(workbook.create_sheet(_sheet_title(module.order, module.title, used)), grid)
     buffer = io.BytesIO()

@@ -20,6 +20,7 @@ urlpatterns = [
         name="assessment_create",
     ),
     path("groups/<int:group_pk>/gradebook.xlsx", views.group_export, name="group_export"),
+    path("groups/<int:group_pk>/gradebook/export/", views.group_export_job, name="group_export_job"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
     path("assessments/<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
     path("assessments/<int:pk>/fill/", views.column_fill, name="column_fill"),

@@ -13,8 +13,10 @@ from zachetka.core import access, names, plural
 from zachetka.core.forms import add_service_errors
 from zachetka.gradebook import export, selectors, services
 from zachetka.gradebook import grid as grid_html
+from zachetka.gradebook import jobs as gradebook_jobs
 from zachetka.gradebook.forms import AssessmentForm, ColumnFillForm, ReasonForm
 from zachetka.gradebook.models import Assessment, Grade
+from zachetka.jobs import services as jobs
 from zachetka.programs.models import Enrollment, Group, Module
 
 
@@ -296,6 +298,20 @@ def group_export(request: HttpRequest, group_pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{export.filename(group)}"
     return response
+
+
+@require_POST
+def group_export_job(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """The group's whole gradebook as XLSX in the background; the job page shows progress."""
+    access.require(request.user, "gradebook.view_grade")
+    group = get_object_or_404(Group.objects.visible_to(request.user), pk=group_pk)
+    job = jobs.start(
+        by=request.user,
+        kind=gradebook_jobs.GROUP_XLSX,
+        params={"group_id": group.pk},
+        title=gradebook_jobs.group_xlsx_title(group),
+    )
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 def overdue(request: HttpRequest) -> HttpResponse:

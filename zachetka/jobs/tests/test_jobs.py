@@ -174,3 +174,40 @@ def test_group_documents_are_printed_by_a_job(client, registrar, graduated):
     body = b"".join(client.get(reverse("jobs:file", args=[job.pk])).streaming_content)
     assert body[:2] == b"PK"
     assert AccessRecord.objects.count() == before + 1
+
+
+def test_the_consolidated_statement_is_made_by_a_job(client, registrar, graduated):
+    client.force_login(registrar)
+    group = graduated.group
+    url = reverse("attestation:group_summary_print", args=[group.pk])
+    assert client.post(url, {"format": "csv"}).status_code == 302
+    assert not Job.objects.exists()
+    client.post(url, {"format": "xlsx"})
+    client.post(url, {"format": "pdf"})
+    made = {job.file_name: job for job in Job.objects.all()}
+    assert set(made) == {f"Сводная ведомость {group.code}.xlsx", f"Сводная ведомость {group.code}.pdf"}
+    assert all(job.status == Job.Status.DONE for job in made.values())
+    pdf = made[f"Сводная ведомость {group.code}.pdf"]
+    assert b"".join(client.get(reverse("jobs:file", args=[pdf.pk])).streaming_content)[:4] == b"%PDF"
+    enrolled = set(group.enrollments.values_list("learner_id", flat=True))
+    assert set(pdf.learner_ids) == enrolled
+
+
+def test_the_whole_gradebook_xlsx_is_made_by_a_job(client, teacher, curator, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    group = world["mine"]
+    client.force_login(teacher)
+    response = client.post(reverse("gradebook:group_export_job", args=[group.pk]))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == Job.Status.DONE and job.file_name == f"Журнал {group.code}.xlsx"
+    body = b"".join(client.get(reverse("jobs:file", args=[job.pk])).streaming_content)
+    workbook = load_workbook(io.BytesIO(body))
+    assert len(workbook.sheetnames) == group.program.modules.count()
+    client.force_login(curator)
+    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 404
+    other = world["other"]
+    assert client.post(reverse("gradebook:group_export_job", args=[other.pk])).status_code == 404

@@ -143,6 +143,11 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:group_summary_pdf", "other"): ("get", FOREIGN_VIEW),
     ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
     ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
+    # The same in the background: no format chosen sends the person back to the page (302).
+    ("attestation:group_summary_print", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("attestation:group_summary_print", "other"): ("post", FOREIGN_ACTION),
+    ("gradebook:group_export_job", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("gradebook:group_export_job", "other"): ("post", FOREIGN_ACTION),
     ("attestation:debt_list", ""): ("get", ALL_STAFF),
     ("attestation:debt_list_xlsx", ""): ("get", ALL_STAFF),
     ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
