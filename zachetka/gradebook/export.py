@@ -1,19 +1,14 @@
 """A group's gradebook as an XLSX workbook laid out for printing: one sheet per module."""
 
-import io
 from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib.auth.models import User
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
-from zachetka.core import dates, xlsx
+from zachetka.core import dates, xlsx, xlsx_print
 from zachetka.gradebook import selectors
 from zachetka.programs.models import Group
 
-_FAIL_FONT = Font(color="B3261E")
 HEADER_ROW = 4
 
 
@@ -32,65 +27,62 @@ def _sheet_title(order: int, title: str, used: set[str]) -> str:
     return candidate
 
 
-def _write_module(sheet: Worksheet, grid: selectors.Grid) -> None:
+def _module_sheet(title: str, grid: selectors.Grid) -> xlsx_print.Sheet:
     group, module = grid.group, grid.module
     columns = grid.columns
-    last_col = 3 + len(columns)
-    title = xlsx.write(sheet, 1, 1, f"Журнал успеваемости группы {group.code} — {group.program.title}")
-    title.font = Font(bold=True, size=12)
-    xlsx.write(
-        sheet,
-        2,
-        1,
-        f"Модуль {module.order}. {module.title} ({module.hours} ч, {module.get_attestation_form_display()}); "
-        f"обучение {dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}",
+    sheet = xlsx_print.Sheet(
+        title=title,
+        header_row=HEADER_ROW,
+        footer_right="Подпись преподавателя ______________",
     )
-    headers = ["№", "Фамилия Имя Отчество"]
-    headers += [f"{dates.format_date(c.assessment.held_on)}\n{c.assessment.title}" for c in columns]
-    headers.append("Итог, %")
-    for index, title in enumerate(headers, start=1):
-        cell = xlsx.write(sheet, HEADER_ROW, index, title)
-        cell.font = Font(bold=True)
-        cell.fill = xlsx.HEAD_FILL
-        cell.border = xlsx.BOX
-        cell.alignment = Alignment(
-            wrap_text=True,
-            vertical="center",
-            horizontal="center",
-            text_rotation=90 if 2 < index < last_col else 0,
-        )
+    sheet.add_row(
+        [(f"Журнал успеваемости группы {group.code} — {group.program.title}", xlsx_print.TITLE)], table=False
+    )
+    sheet.add_row(
+        [
+            (
+                f"Модуль {module.order}. {module.title} ({module.hours} ч, "
+                f"{module.get_attestation_form_display()}); "
+                f"обучение {dates.format_date(group.starts_on)}–{dates.format_date(group.ends_on)}",
+                xlsx_print.PLAIN,
+            )
+        ],
+        table=False,
+    )
+    sheet.add_row([], table=False)
+    # The assessments' headers stand on their side: a column is as wide as its grades.
+    headers = [("№", xlsx_print.HEAD), ("Фамилия Имя Отчество", xlsx_print.HEAD)]
+    headers += [
+        (f"{dates.format_date(c.assessment.held_on)}\n{c.assessment.title}", xlsx_print.HEAD_ROTATED)
+        for c in columns
+    ]
+    headers.append(("Итог, %", xlsx_print.HEAD))
+    sheet.add_row(headers)
+    body, center, fail = xlsx_print.BODY, xlsx_print.BODY_CENTER, xlsx_print.BODY_FAIL
     for number, row in enumerate(grid.rows, start=1):
-        excel_row = HEADER_ROW + number
         name = row.enrollment.learner.full_name
         if not row.is_gradable:
             name += f" ({row.enrollment.status_label})"
-        grades = [xlsx.grade_value(c.value) if c else None for c in row.cells]
-        values = [number, name, *grades, row.result]
-        for index, value in enumerate(values, start=1):
-            cell = xlsx.write_value(sheet, excel_row, index, value)
-            cell.border = xlsx.BOX
-            if 2 < index < last_col:
-                cell.alignment = Alignment(horizontal="center")
-                grade = row.cells[index - 3]
-                if grade is not None and grade.value and not grade.is_passing:
-                    cell.font = _FAIL_FONT
-    # The assessments' headers stand on their side: a column is as wide as its grades.
-    xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW, minimum=5)
-    sheet.row_dimensions[HEADER_ROW].height = 120
-    xlsx.print_as_landscape_table(sheet, HEADER_ROW)
-    sheet.oddFooter.right.text = "Подпись преподавателя ______________"
+        cells: list[tuple[xlsx_print.Value, int]] = [(number, body), (name, body)]
+        for grade in row.cells:
+            if grade is None:
+                cells.append((None, center))
+            else:
+                failing = bool(grade.value) and not grade.is_passing
+                cells.append((xlsx.grade_value(grade.value), fail if failing else center))
+        cells.append((row.result, body))
+        sheet.add_row(cells)
+    return sheet
 
 
 def group_workbook(user: User, group: Group, on_step: Callable[[int, int, str], None] | None = None) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """Written by core.xlsx_print (a streaming writer): openpyxl took 3 s for 300 × 200 grades."""
     used: set[str] = set()
     modules = list(group.program.modules.all())
+    sheets = []
     for number, module in enumerate(modules, start=1):
         if on_step is not None:
             on_step(number - 1, len(modules), f"модуль {number} из {len(modules)}")
         grid = selectors.grid(user, group, module)
-        _write_module(workbook.create_sheet(_sheet_title(module.order, module.title, used)), grid)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheets.append(_module_sheet(_sheet_title(module.order, module.title, used), grid))
+    return xlsx_print.workbook(sheets)
