@@ -122,3 +122,30 @@ def test_module_sheet_names_are_cut_at_a_word_and_unique():
     # The same module title twice (a copy) still gets a sheet of its own.
     second = _sheet_title(1, title, used)
     assert second != first and second.endswith("(2)") and len(second) <= 31
+
+
+def test_group_workbook_keeps_its_print_layout(client, teacher, journal):
+    services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="4", expected_version=0
+    )
+    client.force_login(teacher)
+    response = client.get(reverse("gradebook:group_export", args=[journal["group"].pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "C5"  # the header and the names stay in view
+        assert sheet.print_title_rows == "$4:$4"
+        assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.oddFooter.center.text == "Стр. &P из &N"
+        assert sheet.oddFooter.right.text.startswith("Подпись преподавателя")
+        assert sheet["A1"].font.b and sheet.row_dimensions[4].height == 120
+    sheet = workbook["1. Введение"]
+    assert [sheet.cell(row=4, column=c).alignment.text_rotation for c in range(1, 6)] == [0, 0, 90, 90, 0]
+    assert all(sheet.cell(row=4, column=c).font.b for c in range(1, 6))
+    assert sheet["D6"].value == 4 and sheet["D6"].alignment.horizontal == "center"
+    assert sheet["D6"].font.color is None or not str(sheet["D6"].font.color.rgb).endswith("B3261E")
+    for row in sheet.iter_rows(min_row=4, max_row=6):
+        for cell in row:
+            assert cell.border.left.style == cell.border.bottom.style == "thin", cell.coordinate
+    assert sheet["B5"].data_type == "s" and sheet["A5"].value == 1
