@@ -57,6 +57,9 @@ def _text(value: str) -> str:
     return escape(value.translate(_CONTROL))
 
 
+_letter = get_column_letter
+
+
 def _shown_width(value: Value) -> int:
     if value is None:
         return 0
@@ -65,10 +68,8 @@ def _shown_width(value: Value) -> int:
 
 @dataclass
 class Sheet:
-    """One sheet: title lines, then the table from `header_row` (1-based) down.
-
-    `rotated` says which header columns (1-based) stand on their side; `freeze_column` is the
-    first column that scrolls."""
+    """One sheet: title lines, then the table from `header_row` (1-based) down; a header cell
+    styled HEAD_ROTATED stands on its side. `freeze_column` is the first column that scrolls."""
 
     title: str
     header_row: int
@@ -81,42 +82,48 @@ class Sheet:
     _widths: dict[int, int] = field(default_factory=dict)
     _last_column: int = 1
     _row: int = 0
+    # A cell's XML after its reference, and its width, by (type, value, style): a gradebook
+    # holds few distinct grades, so most cells are a look-up.
+    _cells: dict[tuple, tuple[str, int]] = field(default_factory=dict)
 
     def add_row(self, cells: list[tuple[Value, int]], *, table: bool = True) -> None:
         """Append a row of (value, style) cells. Rows outside the table (`table=False`, the
         title lines) do not widen the columns."""
         self._row += 1
-        number, widths, maximum = self._row, self._widths, self.maximum_width
+        number, widths, known = str(self._row), self._widths, self._cells
         out = []
         for column, (value, style) in enumerate(cells, start=1):
-            ref = f"{get_column_letter(column)}{number}"
-            if value is None or value == "":
-                out.append(f'<c r="{ref}" s="{style}"/>')
-                width = 0
-            elif isinstance(value, str):
-                if style == BODY and len(value) > maximum:
-                    style = BODY_WRAP
-                out.append(
-                    f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
-                )
-                if style == HEAD_ROTATED:
-                    width = 0
-                elif style == HEAD:
-                    width = max((len(word) for word in value.split()), default=0)
-                else:
-                    width = _shown_width(value)
-            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                out.append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
-                width = len(str(value))
-            else:
-                raise TypeError(f"A cell takes text or a number, not {type(value).__name__}.")
-            if table and width > widths.get(column, 0):
+            key = (type(value), value, style)
+            try:
+                tail, width = known[key]
+            except KeyError:
+                tail, width = known[key] = self._cell(value, style)
+            out.append(f'<c r="{_letter(column)}{number}"{tail}')
+            if table and width >= widths.get(column, 0):
                 widths[column] = width
-            if table:
-                widths.setdefault(column, 0)
         self._last_column = max(self._last_column, len(cells))
-        height = f' ht="{self.header_height}" customHeight="1"' if number == self.header_row else ""
+        height = f' ht="{self.header_height}" customHeight="1"' if self._row == self.header_row else ""
         self._rows.append(f'<row r="{number}"{height}>{"".join(out)}</row>')
+
+    def _cell(self, value: Value, style: int) -> tuple[str, int]:
+        if value is None or value == "":
+            return f' s="{style}"/>', 0
+        if isinstance(value, str):
+            if style == BODY and len(value) > self.maximum_width:
+                style = BODY_WRAP  # longer than a column may be: it wraps
+            if style == HEAD_ROTATED:
+                width = 0
+            elif style == HEAD:  # a header wraps: its longest word must fit
+                width = max((len(word) for word in value.split()), default=0)
+            else:
+                width = _shown_width(value)
+            return (
+                f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>',
+                width,
+            )
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return f' s="{style}"><v>{value}</v></c>', len(str(value))
+        raise TypeError(f"A cell takes text or a number, not {type(value).__name__}.")
 
     def xml(self) -> str:
         low, high = self.minimum_width, self.maximum_width

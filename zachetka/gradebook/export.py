@@ -59,6 +59,8 @@ def _module_sheet(title: str, grid: selectors.Grid) -> xlsx_print.Sheet:
     headers.append(("Итог, %", xlsx_print.HEAD))
     sheet.add_row(headers)
     body, center, fail = xlsx_print.BODY, xlsx_print.BODY_CENTER, xlsx_print.BODY_FAIL
+    # A grid holds few distinct grades: each is turned into a cell's value once.
+    shown: dict[tuple[str, bool], tuple[xlsx_print.Value, int]] = {}
     for number, row in enumerate(grid.rows, start=1):
         name = row.enrollment.learner.full_name
         if not row.is_gradable:
@@ -67,9 +69,12 @@ def _module_sheet(title: str, grid: selectors.Grid) -> xlsx_print.Sheet:
         for grade in row.cells:
             if grade is None:
                 cells.append((None, center))
-            else:
+                continue
+            key = (grade.value, bool(grade.is_passing))
+            if key not in shown:
                 failing = bool(grade.value) and not grade.is_passing
-                cells.append((xlsx.grade_value(grade.value), fail if failing else center))
+                shown[key] = (xlsx.grade_value(grade.value), fail if failing else center)
+            cells.append(shown[key])
         cells.append((row.result, body))
         sheet.add_row(cells)
     return sheet
