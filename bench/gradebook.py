@@ -10,14 +10,20 @@ group of 300 learners × 200 assessments with all grades entered, and measures t
 test client (the whole request: session, access checks, queries, rendering):
 
 - the grid page of each group: median server time over several requests and the SQL query count;
-- saving one cell (a changed value): median time and query count.
+- saving one cell (a changed value): median time and query count;
+- the 300 × 200 group's gradebook XLSX (`gradebook:group_export`): median time.
+
+It also prints the 300 × 200 grid page's HTML size and its size gzipped at level 6 (what
+nginx's `gzip_comp_level 6` of the README's set-up sends).
 
 It ends by printing one `name=value` line per figure: grid_30x40_ms, grid_30x40_queries,
-grid_300x200_ms, grid_300x200_queries, save_cell_ms, save_cell_queries. It exits 1 if the
-30 × 40 grid is not under 100 ms or if the query count differs between the two grids.
+grid_300x200_ms, grid_300x200_queries, html_bytes_300x200, html_gzip_bytes_300x200,
+save_cell_ms, save_cell_queries, export_300x200_ms. It exits 1 if the 30 × 40 grid is not under
+100 ms, if the query count differs between the two grids or if the export takes a second or more.
 """
 
 import datetime as dt
+import gzip
 import json
 import os
 import statistics
@@ -28,6 +34,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GRID_TARGET_MS = 100.0
+EXPORT_TARGET_MS = 1000.0
 
 
 def configure_django(scratch_dir: str) -> None:
@@ -118,7 +125,8 @@ def build_group(code: str, learners: int, assessments: int, teacher, director): 
     return group, module, enrollments, columns
 
 
-def measure(client, method: str, url: str, runs: int, **kwargs) -> tuple[float, int]:  # noqa: ANN001
+def measure(client, method: str, url: str, runs: int, **kwargs) -> tuple[float, int, bytes]:  # noqa: ANN001
+    """Median time and query count of `runs` requests, and the last response's body."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -132,7 +140,7 @@ def measure(client, method: str, url: str, runs: int, **kwargs) -> tuple[float, 
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
         queries = len(captured.captured_queries)
-    return statistics.median(timings), queries
+    return statistics.median(timings), queries, response.content
 
 
 def main() -> int:
@@ -165,8 +173,11 @@ def main() -> int:
         for name, (group, module, _, _) in (("grid_30x40", small), ("grid_300x200", large)):
             runs = 30 if name == "grid_30x40" else 7
             url = reverse("gradebook:grid", args=[group.pk, module.pk])
-            ms, queries = measure(client, "get", url, runs)
+            ms, queries, html = measure(client, "get", url, runs)
             figures[f"{name}_ms"], figures[f"{name}_queries"] = round(ms, 1), queries
+            if name == "grid_300x200":
+                figures["html_bytes_300x200"] = len(html)
+                figures["html_gzip_bytes_300x200"] = len(gzip.compress(html, compresslevel=6))
 
         group, module, enrollments, columns = small
         values = iter(["3", "4"] * 100)
@@ -201,11 +212,17 @@ def main() -> int:
         figures["save_cell_ms"] = round(statistics.median(save_timings), 1)
         figures["save_cell_queries"] = save_queries
 
+        export_url = reverse("gradebook:group_export", args=[large[0].pk])
+        ms, _, workbook = measure(client, "get", export_url, 5)
+        assert workbook.startswith(b"PK"), "the export is not an XLSX file"
+        figures["export_300x200_ms"] = round(ms, 1)
+
         for key, value in figures.items():
             print(f"{key}={value}")
         ok = (
             figures["grid_30x40_ms"] < GRID_TARGET_MS
             and figures["grid_30x40_queries"] == figures["grid_300x200_queries"]
+            and figures["export_300x200_ms"] < EXPORT_TARGET_MS
         )
         return 0 if ok else 1
 

@@ -13,12 +13,16 @@ takes, from the navigation's start:
   focused and painted (a requestAnimationFrame after the focus);
 - load: the load event's end;
 
-and after the last opening it counts the DOM nodes and the bytes of HTML received.
+and after the last opening it counts the DOM nodes and the bytes of HTML received, and gzips that
+HTML at level 6 (what nginx's `gzip_comp_level 6` of the README's set-up sends; the bench's own
+server does not compress).
 
 It prints one `name=value` line per figure: usable_30x40_ms, load_30x40_ms, usable_300x200_ms,
-load_300x200_ms, dom_nodes_300x200, html_bytes_300x200 (medians of 5 for the times).
+load_300x200_ms, dom_nodes_300x200, html_bytes_300x200, html_transfer_bytes_300x200,
+html_gzip_bytes_300x200 (medians of 5 for the times).
 """
 
+import gzip
 import os
 import statistics
 import subprocess
@@ -140,13 +144,14 @@ def main() -> int:
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
             for name, (group, module, _, _) in grids.items():
                 url = base + reverse("gradebook:grid", args=[group.pk, module.pk])
-                usable, loaded, last = [], [], {}
+                usable, loaded, last, html = [], [], {}, b""
                 for run in range(RUNS + 1):  # the first opening warms caches and is not counted
                     page = context.new_page()
-                    page.goto(url, wait_until="commit")
+                    response = page.goto(url, wait_until="commit")
                     ready = page.evaluate(USABLE_JS, FIRST_CELL)
                     page.wait_for_load_state("load")
                     last = page.evaluate(NAVIGATION_JS)
+                    html = response.body()
                     page.close()
                     if run:
                         usable.append(ready)
@@ -157,6 +162,7 @@ def main() -> int:
                     figures["dom_nodes_300x200"] = last["nodes"]
                     figures["html_bytes_300x200"] = last["body"]
                     figures["html_transfer_bytes_300x200"] = last["transfer"]
+                    figures["html_gzip_bytes_300x200"] = len(gzip.compress(html, compresslevel=6))
             browser.close()
         server.terminate()
         server.wait(timeout=30)
