@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -122,3 +123,37 @@ def test_a_bad_form_starts_nothing(client, registrar):
     client.force_login(registrar)
     response = client.post(reverse("documents:frdo"), {"template": "dpo", "year": 1800})
     assert response.status_code == 200 and not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection needs a server database")
+def test_the_page_sees_the_progress_while_the_export_transaction_is_open(issued, registrar, monkeypatch):
+    monkeypatch.setattr(frdo, "STEP_ROWS", 1)
+    job, _ = jobs.request(
+        by=registrar,
+        kind=document_jobs.FRDO_EXPORT,
+        params={"template_key": "dpo", "year": 2026, "group_id": None, "only_new": True},
+        title="ФРДО",
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    main = connections[DEFAULT_DB_ALIAS]
+    outside = type(main)(dict(main.settings_dict), DEFAULT_DB_ALIAS)
+    seen = []
+
+    class Watched(Progress):
+        def step(self, done: int, total: int, stage: str = "", *, force: bool = False) -> None:
+            super().step(done, total, stage, force=force)
+            with outside.cursor() as cursor:
+                cursor.execute("SELECT done, total, stage FROM jobs_job WHERE id = %s", [job.pk])
+                seen.append(cursor.fetchone())
+
+    try:
+        document_jobs.frdo_export(
+            Watched(job.pk), registrar, template_key="dpo", year=2026, group_id=None, only_new=True
+        )
+    finally:
+        outside.close()
+    # Seen from outside while the export's transaction was still open (the last row's step is
+    # never skipped by the writes' rate limit).
+    assert (2, 2, "строка 2 из 2") in seen
+    assert FrdoExport.objects.filter(rows=2).exists()
