@@ -64,6 +64,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "frdo_templates"
 TEMPLATES = ("dpo", "po")
 MAX_REPORTED_ERRORS = 200
 MANDATORY_FROM_YEAR = 2021  # docs/sources.md § 1.5: fields required for documents issued from 2021
+# How often (in documents read) an export reports its progress to `on_step`.
+STEP_ROWS = 500
+
+# Told how far an export is: (documents read, documents in all, «строка N из M»).
+OnStep = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -430,6 +435,7 @@ def export(
     year: int,
     group: Group | None = None,
     only_new: bool = True,
+    on_step: OnStep | None = None,
 ) -> FrdoExport:
     """Write the workbook, or refuse with FrdoRefused and change nothing. On success each
     document written is recorded as sent (FrdoSubmission: its state and its row's hash) and
@@ -438,7 +444,9 @@ def export(
     With `only_new` a document already sent goes again only if its row changed; without it every
     document sent before is rewritten (as a change of its record). Revoked documents and, where
     the template takes no changes, documents changed since they were sent are never written:
-    `manual_corrections()` lists them."""
+    `manual_corrections()` lists them.
+
+    `on_step`, if given, is told every STEP_ROWS documents how many of all were read."""
     if by is not None:
         access.require(by, "documents.add_frdoexport")
     template = load(template_key)
@@ -446,10 +454,14 @@ def export(
     written: list[Written] = []
     problems: list[str] = []
     total_problems = 0
+    documents = documents_for(template, year, group)
+    count = documents.count() if on_step is not None else 0
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as scratch:
         with StreamingSheet(scratch.name, template.sheet, protected=True) as sheet:
             sheet.write_row([column["title"] for column in template.columns], bold=True)
-            for r in records(documents_for(template, year, group)):
+            for read, r in enumerate(records(documents), start=1):
+                if on_step is not None and (read % STEP_ROWS == 0 or read == count):
+                    on_step(read, count, f"строка {read} из {count}")
                 sent = r["sent_state"] is not None
                 if not is_reportable(r) or (sent and not template.accepts_changes):
                     continue

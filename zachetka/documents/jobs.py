@@ -1,16 +1,19 @@
 """Background jobs of the documents app: a group's documents printed at once (one PDF, on the
-blanks, or a ZIP of one PDF per document) — seconds of work for a group of 25."""
+blanks, or a ZIP of one PDF per document) — seconds of work for a group of 25 — and the ФИС ФРДО
+export (about 23 s for 100,000 documents)."""
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from zachetka.documents import pdf, selectors
-from zachetka.documents.models import Document
+from zachetka.documents import frdo, pdf, selectors
+from zachetka.documents.models import Document, FrdoSubmission
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.programs.models import Group
 
 GROUP_PRINT = "documents.group_print"
+FRDO_EXPORT = "documents.frdo_export"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {
     "pdf": "одним PDF",
     "blank": "на бланки (PDF)",
@@ -50,4 +53,58 @@ def group_print(progress: Progress, user: User, *, group_id: int, output_format:
         content_type=content_type,
         content=content,
         learner_ids=[document.enrollment.learner_id for document in documents],
+    )
+
+
+def frdo_export_title(template_key: str, year: int, group: Group | None) -> str:
+    where = f"группа {group.code}" if group else "все группы"
+    return f"Выгрузка в ФИС ФРДО — шаблон {frdo.load(template_key).name}, {year}, {where}"
+
+
+def refusal_message(refusal: frdo.FrdoRefused) -> str:
+    """What a refused export's job says: how many errors, that nothing was marked, and each row."""
+    more = refusal.total - len(refusal.problems)
+    lines = [
+        f"Выгрузка не выполнена: ошибок — {refusal.total}. Ничего не отмечено как выгруженное; "
+        "исправьте сведения и запустите выгрузку снова.",
+        *refusal.problems,
+    ]
+    if more > 0:
+        lines.append(f"… и ещё {more}")
+    return "\n".join(lines)
+
+
+@register(FRDO_EXPORT, permission="documents.add_frdoexport")
+def frdo_export(
+    progress: Progress, user: User, *, template_key: str, year: int, group_id: int | None, only_new: bool
+) -> Output:
+    """The export, all or nothing as on the page: a refusal marks nothing and fails the job with
+    its row-by-row report."""
+    group = None
+    if group_id is not None:
+        group = Group.objects.visible_to(user).filter(pk=group_id).first()
+        if group is None:
+            raise ValidationError("Группа не найдена или недоступна.")
+    progress.stage("отбор документов")
+    try:
+        record = frdo.export(
+            by=user,
+            template_key=template_key,
+            year=year,
+            group=group,
+            only_new=only_new,
+            on_step=progress.step,
+        )
+    except frdo.FrdoRefused as refusal:
+        raise ValidationError(refusal_message(refusal), code="frdo_refused") from refusal
+    with record.file.open("rb") as handle:
+        content = handle.read()
+    progress.step(record.rows, record.rows, f"выгружено строк: {record.rows}", force=True)
+    return Output(
+        name=record.file_name,
+        content_type=XLSX,
+        content=content,
+        learner_ids=FrdoSubmission.objects.filter(export=record).values_list(
+            "document__enrollment__learner_id", flat=True
+        ),
     )

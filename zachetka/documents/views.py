@@ -32,6 +32,7 @@ from zachetka.documents.forms import (
     VerifyForm,
 )
 from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport, FrdoSubmission
+from zachetka.jobs import selectors as job_selectors
 from zachetka.jobs import services as jobs
 from zachetka.organization import selectors as organization
 from zachetka.programs.models import Enrollment, Group
@@ -429,39 +430,39 @@ def group_documents_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def frdo_page(request: HttpRequest) -> HttpResponse:
-    """ФИС ФРДО: what is not reported yet (and past the deadline), the export, past exports."""
+    """ФИС ФРДО: what is not reported yet (and past the deadline), the export, past exports.
+    The export runs in the background; the form starts it and the job's page shows its progress."""
     access.require(request.user, "documents.add_frdoexport")
     groups = Group.objects.visible_to(request.user).order_by("-starts_on", "code")
     form = FrdoForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            record = frdo.export(
-                by=request.user,
-                template_key=data["template"],
-                year=data["year"],
-                group=data["group"],
-                only_new=data["only_new"],
-            )
-        except frdo.FrdoRefused as refusal:
-            form.add_error(
-                None, f"Выгрузка не выполнена: ошибок — {refusal.total}. Ничего не отмечено как выгруженное."
-            )
-            return render(request, "documents/frdo.html", _frdo_context(request, form, refusal.problems))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Выгружено документов: {record.rows}. Файл: {record.file_name}.")
-            return redirect("documents:frdo")
+        job = jobs.start(
+            by=request.user,
+            kind=document_jobs.FRDO_EXPORT,
+            params={
+                "template_key": data["template"],
+                "year": data["year"],
+                "group_id": data["group"].pk if data["group"] else None,
+                "only_new": data["only_new"],
+            },
+            title=document_jobs.frdo_export_title(data["template"], data["year"], data["group"]),
+        )
+        return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "documents/frdo.html", _frdo_context(request, form, []))
 
 
 def _frdo_context(request: HttpRequest, form: FrdoForm, problems: list[str]) -> dict:
+    # The person's latest export job: while it runs, a link to it; refused, its report by row.
+    last_job = job_selectors.recent_jobs(request.user).filter(kind=document_jobs.FRDO_EXPORT).first()
+    if last_job is not None and last_job.status == last_job.Status.FAILED and not problems:
+        problems = last_job.error.splitlines()
     pending = frdo.pending()
     overdue = frdo.overdue(pending).select_related("enrollment__group").order_by("issued_on")
     return {
         "form": form,
         "problems": problems,
+        "last_job": last_job,
         "pending": pending.count(),
         "overdue": overdue[:200],
         "overdue_count": overdue.count(),

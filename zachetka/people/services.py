@@ -1,5 +1,6 @@
 """Writes to learners: each function is one transaction with its audit event."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,9 +137,20 @@ class ImportOutcome:
         return [*self.created, *self.updated, *self.unchanged]
 
 
+# How often (in rows) an import tells `on_step` how far it is.
+IMPORT_STEP_ROWS = 200
+
+
 @transaction.atomic
-def import_learners(*, by: User, planned: list[PlannedRow], source: str) -> ImportOutcome:
-    """Create and update learners from a checked file, all or nothing, each change audited."""
+def import_learners(
+    *,
+    by: User,
+    planned: list[PlannedRow],
+    source: str,
+    on_step: Callable[[int, int], None] | None = None,
+) -> ImportOutcome:
+    """Create and update learners from a checked file, all or nothing, each change audited.
+    `on_step(rows done, rows in all)`, if given, is told every IMPORT_STEP_ROWS rows."""
     created: list[Learner] = []
     updated: list[Learner] = []
     unchanged: list[Learner] = []
@@ -149,7 +161,9 @@ def import_learners(*, by: User, planned: list[PlannedRow], source: str) -> Impo
             pk__in=[item.learner.pk for item in planned if item.learner is not None]
         )
     }
-    for item in planned:
+    for done, item in enumerate(planned, start=1):
+        if on_step is not None and (done % IMPORT_STEP_ROWS == 0 or done == len(planned)):
+            on_step(done, len(planned))
         if item.learner is None:
             learner = Learner(**item.values)
             learner.refresh_search_key()

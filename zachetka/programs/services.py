@@ -2,6 +2,7 @@
 
 One transaction each, audited."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -277,6 +278,7 @@ def import_learners(
     group: Group | None = None,
     admission_order_number: str = "",
     admission_order_date: date | None = None,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> GroupImportOutcome:
     """Import learners from a checked file and, if a group is given, enrol the new ones in it
     under the admission order given (both its number and date, or neither)."""
@@ -285,7 +287,7 @@ def import_learners(
         raise ValidationError({field: "Укажите и номер, и дату приказа о зачислении."})
     if admission_order_number and group is None:
         raise ValidationError({"group": "Приказ о зачислении указан — выберите группу, в которую зачислять."})
-    outcome = people_services.import_learners(by=by, planned=planned, source=source)
+    outcome = people_services.import_learners(by=by, planned=planned, source=source, on_step=on_step)
     if group is None:
         return GroupImportOutcome(outcome, enrolled=0, already_enrolled=0)
     learners = outcome.learners

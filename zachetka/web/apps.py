@@ -5,3 +5,6 @@ class WebConfig(AppConfig):
     name = "zachetka.web"
     label = "web"
     verbose_name = "Интерфейс сотрудников"
+
+    def ready(self) -> None:
+        from zachetka.web import jobs  # noqa: F401 - registers the app's background jobs

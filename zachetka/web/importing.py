@@ -29,6 +29,8 @@ class StagedFile:
     # The admission order the import writes into every enrolment it creates.
     admission_order_number: str = ""
     admission_order_date: dt.date | None = None
+    # Learners in the file, as the preview counted them: a big file is imported in the background.
+    rows: int = 0
 
     @property
     def path(self) -> Path:
@@ -67,6 +69,7 @@ def stage(
     *,
     admission_order_number: str = "",
     admission_order_date: dt.date | None = None,
+    rows: int = 0,
 ) -> StagedFile:
     sweep()
     staged = StagedFile(
@@ -75,6 +78,7 @@ def stage(
         group_id=group_id,
         admission_order_number=admission_order_number,
         admission_order_date=admission_order_date,
+        rows=rows,
     )
     staged.path.parent.mkdir(parents=True, exist_ok=True)
     # Readable by the application's own user only: the file is a list of people.
@@ -92,6 +96,7 @@ def to_session(staged: StagedFile) -> dict:
         "group_id": staged.group_id,
         "admission_order_number": staged.admission_order_number,
         "admission_order_date": order_date.isoformat() if order_date else "",
+        "rows": staged.rows,
     }
 
 
@@ -105,8 +110,15 @@ def from_session(data: dict | None, token: str) -> StagedFile | None:
         group_id=data.get("group_id"),
         admission_order_number=str(data.get("admission_order_number") or ""),
         admission_order_date=dt.date.fromisoformat(order_date) if order_date else None,
+        rows=int(data.get("rows") or 0),
     )
     return staged if _TOKEN.match(staged.token) and staged.path.exists() else None
+
+
+def hand_over(session: SessionBase) -> None:
+    """Drop the session's note of its staged file but keep the file: a background import has
+    taken it over and deletes it when done."""
+    session.pop(SESSION_KEY, None)
 
 
 def forget(session: SessionBase) -> None:

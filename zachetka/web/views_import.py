@@ -7,12 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zachetka.core import access, plural
+from zachetka.core import access
+from zachetka.jobs import services as jobs
 from zachetka.people import importing as learner_file
 from zachetka.people.forms import ImportUploadForm
 from zachetka.programs import services as program_services
 from zachetka.programs.models import Group
+from zachetka.web import import_check
 from zachetka.web import importing as staging
+from zachetka.web import jobs as web_jobs
 
 PREVIEW_ROWS = 200
 
@@ -21,15 +24,8 @@ def _groups(user):
     return Group.objects.visible_to(user).select_related("program").order_by("-starts_on", "code")
 
 
-def _check(filename: str, content: bytes):
-    """Parse and plan; return (planned rows, errors, file-level error)."""
-    try:
-        parsed = learner_file.parse_learners_file(filename, content)
-    except learner_file.ImportFileError as error:
-        return None, [], str(error), []
-    if parsed.errors:
-        return None, parsed.errors, None, parsed.ignored_columns
-    return learner_file.plan_import(parsed), [], None, parsed.ignored_columns
+_check = import_check.check
+_error_summary = import_check.error_summary
 
 
 def learner_import(request: HttpRequest) -> HttpResponse:
@@ -65,6 +61,7 @@ def learner_import(request: HttpRequest) -> HttpResponse:
         group.pk if group else None,
         admission_order_number=order_number,
         admission_order_date=order_date,
+        rows=len(planned),
     )
     request.session[staging.SESSION_KEY] = staging.to_session(staged)
     new = [row for row in planned if row.is_new]
@@ -79,18 +76,10 @@ def learner_import(request: HttpRequest) -> HttpResponse:
         new_rows=new[:PREVIEW_ROWS],
         changed_rows=changed[:PREVIEW_ROWS],
         preview_limit=PREVIEW_ROWS,
+        in_background=len(planned) > web_jobs.BACKGROUND_ROWS,
         column_titles=learner_file.COLUMN_TITLES,
     )
     return render(request, "web/learner_import_preview.html", context)
-
-
-def _error_summary(errors: list) -> str:
-    rows = len({error.row for error in errors})
-    return (
-        f"Найдено {plural.count_with(len(errors), 'ошибка', 'ошибки', 'ошибок')} "
-        f"в {plural.count_with(rows, 'строке', 'строках', 'строках')}. "
-        "Файл не загружен: исправьте и загрузите снова."
-    )
 
 
 @require_POST
@@ -100,6 +89,16 @@ def learner_import_confirm(request: HttpRequest) -> HttpResponse:
     if staged is None:
         messages.error(request, "Предпросмотр устарел или уже применён. Загрузите файл ещё раз.")
         return redirect("web:learner_import")
+    if staged.rows > web_jobs.BACKGROUND_ROWS:
+        # A big file: imported in the background, which deletes the staged file when done.
+        staging.hand_over(request.session)
+        job = jobs.start(
+            by=request.user,
+            kind=web_jobs.LEARNER_IMPORT,
+            params=web_jobs.learner_import_params(staged),
+            title=web_jobs.learner_import_title(staged),
+        )
+        return redirect("jobs:job_detail", pk=job.pk)
     try:
         return _confirm(request, staged)
     finally:
@@ -126,19 +125,9 @@ def _confirm(request: HttpRequest, staged: staging.StagedFile) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("web:learner_import")
-    summary = (
-        "Импорт завершён: добавлено "
-        f"{plural.count_with(len(outcome.learners.created), 'слушатель', 'слушателя', 'слушателей')}, "
-        f"обновлено — {len(outcome.learners.updated)}, без изменений — {len(outcome.learners.unchanged)}."
+    summary = import_check.outcome_summary(
+        outcome, group, staged.admission_order_number, staged.admission_order_date
     )
-    if group:
-        summary += f" Зачислено в группу {group.code}: {outcome.enrolled}"
-        if staged.admission_order_number:
-            summary += (
-                f" (приказ о зачислении № {staged.admission_order_number} "
-                f"от {staged.admission_order_date:%d.%m.%Y})"
-            )
-        summary += "."
     messages.success(request, summary)
     return redirect("web:learner_list")
 
