@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from zachetka.core import access
@@ -122,8 +123,8 @@ def _finish(job: Job, output: registry.Output) -> None:
                 file_name=safe_name[:200],
                 content_type=output.content_type,
                 learner_ids=sorted({int(pk) for pk in output.learner_ids}),
-                done=job.total or 1,
-                total=job.total or 1,
+                # The last progress report's count stays (the row, not this early copy, has it).
+                done=F("total"),
                 stage="",
                 finished_at=timezone.now(),
             )

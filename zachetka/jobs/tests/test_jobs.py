@@ -42,6 +42,7 @@ def test_a_job_runs_and_keeps_its_file_for_its_owner_only(registrar, curator, cl
     job = services.start(by=registrar, kind=TEST_KIND, params={"count": 3}, title="Проверка")
     assert job.status == Job.Status.DONE
     assert job.percent == 100 and job.file_name == "числа.txt"
+    assert (job.done, job.total) == (3, 3)  # the last report's count, not a placeholder
     client.force_login(registrar)
     page = client.get(reverse("jobs:job_detail", args=[job.pk]))
     assert page.status_code == 200
