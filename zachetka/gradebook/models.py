@@ -148,6 +148,19 @@ class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user: Actor) -> Self:
         return self.filter(access.group_scope(user, prefix="group__"))
 
+    def with_cell_rules(self, user: Actor) -> Self:
+        """Read with each column what saving a cell checks: whether `user` may grade it and
+        whether its module's gradebook is locked (services.record_grade uses them, no query)."""
+        return self.annotate(
+            rules_user_id=models.Value(user.pk),
+            user_may_grade=access.may_grade_expression(user),
+            gradebook_locked=models.Exists(
+                GradebookLock.objects.filter(
+                    group_id=models.OuterRef("group_id"), module_id=models.OuterRef("module_id")
+                )
+            ),
+        )
+
 
 class Assessment(models.Model):
     """A graded event of a group's module: a column of the gradebook."""

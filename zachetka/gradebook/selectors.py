@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from zachetka.core import access, charts, collation, names, roles
@@ -92,18 +92,39 @@ def _points(cell: Cell | None) -> int | None:
 
 
 def row_result(group_id: int, module_id: int, enrollment_id: int) -> int | None:
-    """One learner's weighted result in a module (after a cell is saved)."""
-    columns = list(
-        Assessment.objects.filter(group_id=group_id, module_id=module_id)
-        .order_by("held_on", "pk")
-        .values_list("pk", "weight")
-    )
-    points = dict(
-        Grade.objects.filter(enrollment_id=enrollment_id, assessment__in=[pk for pk, _ in columns])
+    """One learner's weighted result in a module (after a cell is saved), in one query: a
+    column without a value counts for nothing, so only the filled cells are read."""
+    filled = (
+        Grade.objects.filter(
+            enrollment_id=enrollment_id, assessment__group_id=group_id, assessment__module_id=module_id
+        )
         .exclude(value="")
-        .values_list("assessment_id", "points")
+        .order_by("assessment__held_on", "assessment_id")  # the grid's order: the same float sums
+        .values_list("assessment__weight", "points")
     )
-    return weighted_result([float(weight) for _, weight in columns], [points.get(pk) for pk, _ in columns])
+    weights, points = [], []
+    for weight, value in filled:
+        weights.append(float(weight))
+        points.append(value)
+    return weighted_result(weights, points)
+
+
+def cell_enrollment(assessment: Assessment, enrollment_pk: int) -> Enrollment:
+    """The enrolment of a cell of `assessment`'s group, read with its learner and what the cell
+    holds now (services.record_grade uses them instead of reading the cell again);
+    Enrollment.DoesNotExist when there is no such enrolment in the group."""
+    cell = Grade.objects.filter(assessment_id=assessment.pk, enrollment_id=OuterRef("pk"))
+    return (
+        Enrollment.objects.select_related("learner")
+        .annotate(
+            cell_assessment_id=Value(assessment.pk),
+            cell_grade_id=Subquery(cell.values("pk")[:1]),
+            cell_value=Subquery(cell.values("value")[:1]),
+            cell_version=Subquery(cell.values("version")[:1]),
+            cell_is_late=Subquery(cell.values("is_late")[:1]),
+        )
+        .get(pk=enrollment_pk, group_id=assessment.group_id)
+    )
 
 
 def _grade_rows(assessment_ids: list[int]) -> list[tuple]:

@@ -107,12 +107,13 @@ def cell_save(request: HttpRequest) -> JsonResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Некорректный запрос."}, status=400)
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related("group", "module", "scale"),
+        Assessment.objects.visible_to(request.user).with_cell_rules(request.user).select_related("scale"),
         pk=assessment_pk,
     )
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("learner"), pk=enrollment_pk, group_id=assessment.group_id
-    )
+    try:
+        enrollment = selectors.cell_enrollment(assessment, enrollment_pk)
+    except Enrollment.DoesNotExist as error:
+        raise Http404("Слушатель не найден в этой группе.") from error
     try:
         grade = services.record_grade(
             by=request.user,
