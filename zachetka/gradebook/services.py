@@ -261,7 +261,7 @@ def _record_grade(
         raise ValidationError(
             f"{enrollment.learner.short_name}: {enrollment.status_label}, оценки не вносятся."
         )
-    mark = assessment.scale.interpret(text)
+    mark = assessment.scale.interpret(text, assessment.scale_values())
     cell = _current_cell(assessment, enrollment)
     if cell.version != expected_version:
         raise GradeConflict(_current_grade(assessment, enrollment))

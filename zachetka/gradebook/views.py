@@ -107,7 +107,10 @@ def cell_save(request: HttpRequest) -> JsonResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Некорректный запрос."}, status=400)
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user).with_cell_rules(request.user).select_related("scale"),
+        Assessment.objects.visible_to(request.user)
+        .with_cell_rules(request.user)
+        .with_scale_values()
+        .select_related("scale"),
         pk=assessment_pk,
     )
     try:

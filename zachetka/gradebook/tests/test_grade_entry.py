@@ -355,10 +355,10 @@ def test_lock_and_unlock_pages(client, director, journal):
 
 
 # A save's whole request: the session, the user, their roles, the column with the rules that
-# apply to it, the enrolment with the cell, the scale's values, the cell's write, its history
+# apply to it and its scale's values, the enrolment with the cell, the cell's write, its history
 # row, the audit event with the chain's head (read with the learner's key, then moved on), the
 # row's result, and the test transaction's savepoint around the save (two statements).
-SAVE_QUERIES = 14
+SAVE_QUERIES = 13
 
 
 def test_saving_a_new_cell_takes_a_fixed_number_of_queries(
