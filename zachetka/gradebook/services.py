@@ -208,6 +208,10 @@ def _current_grade(assessment: Assessment, enrollment: Enrollment) -> Grade | No
     )
 
 
+class _CellTaken(Exception):  # noqa: N818 - a signal between two functions, not an error shown
+    """Someone created the cell a moment earlier (the unique cell constraint refused ours)."""
+
+
 def record_grade(
     *,
     by: User,
@@ -234,11 +238,8 @@ def record_grade(
             expected_version=expected_version,
             reason=reason,
         )
-    except IntegrityError:  # someone created the cell a moment earlier (the transaction is undone)
-        current = _current_grade(assessment, enrollment)
-        if current is None:
-            raise
-        raise GradeConflict(current) from None
+    except _CellTaken as taken:  # the transaction is undone: the cell can be read again
+        raise GradeConflict(_current_grade(assessment, enrollment)) from taken.__cause__
 
 
 @transaction.atomic
@@ -285,7 +286,10 @@ def _record_grade(
         version=cell.version + 1,
     )
     if cell.pk is None:
-        grade.save(force_insert=True)  # a cell made meanwhile: IntegrityError, see record_grade
+        try:
+            grade.save(force_insert=True)
+        except IntegrityError as error:
+            raise _CellTaken from error
     else:
         written = Grade.objects.filter(pk=cell.pk, version=cell.version).update(
             value=grade.value,

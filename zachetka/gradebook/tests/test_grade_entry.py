@@ -422,3 +422,12 @@ def test_the_save_reads_the_lock_with_the_column(client, teacher, director, jour
     assert response.status_code == 200
     grade = Grade.objects.get(assessment=journal["assessment"], enrollment=journal["own"])
     assert (grade.value, grade.entered_by_id) == ("4", director.pk)
+
+
+def test_the_group_curator_and_the_registry_save_through_the_page(client, curator, registrar, journal):
+    with time_machine.travel(BEFORE_DEADLINE):
+        client.force_login(curator)
+        assert save(client, journal["assessment"], journal["own"], "4").status_code == 200
+        client.force_login(registrar)
+        response = save(client, journal["assessment"], journal["own"], "5", version=1)
+    assert response.status_code == 200 and response.json()["by_id"] == registrar.pk
