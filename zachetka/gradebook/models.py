@@ -145,7 +145,7 @@ class ScaleValue(models.Model):
         return frozenset(a.strip().lower().replace("ё", "е") for a in self.aliases.split(",") if a.strip())
 
 
-class _JSONList(models.Aggregate):
+class JSONList(models.Aggregate):
     """The aggregated rows' values as one JSON list (one query instead of a query per relation)."""
 
     function = "JSON_GROUP_ARRAY"  # SQLite
@@ -178,7 +178,7 @@ class AssessmentQuerySet(models.QuerySet):
             ScaleValue.objects.filter(scale_id=models.OuterRef("scale_id"))
             .order_by()
             .values("scale_id")
-            .annotate(rows=_JSONList(JSONObject(**{name: name for name in _SCALE_VALUE_FIELDS})))
+            .annotate(rows=JSONList(JSONObject(**{name: name for name in _SCALE_VALUE_FIELDS})))
             .values("rows")
         )
         return self.annotate(scale_value_rows=models.Subquery(rows, output_field=models.JSONField()))

@@ -137,9 +137,7 @@ def cell_save(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": str(error) or "Недостаточно прав.", "code": "forbidden"}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages), "code": "invalid"}, status=400)
-    return JsonResponse(
-        _cell_json(grade, selectors.row_result(assessment.group_id, assessment.module_id, enrollment.pk))
-    )
+    return JsonResponse(_cell_json(grade, selectors.row_result_after_save(assessment, enrollment, grade)))
 
 
 @require_GET

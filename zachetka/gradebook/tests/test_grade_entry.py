@@ -355,10 +355,10 @@ def test_lock_and_unlock_pages(client, director, journal):
 
 
 # A save's whole request: the session, the user, their roles, the column with the rules that
-# apply to it and its scale's values, the enrolment with the cell, the cell's write, its history
-# row, the audit event with the chain's head (read with the learner's key, then moved on), the
-# row's result, and the test transaction's savepoint around the save (two statements).
-SAVE_QUERIES = 13
+# apply to it and its scale's values, the enrolment with the cell and the row's other cells (for
+# the row's result), the cell's write, its history row, the audit event with the chain's head
+# (read with the learner's key, then moved on), and the transaction around it (two statements).
+SAVE_QUERIES = 12
 
 
 def test_saving_a_new_cell_takes_a_fixed_number_of_queries(
@@ -431,3 +431,32 @@ def test_the_group_curator_and_the_registry_save_through_the_page(client, curato
         client.force_login(registrar)
         response = save(client, journal["assessment"], journal["own"], "5", version=1)
     assert response.status_code == 200 and response.json()["by_id"] == registrar.pk
+
+
+def test_the_saved_cell_answers_the_rows_result_as_the_grid_shows_it(client, teacher, journal, scale):
+    with time_machine.travel(BEFORE_DEADLINE):
+        columns = [
+            services.create_assessment(
+                by=teacher,
+                group=journal["group"],
+                module=journal["module"],
+                held_on=dt.date(2026, 11, day),
+                title=f"Работа {day}",
+                scale=scale(GradingScale.Kind.HUNDRED_POINT),
+                weight=weight,
+            )
+            for day, weight in ((9, Decimal("0.3")), (11, Decimal("2.5")), (12, Decimal(1)))
+        ]
+        for column, text in zip(columns, ("71", "н", ""), strict=True):
+            services.record_grade(
+                by=teacher, assessment=column, enrollment=journal["own"], text=text, expected_version=0
+            )
+        client.force_login(teacher)
+        answers = [save(client, journal["assessment"], journal["own"], "4").json()["result"]]
+        answers.append(save(client, journal["assessment"], journal["own"], "", version=1).json()["result"])
+        answers.append(save(client, columns[0], journal["own"], "", version=1).json()["result"])
+    grid = selectors.grid(teacher, journal["group"], journal["module"])
+    [row] = [row for row in grid.rows if row.enrollment.pk == journal["own"].pk]
+    assert answers[2] == str(row.result) == "0"  # only «н/я» (0 points) is left
+    assert answers[0] == str(round((71 * 0.3 + 80 * 1 + 0 * 2.5) / 3.8))
+    assert answers[1] == str(round((71 * 0.3) / 2.8))
