@@ -395,7 +395,7 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
 def _locked_head(*, key_of: int | None) -> AuditChainHead:
     """The chain's head, locked to the end of the transaction. Events about one learner (most
     writes) read that learner's sealing key in the same query (`subject_key`, None while they
-    have none yet: then sealing.keys_for makes it)."""
+    have none yet: then sealing.new_keys makes it)."""
     heads = AuditChainHead.objects.select_for_update()
     if key_of is not None:
         key = SubjectKey.objects.filter(learner_id=key_of).values("key")[:1]
