@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
 from django.db import models
 
+from zachetka.core import access
 from zachetka.core.models import AuditEvent, SubjectKey
 
 SEALED = "sealed"
@@ -33,23 +34,51 @@ def _aad(seq: int) -> bytes:
     return f"zachetka-audit:{seq}".encode()
 
 
-def data_subjects(subjects: Sequence[models.Model | None], actor: Any) -> list[int | None]:
+def _known_learner(subject: models.Model) -> int | None:
+    """The learner of a subject whose enrolment the caller already holds (no query)."""
+    enrollment = subject._state.fields_cache.get("enrollment")
+    return getattr(enrollment, "learner_id", None)
+
+
+def actor_learner(actor: Any) -> int | None:
+    """The learner record of an acting user: only a user with the learner role has one that
+    acts (a cabinet account), so nobody else costs a query."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not access.is_learner(actor):
+        return None
+    learner_model = apps.get_model("people", "Learner")
+    return learner_model.objects.filter(user_id=actor.pk).values_list("pk", flat=True).first()
+
+
+def data_subjects(
+    subjects: Sequence[models.Model | None], actor: Any, *, actor_learner_id: int | None | bool = False
+) -> list[int | None]:
     """For each event's subject, the learner whose personal data the event may hold (or None).
 
     A learner is found through the subject itself, its `learner_id`, its enrolment, or the user
     account it is; an event about no one in particular made by a learner concerns that learner.
-    Lookups are batched: one query per kind of link, whatever the number of events."""
+    Lookups are batched: one query per kind of link, whatever the number of events, and none
+    for a link the subject already holds. `actor_learner_id` passes `actor_learner(actor)`
+    when the caller knows it (False: look it up)."""
     learner_model = apps.get_model("people", "Learner")
     enrollment_model = apps.get_model("programs", "Enrollment")
-    enrollment_ids = {s.enrollment_id for s in subjects if s is not None and hasattr(s, "enrollment_id")}
+    enrollment_ids = {
+        s.enrollment_id
+        for s in subjects
+        if s is not None and hasattr(s, "enrollment_id") and _known_learner(s) is None
+    }
     user_ids = {s.pk for s in subjects if s is not None and s._meta.label_lower == "auth.user"}
-    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    if actor_id is not None:
-        user_ids.add(actor_id)
-    by_enrollment = dict(
-        enrollment_model.objects.filter(pk__in=enrollment_ids).values_list("pk", "learner_id")
+    if actor_learner_id is False:
+        actor_learner_id = actor_learner(actor)
+    by_enrollment = (
+        dict(enrollment_model.objects.filter(pk__in=enrollment_ids).values_list("pk", "learner_id"))
+        if enrollment_ids
+        else {}
     )
-    by_user = dict(learner_model.objects.filter(user_id__in=user_ids).values_list("user_id", "pk"))
+    by_user = (
+        dict(learner_model.objects.filter(user_id__in=user_ids).values_list("user_id", "pk"))
+        if user_ids
+        else {}
+    )
     found: list[int | None] = []
     for subject in subjects:
         learner_id = None
@@ -60,10 +89,10 @@ def data_subjects(subjects: Sequence[models.Model | None], actor: Any) -> list[i
         elif hasattr(subject, "learner_id"):
             learner_id = subject.learner_id
         elif hasattr(subject, "enrollment_id"):
-            learner_id = by_enrollment.get(subject.enrollment_id)
+            learner_id = _known_learner(subject) or by_enrollment.get(subject.enrollment_id)
         elif subject._meta.label_lower == "auth.user":
             learner_id = by_user.get(subject.pk)
-        found.append(learner_id if learner_id is not None else by_user.get(actor_id))
+        found.append(learner_id if learner_id is not None else actor_learner_id)
     return found
 
 
@@ -74,13 +103,19 @@ def keys_for(learner_ids: Iterable[int]) -> dict[int, bytes]:
         return {}
     found = dict(SubjectKey.objects.filter(learner_id__in=wanted).values_list("learner_id", "key"))
     missing = wanted - set(found)
-    if missing:
-        SubjectKey.objects.bulk_create(
-            [SubjectKey(learner_id=learner_id, key=os.urandom(32)) for learner_id in missing],
-            ignore_conflicts=True,
-        )
-        found |= dict(SubjectKey.objects.filter(learner_id__in=missing).values_list("learner_id", "key"))
-    return {learner_id: bytes(key) for learner_id, key in found.items()}
+    found = {learner_id: bytes(key) for learner_id, key in found.items()}
+    return found | new_keys(missing) if missing else found
+
+
+def new_keys(learner_ids: Iterable[int]) -> dict[int, bytes]:
+    """Make keys for learners known to have none (concurrent makers agree: the first one stays)."""
+    missing = set(learner_ids)
+    SubjectKey.objects.bulk_create(
+        [SubjectKey(learner_id=learner_id, key=os.urandom(32)) for learner_id in missing],
+        ignore_conflicts=True,
+    )
+    made = SubjectKey.objects.filter(learner_id__in=missing).values_list("learner_id", "key")
+    return {learner_id: bytes(key) for learner_id, key in made}
 
 
 def seal(event: AuditEvent, key: bytes, *, actor_is_subject: bool) -> None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import JSONObject
 
 from zachetka.core import access, dbroles
 
@@ -144,9 +145,56 @@ class ScaleValue(models.Model):
         return frozenset(a.strip().lower().replace("ё", "е") for a in self.aliases.split(",") if a.strip())
 
 
+class JSONList(models.Aggregate):
+    """The aggregated rows' values as one JSON list (one query instead of a query per relation)."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN201
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+_SCALE_VALUE_FIELDS = (
+    "id",
+    "order",
+    "code",
+    "label",
+    "aliases",
+    "points",
+    "is_passing",
+    "min_score",
+    "max_score",
+)
+
+
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user: Actor) -> Self:
         return self.filter(access.group_scope(user, prefix="group__"))
+
+    def with_scale_values(self) -> Self:
+        """Read each column's scale values with it (Assessment.scale_values()), in the same query."""
+        rows = (
+            ScaleValue.objects.filter(scale_id=models.OuterRef("scale_id"))
+            .order_by()
+            .values("scale_id")
+            .annotate(rows=JSONList(JSONObject(**{name: name for name in _SCALE_VALUE_FIELDS})))
+            .values("rows")
+        )
+        return self.annotate(scale_value_rows=models.Subquery(rows, output_field=models.JSONField()))
+
+    def with_cell_rules(self, user: Actor) -> Self:
+        """Read with each column what saving a cell checks: whether `user` may grade it and
+        whether its module's gradebook is locked (services.record_grade uses them, no query)."""
+        return self.annotate(
+            rules_user_id=models.Value(user.pk),
+            user_may_grade=access.may_grade_expression(user),
+            gradebook_locked=models.Exists(
+                GradebookLock.objects.filter(
+                    group_id=models.OuterRef("group_id"), module_id=models.OuterRef("module_id")
+                )
+            ),
+        )
 
 
 class Assessment(models.Model):
@@ -196,6 +244,16 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on:%d.%m.%Y})"
+
+    def scale_values(self) -> list["ScaleValue"] | None:
+        """The scale's values in order if read with the column (`with_scale_values`), else None."""
+        if not hasattr(self, "scale_value_rows"):
+            return None
+        values = [
+            ScaleValue(scale_id=self.scale_id, **{**row, "is_passing": bool(row["is_passing"])})
+            for row in self.scale_value_rows or []
+        ]
+        return sorted(values, key=lambda value: (value.order, value.pk))
 
 
 class Grade(models.Model):

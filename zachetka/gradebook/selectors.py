@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, JSONField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from zachetka.core import access, charts, collation, names, roles
@@ -18,6 +19,7 @@ from zachetka.gradebook.models import (
     GradebookLock,
     GradeChange,
     GradingScale,
+    JSONList,
     ScaleValue,
 )
 from zachetka.gradebook.services import GRADABLE_STATUSES
@@ -92,18 +94,77 @@ def _points(cell: Cell | None) -> int | None:
 
 
 def row_result(group_id: int, module_id: int, enrollment_id: int) -> int | None:
-    """One learner's weighted result in a module (after a cell is saved)."""
-    columns = list(
-        Assessment.objects.filter(group_id=group_id, module_id=module_id)
-        .order_by("held_on", "pk")
-        .values_list("pk", "weight")
-    )
-    points = dict(
-        Grade.objects.filter(enrollment_id=enrollment_id, assessment__in=[pk for pk, _ in columns])
+    """One learner's weighted result in a module (after a cell is saved), in one query: a
+    column without a value counts for nothing, so only the filled cells are read."""
+    filled = (
+        Grade.objects.filter(
+            enrollment_id=enrollment_id, assessment__group_id=group_id, assessment__module_id=module_id
+        )
         .exclude(value="")
-        .values_list("assessment_id", "points")
+        .order_by("assessment__held_on", "assessment_id")  # the grid's order: the same float sums
+        .values_list("assessment__weight", "points")
     )
-    return weighted_result([float(weight) for _, weight in columns], [points.get(pk) for pk, _ in columns])
+    weights, points = [], []
+    for weight, value in filled:
+        weights.append(float(weight))
+        points.append(value)
+    return weighted_result(weights, points)
+
+
+def row_result_after_save(assessment: Assessment, enrollment: Enrollment, grade: Grade | None) -> int | None:
+    """`row_result` once `grade` is in the cell: the row's other filled cells were read with the
+    enrolment (`cell_enrollment`), so nothing is read here; the grid's order, the same sums."""
+    if getattr(enrollment, "cell_assessment_id", None) != assessment.pk:
+        return row_result(assessment.group_id, assessment.module_id, enrollment.pk)
+    cells = [
+        (row["held_on"], row["id"], float(row["weight"]), row["points"])
+        for row in enrollment.row_other_cells or []
+    ]
+    if grade is not None and grade.value != "":
+        cells.append((assessment.held_on.isoformat(), assessment.pk, float(assessment.weight), grade.points))
+    cells.sort()
+    return weighted_result([weight for _, _, weight, _ in cells], [points for _, _, _, points in cells])
+
+
+def cell_enrollment(assessment: Assessment, enrollment_pk: int) -> Enrollment:
+    """The enrolment of a cell of `assessment`'s group, read with its learner and what the cell
+    holds now (services.record_grade uses them instead of reading the cell again);
+    Enrollment.DoesNotExist when there is no such enrolment in the group."""
+    cell = Grade.objects.filter(assessment_id=assessment.pk, enrollment_id=OuterRef("pk"))
+    other_cells = (
+        Grade.objects.filter(
+            enrollment_id=OuterRef("pk"),
+            assessment__group_id=assessment.group_id,
+            assessment__module_id=assessment.module_id,
+        )
+        .exclude(assessment_id=assessment.pk)
+        .exclude(value="")
+        .order_by()
+        .values("enrollment_id")
+        .annotate(
+            cells=JSONList(
+                JSONObject(
+                    held_on="assessment__held_on",
+                    id="assessment_id",
+                    weight="assessment__weight",
+                    points="points",
+                )
+            )
+        )
+        .values("cells")
+    )
+    return (
+        Enrollment.objects.select_related("learner")
+        .annotate(
+            cell_assessment_id=Value(assessment.pk),
+            cell_grade_id=Subquery(cell.values("pk")[:1]),
+            cell_value=Subquery(cell.values("value")[:1]),
+            cell_version=Subquery(cell.values("version")[:1]),
+            cell_is_late=Subquery(cell.values("is_late")[:1]),
+            row_other_cells=Subquery(other_cells, output_field=JSONField()),
+        )
+        .get(pk=enrollment_pk, group_id=assessment.group_id)
+    )
 
 
 def _grade_rows(assessment_ids: list[int]) -> list[tuple]:

@@ -148,27 +148,70 @@ class CellRules:
 
 
 def _check_cell_rules(
-    *, by: User, assessment: Assessment, grade: Grade | None, mark: Mark, reason: str
+    *, by: User, assessment: Assessment, old_value: str, mark: Mark, reason: str
 ) -> CellRules:
     today = timezone.localdate()
+    locked = getattr(assessment, "gradebook_locked", None)  # read with the column (with_cell_rules)
     rules = CellRules(
-        is_locked=is_locked(assessment.group_id, assessment.module_id),
+        is_locked=is_locked(assessment.group_id, assessment.module_id) if locked is None else locked,
         is_past_deadline=today > assessment.due_on,
     )
-    has_value = grade is not None and grade.value != ""
     if rules.is_locked:
         if not access.is_administration(by):
             raise PermissionDenied("Журнал модуля закрыт: исправить оценку может только администрация.")
         if not reason.strip():
             raise ReasonRequired("Журнал модуля закрыт: укажите основание исправления.")
-    elif rules.is_past_deadline and has_value and not reason.strip():
+    elif rules.is_past_deadline and old_value != "" and not reason.strip():
         raise ReasonRequired(
             f"Срок внесения оценок истёк {assessment.due_on:%d.%m.%Y}: укажите причину исправления."
         )
     return rules
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _Cell:
+    """What a cell holds before a save: no grade row (pk None) is an empty cell of version 0."""
+
+    pk: int | None
+    value: str
+    version: int
+    is_late: bool
+
+
+def _current_cell(assessment: Assessment, enrollment: Enrollment) -> _Cell:
+    """The cell as read with the enrolment (selectors.cell_enrollment), or read now."""
+    if getattr(enrollment, "cell_assessment_id", None) == assessment.pk:
+        if enrollment.cell_grade_id is None:
+            return _Cell(None, "", 0, False)
+        return _Cell(
+            enrollment.cell_grade_id, enrollment.cell_value, enrollment.cell_version, enrollment.cell_is_late
+        )
+    row = (
+        Grade.objects.filter(assessment=assessment, enrollment=enrollment)
+        .values_list("pk", "value", "version", "is_late")
+        .first()
+    )
+    return _Cell(*row) if row else _Cell(None, "", 0, False)
+
+
+def _may_grade(by: User, assessment: Assessment) -> bool:
+    if getattr(assessment, "rules_user_id", None) == by.pk:  # read with the column (with_cell_rules)
+        return access.may(by, "gradebook.add_grade") and bool(assessment.user_may_grade)
+    return access.may_grade(by, assessment.group_id, assessment.module_id)
+
+
+def _current_grade(assessment: Assessment, enrollment: Enrollment) -> Grade | None:
+    return (
+        Grade.objects.select_related("entered_by")
+        .filter(assessment=assessment, enrollment=enrollment)
+        .first()
+    )
+
+
+class _CellTaken(Exception):  # noqa: N818 - a signal between two functions, not an error shown
+    """Someone created the cell a moment earlier (the unique cell constraint refused ours)."""
+
+
 def record_grade(
     *,
     by: User,
@@ -181,53 +224,87 @@ def record_grade(
     """Put a value into a cell (or clear it), refusing if the cell changed since it was loaded.
 
     `expected_version` is the cell's version the user saw: 0 for a cell that was empty.
+    The version is checked by the write itself (an update of that version, an insert that the
+    unique cell constraint refuses), so no row is locked. The view passes the column read
+    `with_cell_rules` and the enrolment read by `selectors.cell_enrollment`: then the save
+    reads nothing more than the scale's values.
     """
-    _require_grader(by, assessment.group, assessment.module)
+    try:
+        return _record_grade(
+            by=by,
+            assessment=assessment,
+            enrollment=enrollment,
+            text=text,
+            expected_version=expected_version,
+            reason=reason,
+        )
+    except _CellTaken as taken:  # the transaction is undone: the cell can be read again
+        raise GradeConflict(_current_grade(assessment, enrollment)) from taken.__cause__
+
+
+@transaction.atomic
+def _record_grade(
+    *,
+    by: User,
+    assessment: Assessment,
+    enrollment: Enrollment,
+    text: str,
+    expected_version: int,
+    reason: str,
+) -> Grade | None:
+    if not _may_grade(by, assessment):
+        raise PermissionDenied(
+            "Вносить оценки могут преподаватели этого модуля, куратор группы и учебная часть."
+        )
     if enrollment.group_id != assessment.group_id:
         raise ValidationError("Слушатель не из этой группы.")
     if enrollment.status not in GRADABLE_STATUSES:
         raise ValidationError(
             f"{enrollment.learner.short_name}: {enrollment.status_label}, оценки не вносятся."
         )
-    mark = assessment.scale.interpret(text)
-    grade = (
-        Grade.objects.select_for_update()
-        .select_related("entered_by")
-        .filter(assessment=assessment, enrollment=enrollment)
-        .first()
-    )
-    current_version = grade.version if grade else 0
-    if current_version != expected_version:
-        raise GradeConflict(grade)
-    if grade is not None and grade.value == mark.value:
-        return grade
-    if grade is None and mark.is_empty:
+    mark = assessment.scale.interpret(text, assessment.scale_values())
+    cell = _current_cell(assessment, enrollment)
+    if cell.version != expected_version:
+        raise GradeConflict(_current_grade(assessment, enrollment))
+    if cell.pk is not None and cell.value == mark.value:
+        return _current_grade(assessment, enrollment)
+    if cell.pk is None and mark.is_empty:
         return None
-    rules = _check_cell_rules(by=by, assessment=assessment, grade=grade, mark=mark, reason=reason)
+    rules = _check_cell_rules(by=by, assessment=assessment, old_value=cell.value, mark=mark, reason=reason)
     now = timezone.now()
-    old_value = grade.value if grade else ""
-    if grade is None:
-        grade = Grade(assessment=assessment, enrollment=enrollment, version=0, is_late=rules.is_past_deadline)
-    grade.value, grade.points, grade.is_passing, grade.is_absent = (
-        mark.value,
-        mark.points,
-        mark.is_passing,
-        mark.is_absent,
+    grade = Grade(
+        pk=cell.pk,
+        assessment=assessment,
+        enrollment=enrollment,
+        value=mark.value,
+        points=mark.points,
+        is_passing=mark.is_passing,
+        is_absent=mark.is_absent,
+        entered_by=by,
+        entered_at=now,
+        is_late=cell.is_late if cell.pk is not None else rules.is_past_deadline,
+        version=cell.version + 1,
     )
-    grade.entered_by, grade.entered_at = by, now
-    grade.version += 1
-    try:
-        with transaction.atomic():
-            grade.save()
-    except IntegrityError as error:  # someone created the cell a moment earlier
-        raise GradeConflict(
-            Grade.objects.select_related("entered_by")
-            .filter(assessment=assessment, enrollment=enrollment)
-            .first()
-        ) from error
+    if cell.pk is None:
+        try:
+            grade.save(force_insert=True)
+        except IntegrityError as error:
+            raise _CellTaken from error
+    else:
+        written = Grade.objects.filter(pk=cell.pk, version=cell.version).update(
+            value=grade.value,
+            points=grade.points,
+            is_passing=grade.is_passing,
+            is_absent=grade.is_absent,
+            entered_by=by,
+            entered_at=now,
+            version=grade.version,
+        )
+        if not written:  # changed since it was read
+            raise GradeConflict(_current_grade(assessment, enrollment))
     GradeChange.objects.create(
         grade=grade,
-        old_value=old_value,
+        old_value=cell.value,
         new_value=mark.value,
         changed_by=by,
         changed_at=now,
@@ -235,9 +312,9 @@ def record_grade(
     )
     audit.record(
         by=by,
-        action=audit.Action.GRADE_CORRECTED if old_value else audit.Action.GRADE_ENTERED,
+        action=audit.Action.GRADE_CORRECTED if cell.value else audit.Action.GRADE_ENTERED,
         subject=grade,
-        before={"value": old_value} if old_value else None,
+        before={"value": cell.value} if cell.value else None,
         after={"value": mark.value, "assessment": assessment.pk, "learner": enrollment.learner_id},
         reason=reason.strip(),
     )

@@ -107,12 +107,16 @@ def cell_save(request: HttpRequest) -> JsonResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Некорректный запрос."}, status=400)
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related("group", "module", "scale"),
+        Assessment.objects.visible_to(request.user)
+        .with_cell_rules(request.user)
+        .with_scale_values()
+        .select_related("scale"),
         pk=assessment_pk,
     )
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("learner"), pk=enrollment_pk, group_id=assessment.group_id
-    )
+    try:
+        enrollment = selectors.cell_enrollment(assessment, enrollment_pk)
+    except Enrollment.DoesNotExist as error:
+        raise Http404("Слушатель не найден в этой группе.") from error
     try:
         grade = services.record_grade(
             by=request.user,
@@ -133,9 +137,7 @@ def cell_save(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": str(error) or "Недостаточно прав.", "code": "forbidden"}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages), "code": "invalid"}, status=400)
-    return JsonResponse(
-        _cell_json(grade, selectors.row_result(assessment.group_id, assessment.module_id, enrollment.pk))
-    )
+    return JsonResponse(_cell_json(grade, selectors.row_result_after_save(assessment, enrollment, grade)))
 
 
 @require_GET

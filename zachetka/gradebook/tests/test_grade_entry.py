@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from zachetka.core import audit
+from zachetka.core import audit, sealing
 from zachetka.core.models import AuditEvent
 from zachetka.gradebook import selectors, services
 from zachetka.gradebook.models import Grade, GradeChange, GradingScale
@@ -352,3 +352,111 @@ def test_lock_and_unlock_pages(client, director, journal):
     assert "Укажите основание" in refused.content.decode() and services.is_locked(*url_args)
     client.post(reverse("gradebook:unlock", args=url_args), {"reason": "Ошибочно закрыт"})
     assert not services.is_locked(*url_args)
+
+
+# A save's whole request: the session, the user, their roles, the column with the rules that
+# apply to it and its scale's values, the enrolment with the cell and the row's other cells (for
+# the row's result), the cell's write, its history row, the audit event with the chain's head
+# (read with the learner's key, then moved on), and the transaction around it (two statements).
+SAVE_QUERIES = 12
+
+
+def test_saving_a_new_cell_takes_a_fixed_number_of_queries(
+    client, teacher, journal, django_assert_max_num_queries
+):
+    sealing.keys_for([journal["own"].learner_id])  # made when the learner was recorded
+    client.force_login(teacher)
+    with time_machine.travel(BEFORE_DEADLINE), django_assert_max_num_queries(SAVE_QUERIES):
+        response = save(client, journal["assessment"], journal["own"], "4")
+    assert response.status_code == 200 and response.json()["result"] == "80"
+    grade = Grade.objects.get(assessment=journal["assessment"], enrollment=journal["own"])
+    assert (grade.value, grade.version, grade.entered_by_id) == ("4", 1, teacher.pk)
+    assert GradeChange.objects.filter(grade=grade, old_value="", new_value="4").exists()
+    [event] = AuditEvent.objects.filter(action=audit.Action.GRADE_ENTERED).opened()
+    assert event.learner_id == journal["own"].learner_id and event.data["after"]["value"] == "4"
+    assert not list(audit.verify_chain())
+
+
+def test_a_late_correction_takes_a_fixed_number_of_queries(
+    client, teacher, journal, django_assert_max_num_queries
+):
+    with time_machine.travel(BEFORE_DEADLINE):
+        grade = services.record_grade(
+            by=teacher,
+            assessment=journal["assessment"],
+            enrollment=journal["own"],
+            text="3",
+            expected_version=0,
+        )
+    client.force_login(teacher)
+    with time_machine.travel(AFTER_DEADLINE):
+        with django_assert_max_num_queries(SAVE_QUERIES):
+            refused = save(client, journal["assessment"], journal["own"], "5", version=grade.version)
+        assert refused.status_code == 428
+        with django_assert_max_num_queries(SAVE_QUERIES):
+            response = save(client, journal["assessment"], journal["own"], "5", version=1, reason="Пересдача")
+        assert response.status_code == 200 and response.json()["version"] == 2
+        stale = save(client, journal["assessment"], journal["own"], "4", version=1, reason="Пересдача")
+    assert stale.status_code == 409 and stale.json()["cell"]["value"] == "5"
+    grade.refresh_from_db()
+    assert (grade.value, grade.version, grade.is_late) == ("5", 2, False)
+    assert [(c.old_value, c.new_value) for c in GradeChange.objects.filter(grade=grade).order_by("pk")] == [
+        ("", "3"),
+        ("3", "5"),
+    ]
+    [event] = AuditEvent.objects.filter(action=audit.Action.GRADE_CORRECTED).opened()
+    assert event.data["before"] == {"value": "3"} and event.reason == "Пересдача"
+    assert not list(audit.verify_chain())
+
+
+def test_the_save_reads_the_lock_with_the_column(client, teacher, director, journal):
+    services.lock_gradebook(
+        by=director, group=journal["group"], module=journal["module"], reason="Приказ 5-у"
+    )
+    client.force_login(teacher)
+    with time_machine.travel(BEFORE_DEADLINE):
+        assert save(client, journal["assessment"], journal["own"], "4").status_code == 403
+        client.force_login(director)
+        assert save(client, journal["assessment"], journal["own"], "4").status_code == 428
+        response = save(client, journal["assessment"], journal["own"], "4", reason="Ведомость от 10.11.2026")
+    assert response.status_code == 200
+    grade = Grade.objects.get(assessment=journal["assessment"], enrollment=journal["own"])
+    assert (grade.value, grade.entered_by_id) == ("4", director.pk)
+
+
+def test_the_group_curator_and_the_registry_save_through_the_page(client, curator, registrar, journal):
+    with time_machine.travel(BEFORE_DEADLINE):
+        client.force_login(curator)
+        assert save(client, journal["assessment"], journal["own"], "4").status_code == 200
+        client.force_login(registrar)
+        response = save(client, journal["assessment"], journal["own"], "5", version=1)
+    assert response.status_code == 200 and response.json()["by_id"] == registrar.pk
+
+
+def test_the_saved_cell_answers_the_rows_result_as_the_grid_shows_it(client, teacher, journal, scale):
+    with time_machine.travel(BEFORE_DEADLINE):
+        columns = [
+            services.create_assessment(
+                by=teacher,
+                group=journal["group"],
+                module=journal["module"],
+                held_on=dt.date(2026, 11, day),
+                title=f"Работа {day}",
+                scale=scale(GradingScale.Kind.HUNDRED_POINT),
+                weight=weight,
+            )
+            for day, weight in ((9, Decimal("0.3")), (11, Decimal("2.5")), (12, Decimal(1)))
+        ]
+        for column, text in zip(columns, ("71", "н", ""), strict=True):
+            services.record_grade(
+                by=teacher, assessment=column, enrollment=journal["own"], text=text, expected_version=0
+            )
+        client.force_login(teacher)
+        answers = [save(client, journal["assessment"], journal["own"], "4").json()["result"]]
+        answers.append(save(client, journal["assessment"], journal["own"], "", version=1).json()["result"])
+        answers.append(save(client, columns[0], journal["own"], "", version=1).json()["result"])
+    grid = selectors.grid(teacher, journal["group"], journal["module"])
+    [row] = [row for row in grid.rows if row.enrollment.pk == journal["own"].pk]
+    assert answers[2] == str(row.result) == "0"  # only «н/я» (0 points) is left
+    assert answers[0] == str(round((71 * 0.3 + 80 * 1 + 0 * 2.5) / 3.8))
+    assert answers[1] == str(round((71 * 0.3) / 2.8))
