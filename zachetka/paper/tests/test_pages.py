@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from zachetka.core import access
 from zachetka.core.audit import Action
 from zachetka.core.models import AuditEvent
 from zachetka.paper import services
@@ -50,7 +51,7 @@ def test_the_original_is_found_in_one_query(registrar, make_case, graduated, dja
     from zachetka.paper import selectors
 
     registrar = type(registrar).objects.get(pk=registrar.pk)
-    registrar.has_perm("paper.view_paperoriginal")  # the permission cache is filled once per request
+    access.role_names(registrar)  # the roles (hence permissions) are read once per request
     with django_assert_num_queries(1):
         original = selectors.original_of_protocol(registrar, graduated.pk)
         assert f"{original.case.index} {original.case.storage_place}" == "05-01 Каб. 12, стеллаж 3, полка 2"
