@@ -28,15 +28,8 @@ def learner_import_title(staged: staging.StagedFile) -> str:
 
 
 def learner_import_params(staged: staging.StagedFile) -> dict:
-    order_date = staged.admission_order_date
-    return {
-        "token": staged.token,
-        "filename": staged.filename,
-        "group_id": staged.group_id,
-        "admission_order_number": staged.admission_order_number,
-        "admission_order_date": order_date.isoformat() if order_date else "",
-        "rows": staged.rows,
-    }
+    """The job's parameters: the staged file as the session keeps it (plain JSON values)."""
+    return staging.to_session(staged)
 
 
 @register(LEARNER_IMPORT, permission="people.import_learners")
