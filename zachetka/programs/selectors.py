@@ -97,3 +97,13 @@ def teachers() -> QuerySet[User]:
 
 def curators() -> QuerySet[User]:
     return staff_with_role(roles.CURATOR)
+
+
+def chosen_program_and_group(
+    user: User | AnonymousUser, program_id: int | None, group_id: int | None
+) -> tuple[Program | None, Group | None]:
+    """The program and group a list is filtered by, as the user may see them (None when not
+    chosen or not visible): what an export's title row names."""
+    program = Program.objects.visible_to(user).filter(pk=program_id).first() if program_id else None
+    group = Group.objects.visible_to(user).filter(pk=group_id).first() if group_id else None
+    return program, group

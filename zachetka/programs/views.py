@@ -446,15 +446,8 @@ def enrollment_list_xlsx(request: HttpRequest) -> HttpResponse:
         )
         shown_ids.append(e.learner_id)
     accesslog.mark(request, shown_ids)
-    group = (
-        Group.objects.visible_to(request.user).filter(pk=filters["group_id"]).first()
-        if filters["group_id"]
-        else None
-    )
-    program = (
-        Program.objects.visible_to(request.user).filter(pk=filters["program_id"]).first()
-        if filters["program_id"]
-        else None
+    program, group = selectors.chosen_program_and_group(
+        request.user, filters["program_id"], filters["group_id"]
     )
     described = [
         ("слушатель", f"«{query}»" if query else ""),

@@ -13,6 +13,7 @@ from zachetka.core.models import AuditEvent
 from zachetka.people import selectors
 from zachetka.people.models import Learner
 from zachetka.people.views import visible_learner
+from zachetka.programs import selectors as program_selectors
 from zachetka.programs.models import Enrollment, Group, Program
 
 
@@ -138,15 +139,8 @@ def learner_list_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _described(request: HttpRequest, query: str, filters: dict) -> list[tuple[str, str]]:
     """The filters in words, for the export's title row."""
-    group = (
-        Group.objects.visible_to(request.user).filter(pk=filters["group_id"]).first()
-        if filters["group_id"]
-        else None
-    )
-    program = (
-        Program.objects.visible_to(request.user).filter(pk=filters["program_id"]).first()
-        if filters["program_id"]
-        else None
+    program, group = program_selectors.chosen_program_and_group(
+        request.user, filters["program_id"], filters["group_id"]
     )
     return [
         ("поиск", f"«{query}»" if query else ""),
