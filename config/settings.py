@@ -104,7 +104,7 @@ if not DEBUG:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "zachetka.core.backends.RoleBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

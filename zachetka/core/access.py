@@ -12,6 +12,8 @@ prints, and a search matches, only those.
 Scopes refer to other apps' models by label (apps.get_model), so `core` imports no other app.
 """
 
+from collections.abc import Iterable
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser, User
@@ -39,6 +41,11 @@ def role_names(user: Actor) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._zachetka_roles = cached
     return cached
+
+
+def remember_roles(user: Actor, names: Iterable[str]) -> None:
+    """Keep roles read together with the user (core.backends), so role_names asks nothing."""
+    user._zachetka_roles = frozenset(names)
 
 
 def has_role(user: Actor, role: str) -> bool:

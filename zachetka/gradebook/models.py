@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import JSONObject
 
 from zachetka.core import access, dbroles
+from zachetka.core.jsonagg import JSONList
 
 Actor = User | AnonymousUser
 
@@ -145,16 +146,6 @@ class ScaleValue(models.Model):
         return frozenset(a.strip().lower().replace("ё", "е") for a in self.aliases.split(",") if a.strip())
 
 
-class JSONList(models.Aggregate):
-    """The aggregated rows' values as one JSON list (one query instead of a query per relation)."""
-
-    function = "JSON_GROUP_ARRAY"  # SQLite
-    output_field = models.JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN201
-        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
-
-
 _SCALE_VALUE_FIELDS = (
     "id",
     "order",
@@ -275,6 +266,10 @@ class Grade(models.Model):
     # Entered for the first time after the assessment's deadline (п. 7.1, своевременность).
     is_late = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # Why the value last changed. The database itself copies every change of `value` into the
+    # cell's history (GradeChange) with its author, time and this reason (gradebook.guards and
+    # migration 0003): no write of a grade can skip its history.
+    change_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "оценка"
@@ -295,7 +290,8 @@ class Grade(models.Model):
 
 
 class GradeChange(models.Model):
-    """The history of a cell: every value it had, who set it, when and why."""
+    """The history of a cell: every value it had, who set it, when and why. Written by database
+    triggers on Grade (never by the app directly)."""
 
     grade = models.ForeignKey(Grade, models.PROTECT, related_name="changes")
     old_value = models.CharField(max_length=20, blank=True)

@@ -16,7 +16,6 @@ from zachetka.gradebook.models import (
     Assessment,
     Grade,
     GradebookLock,
-    GradeChange,
     GradingScale,
     Mark,
     ScaleValue,
@@ -284,6 +283,7 @@ def _record_grade(
         entered_at=now,
         is_late=cell.is_late if cell.pk is not None else rules.is_past_deadline,
         version=cell.version + 1,
+        change_reason=reason.strip(),
     )
     if cell.pk is None:
         try:
@@ -299,17 +299,11 @@ def _record_grade(
             entered_by=by,
             entered_at=now,
             version=grade.version,
+            change_reason=grade.change_reason,
         )
         if not written:  # changed since it was read
             raise GradeConflict(_current_grade(assessment, enrollment))
-    GradeChange.objects.create(
-        grade=grade,
-        old_value=cell.value,
-        new_value=mark.value,
-        changed_by=by,
-        changed_at=now,
-        reason=reason.strip(),
-    )
+    # The cell's history row is written by the database with the grade (gradebook.guards).
     audit.record(
         by=by,
         action=audit.Action.GRADE_CORRECTED if cell.value else audit.Action.GRADE_ENTERED,
@@ -367,16 +361,21 @@ def fill_column(*, by: User, assessment: Assessment, text: str) -> int:
             mark.is_absent,
         )
         grade.entered_by, grade.entered_at, grade.version = by, now, grade.version + 1
+        grade.change_reason = ""
     Grade.objects.bulk_update(
-        empty_existing, ["value", "points", "is_passing", "is_absent", "entered_by", "entered_at", "version"]
-    )
-    filled = [*new_grades, *empty_existing]
-    GradeChange.objects.bulk_create(
+        empty_existing,
         [
-            GradeChange(grade=g, old_value="", new_value=mark.value, changed_by=by, changed_at=now)
-            for g in filled
-        ]
+            "value",
+            "points",
+            "is_passing",
+            "is_absent",
+            "entered_by",
+            "entered_at",
+            "version",
+            "change_reason",
+        ],
     )
+    filled = [*new_grades, *empty_existing]  # their history rows are written by the database
     audit.record_many(
         [
             audit.Entry(
