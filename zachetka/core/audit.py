@@ -347,11 +347,51 @@ def _insert(events: list[AuditEvent]) -> None:
         cursor.executemany(sql, rows)
 
 
-def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class HeadSnapshot:
+    """The chain's head and one learner's sealing key as a caller read them with its own data,
+    before its transaction (see `head_snapshot_annotations`). `record_many(head=...)` then
+    appends without reading or locking the head: the head's update checks that it has not moved
+    since (HeadMoved otherwise) — one statement instead of a locking read and an update."""
+
+    last_seq: int
+    last_hash: str
+    learner_id: int
+    subject_key: bytes | None
+
+
+class HeadMoved(Exception):  # noqa: N818 - a signal to retry, not an error shown to anyone
+    """Another append came between the snapshot and this transaction's update of the head; the
+    caller's transaction is undone and the caller tries again with a locked head."""
+
+
+def head_snapshot_annotations(learner_id: Any) -> dict[str, models.Expression]:
+    """Annotations that read the head and the key of `learner_id` (a value or an expression)
+    along with any query; `head_snapshot` turns a row read with them into a HeadSnapshot."""
+    head = AuditChainHead.objects.filter(id=1)
+    return {
+        "audit_head_seq": models.Subquery(head.values("last_seq")[:1]),
+        "audit_head_hash": models.Subquery(head.values("last_hash")[:1]),
+        "audit_subject_key": models.Subquery(
+            SubjectKey.objects.filter(learner_id=learner_id).values("key")[:1]
+        ),
+    }
+
+
+def head_snapshot(row: Any, learner_id: int) -> HeadSnapshot | None:
+    if row.audit_head_seq is None:  # no event yet: the first append makes the head, locked
+        return None
+    key = row.audit_subject_key
+    return HeadSnapshot(row.audit_head_seq, row.audit_head_hash, learner_id, bytes(key) if key else None)
+
+
+def record_many(entries: Iterable[Entry], *, by: Any, head: HeadSnapshot | None = None) -> list[AuditEvent]:
     """Append events to the chain atomically; call inside the transaction of the change.
 
     What an event holds about a learner is sealed under that learner's key before it is hashed
-    (core.sealing), so the learner's data can later be destroyed without breaking the chain."""
+    (core.sealing), so the learner's data can later be destroyed without breaking the chain.
+    `head`, read by the caller before its transaction, spares the locking read of the head
+    (HeadMoved when it has moved since)."""
     at = timezone.now()
     entries = list(entries)
     events = [_build(entry, by=by, at=at) for entry in entries]
@@ -366,15 +406,23 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
             [entry.subject for entry in entries], by, actor_learner_id=actor_learner
         )
         wanted = {learner for learner in learners if learner is not None}
-        head = _locked_head(key_of=next(iter(wanted)) if len(wanted) == 1 else None)
-        if len(wanted) == 1 and hasattr(head, "subject_key"):  # read with the head
-            known = head.subject_key
+        if head is not None and wanted == {head.learner_id}:
+            locked = None
+            seq, prev_hash = head.last_seq, head.last_hash
             subject_keys = (
-                {learner: bytes(known) for learner in wanted} if known else sealing.new_keys(wanted)
+                {head.learner_id: head.subject_key} if head.subject_key else sealing.new_keys(wanted)
             )
         else:
-            subject_keys = sealing.keys_for(wanted)
-        seq, prev_hash = head.last_seq, head.last_hash
+            locked = _locked_head(key_of=next(iter(wanted)) if len(wanted) == 1 else None)
+            seq, prev_hash = locked.last_seq, locked.last_hash
+            if len(wanted) == 1 and hasattr(locked, "subject_key"):  # read with the head
+                known = locked.subject_key
+                subject_keys = (
+                    {learner: bytes(known) for learner in wanted} if known else sealing.new_keys(wanted)
+                )
+            else:
+                subject_keys = sealing.keys_for(wanted)
+        first_seq, first_prev = seq, prev_hash
         for event, learner_id in zip(events, learners, strict=True):
             seq += 1
             event.seq, event.prev_hash, event.key_id = seq, prev_hash, signing.current_id
@@ -382,10 +430,18 @@ def record_many(entries: Iterable[Entry], *, by: Any) -> list[AuditEvent]:
                 event.learner_id = learner_id
                 sealing.seal(event, subject_keys[learner_id], actor_is_subject=actor_learner == learner_id)
             event.hash = prev_hash = event_hash(event, signing.current)
-        _insert(events)
-        head.last_seq, head.last_hash = seq, prev_hash
-        head.mac = head_mac(seq, prev_hash, signing.current)
-        head.save(update_fields=["last_seq", "last_hash", "mac"])
+        mac = head_mac(seq, prev_hash, signing.current)
+        if locked is None:
+            moved = not AuditChainHead.objects.filter(id=1, last_seq=first_seq, last_hash=first_prev).update(
+                last_seq=seq, last_hash=prev_hash, mac=mac
+            )
+            if moved:
+                raise HeadMoved
+            _insert(events)
+        else:
+            _insert(events)
+            locked.last_seq, locked.last_hash, locked.mac = seq, prev_hash, mac
+            locked.save(update_fields=["last_seq", "last_hash", "mac"])
         # Every domain write passes here, so this is where derived records (the frozen learner
         # cards) learn that something they show has changed; still inside the write's transaction.
         events_recorded.send(sender=AuditEvent, events=events)
@@ -415,9 +471,10 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     extra: dict[str, Any] | None = None,
+    head: HeadSnapshot | None = None,
 ) -> AuditEvent:
     entry = Entry(action=action, subject=subject, before=before, after=after, reason=reason, extra=extra)
-    return record_many([entry], by=by)[0]
+    return record_many([entry], by=by, head=head)[0]
 
 
 @dataclass(frozen=True)

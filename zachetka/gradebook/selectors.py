@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, Exists, JSONField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from zachetka.core import access, charts, collation, names, roles
+from zachetka.core import access, audit, charts, collation, names, roles
 from zachetka.gradebook.models import (
     ABSENT_MARK,
     Assessment,
@@ -113,7 +113,7 @@ def row_result(group_id: int, module_id: int, enrollment_id: int) -> int | None:
 
 def row_result_after_save(assessment: Assessment, enrollment: Enrollment, grade: Grade | None) -> int | None:
     """`row_result` once `grade` is in the cell: the row's other filled cells were read with the
-    enrolment (`cell_enrollment`), so nothing is read here; the grid's order, the same sums."""
+    enrolment (`cell_to_save`), so nothing is read here; the grid's order, the same sums."""
     if getattr(enrollment, "cell_assessment_id", None) != assessment.pk:
         return row_result(assessment.group_id, assessment.module_id, enrollment.pk)
     cells = [
@@ -126,18 +126,28 @@ def row_result_after_save(assessment: Assessment, enrollment: Enrollment, grade:
     return weighted_result([weight for _, _, weight, _ in cells], [points for _, _, _, points in cells])
 
 
-def cell_enrollment(assessment: Assessment, enrollment_pk: int) -> Enrollment:
-    """The enrolment of a cell of `assessment`'s group, read with its learner and what the cell
-    holds now (services.record_grade uses them instead of reading the cell again);
-    Enrollment.DoesNotExist when there is no such enrolment in the group."""
-    cell = Grade.objects.filter(assessment_id=assessment.pk, enrollment_id=OuterRef("pk"))
+class CellToSave(NamedTuple):
+    assessment: Assessment
+    enrollment: Enrollment
+    audit_head: audit.HeadSnapshot | None
+
+
+def cell_to_save(user: Actor, assessment_pk: int, enrollment_pk: int) -> CellToSave:
+    """Everything saving one cell checks, read in ONE query: the column with its scale, its
+    values and the rules for `user` (scope, lock), the enrolment (in the column's group), what
+    the cell holds now, the row's other filled cells (for the row's result) and the audit
+    chain's head with the learner's key (services.record_grade and core.audit read nothing
+    more). Assessment.DoesNotExist outside the user's scope, Enrollment.DoesNotExist when the
+    enrolment is not in the column's group."""
+    enrolment = Enrollment.objects.filter(pk=enrollment_pk, group_id=OuterRef("group_id"))
+    cell = Grade.objects.filter(assessment_id=OuterRef("pk"), enrollment_id=enrollment_pk)
     other_cells = (
         Grade.objects.filter(
-            enrollment_id=OuterRef("pk"),
-            assessment__group_id=assessment.group_id,
-            assessment__module_id=assessment.module_id,
+            enrollment_id=enrollment_pk,
+            assessment__group_id=OuterRef("group_id"),
+            assessment__module_id=OuterRef("module_id"),
         )
-        .exclude(assessment_id=assessment.pk)
+        .exclude(assessment_id=OuterRef("pk"))
         .exclude(value="")
         .order_by()
         .values("enrollment_id")
@@ -153,18 +163,44 @@ def cell_enrollment(assessment: Assessment, enrollment_pk: int) -> Enrollment:
         )
         .values("cells")
     )
-    return (
-        Enrollment.objects.select_related("learner")
+    column = (
+        Assessment.objects.visible_to(user)
+        .with_cell_rules(user)
+        .with_scale_values()
+        .select_related("scale")
         .annotate(
-            cell_assessment_id=Value(assessment.pk),
-            cell_grade_id=Subquery(cell.values("pk")[:1]),
-            cell_value=Subquery(cell.values("value")[:1]),
-            cell_version=Subquery(cell.values("version")[:1]),
-            cell_is_late=Subquery(cell.values("is_late")[:1]),
+            enrolment_row=Subquery(
+                enrolment.values(row=JSONObject(learner_id="learner_id", status="status"))[:1],
+                output_field=JSONField(),
+            ),
+            cell_row=Subquery(
+                cell.values(row=JSONObject(id="pk", value="value", version="version", is_late="is_late"))[:1],
+                output_field=JSONField(),
+            ),
             row_other_cells=Subquery(other_cells, output_field=JSONField()),
+            **audit.head_snapshot_annotations(
+                Subquery(Enrollment.objects.filter(pk=enrollment_pk).values("learner_id")[:1])
+            ),
         )
-        .get(pk=enrollment_pk, group_id=assessment.group_id)
+        .get(pk=assessment_pk)
     )
+    if column.enrolment_row is None:
+        raise Enrollment.DoesNotExist
+    learner_id = column.enrolment_row["learner_id"]
+    # The other fields of the enrolment stay deferred: a save does not read them.
+    enrollment = Enrollment.from_db(
+        column._state.db,
+        ["id", "learner_id", "group_id", "status"],
+        [enrollment_pk, learner_id, column.group_id, column.enrolment_row["status"]],
+    )
+    enrollment.cell_assessment_id = column.pk
+    row = column.cell_row
+    enrollment.cell_grade_id = row["id"] if row else None
+    enrollment.cell_value = row["value"] if row else ""
+    enrollment.cell_version = row["version"] if row else 0
+    enrollment.cell_is_late = bool(row["is_late"]) if row else False
+    enrollment.row_other_cells = column.row_other_cells
+    return CellToSave(column, enrollment, audit.head_snapshot(column, learner_id))
 
 
 def _grade_rows(assessment_ids: list[int]) -> list[tuple]:

@@ -178,7 +178,7 @@ class _Cell:
 
 
 def _current_cell(assessment: Assessment, enrollment: Enrollment) -> _Cell:
-    """The cell as read with the enrolment (selectors.cell_enrollment), or read now."""
+    """The cell as read with the enrolment (selectors.cell_to_save), or read now."""
     if getattr(enrollment, "cell_assessment_id", None) == assessment.pk:
         if enrollment.cell_grade_id is None:
             return _Cell(None, "", 0, False)
@@ -219,24 +219,29 @@ def record_grade(
     text: str,
     expected_version: int,
     reason: str = "",
+    audit_head: audit.HeadSnapshot | None = None,
 ) -> Grade | None:
     """Put a value into a cell (or clear it), refusing if the cell changed since it was loaded.
 
     `expected_version` is the cell's version the user saw: 0 for a cell that was empty.
     The version is checked by the write itself (an update of that version, an insert that the
     unique cell constraint refuses), so no row is locked. The view passes the column read
-    `with_cell_rules` and the enrolment read by `selectors.cell_enrollment`: then the save
-    reads nothing more than the scale's values.
+    `with_cell_rules` and the enrolment read by `selectors.cell_to_save`, with the audit chain's
+    head (`audit_head`): then the save reads nothing more.
     """
+    arguments = {
+        "by": by,
+        "assessment": assessment,
+        "enrollment": enrollment,
+        "text": text,
+        "expected_version": expected_version,
+        "reason": reason,
+    }
     try:
-        return _record_grade(
-            by=by,
-            assessment=assessment,
-            enrollment=enrollment,
-            text=text,
-            expected_version=expected_version,
-            reason=reason,
-        )
+        try:
+            return _record_grade(**arguments, audit_head=audit_head)
+        except audit.HeadMoved:  # another write was audited meanwhile: again, with the head locked
+            return _record_grade(**arguments, audit_head=None)
     except _CellTaken as taken:  # the transaction is undone: the cell can be read again
         raise GradeConflict(_current_grade(assessment, enrollment)) from taken.__cause__
 
@@ -250,6 +255,7 @@ def _record_grade(
     text: str,
     expected_version: int,
     reason: str,
+    audit_head: audit.HeadSnapshot | None,
 ) -> Grade | None:
     if not _may_grade(by, assessment):
         raise PermissionDenied(
@@ -311,6 +317,7 @@ def _record_grade(
         before={"value": cell.value} if cell.value else None,
         after={"value": mark.value, "assessment": assessment.pk, "learner": enrollment.learner_id},
         reason=reason.strip(),
+        head=audit_head,
     )
     return grade
 

@@ -106,15 +106,12 @@ def cell_save(request: HttpRequest) -> JsonResponse:
         version = int(payload.get("version") or 0)
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Некорректный запрос."}, status=400)
-    assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .with_cell_rules(request.user)
-        .with_scale_values()
-        .select_related("scale"),
-        pk=assessment_pk,
-    )
     try:
-        enrollment = selectors.cell_enrollment(assessment, enrollment_pk)
+        assessment, enrollment, audit_head = selectors.cell_to_save(
+            request.user, assessment_pk, enrollment_pk
+        )
+    except Assessment.DoesNotExist as error:
+        raise Http404("Мероприятие не найдено.") from error
     except Enrollment.DoesNotExist as error:
         raise Http404("Слушатель не найден в этой группе.") from error
     try:
@@ -125,6 +122,7 @@ def cell_save(request: HttpRequest) -> JsonResponse:
             text=str(payload.get("value", "")),
             expected_version=version,
             reason=str(payload.get("reason", ""))[:1000],
+            audit_head=audit_head,
         )
     except services.GradeConflict as conflict:
         return JsonResponse(

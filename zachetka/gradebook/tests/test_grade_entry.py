@@ -358,7 +358,7 @@ def test_lock_and_unlock_pages(client, director, journal):
 # apply to it and its scale's values, the enrolment with the cell and the row's other cells (for
 # the row's result), the cell's write, its history row, the audit event with the chain's head
 # (read with the learner's key, then moved on), and the transaction around it (two statements).
-SAVE_QUERIES = 12
+SAVE_QUERIES = 8
 
 
 def test_saving_a_new_cell_takes_a_fixed_number_of_queries(
@@ -460,3 +460,96 @@ def test_the_saved_cell_answers_the_rows_result_as_the_grid_shows_it(client, tea
     assert answers[2] == str(row.result) == "0"  # only «н/я» (0 points) is left
     assert answers[0] == str(round((71 * 0.3 + 80 * 1 + 0 * 2.5) / 3.8))
     assert answers[1] == str(round((71 * 0.3) / 2.8))
+
+
+@time_machine.travel(BEFORE_DEADLINE)
+def test_the_database_writes_a_grade_s_history_whoever_writes_the_grade(teacher, director, journal):
+    grade = services.record_grade(
+        by=teacher, assessment=journal["assessment"], enrollment=journal["own"], text="3", expected_version=0
+    )
+    # Even a write that goes around the services leaves its history row (gradebook.guards).
+    Grade.objects.filter(pk=grade.pk).update(
+        value="5", entered_by=director, entered_at=timezone.now(), change_reason="Апелляция"
+    )
+    Grade.objects.filter(pk=grade.pk).update(points=100)  # the value is unchanged: no history row
+    changes = list(GradeChange.objects.filter(grade=grade).order_by("pk"))
+    assert [(c.old_value, c.new_value, c.changed_by_id, c.reason) for c in changes] == [
+        ("", "3", teacher.pk, ""),
+        ("3", "5", director.pk, "Апелляция"),
+    ]
+
+
+@time_machine.travel(BEFORE_DEADLINE)
+def test_a_save_read_before_another_audited_write_is_chained_after_it(teacher, director, journal):
+    sealing.keys_for([journal["own"].learner_id])
+    audit.record(by=director, action=audit.Action.GROUP_UPDATED, subject=journal["group"])  # a head to read
+    assessment, enrollment, head = selectors.cell_to_save(
+        teacher, journal["assessment"].pk, journal["own"].pk
+    )
+    assert head is not None and head.subject_key is not None
+    # Someone else's write is audited between that read and this save: the head has moved on.
+    moved_to = audit.record(by=director, action=audit.Action.GROUP_UPDATED, subject=journal["group"]).seq
+    services.record_grade(
+        by=teacher,
+        assessment=assessment,
+        enrollment=enrollment,
+        text="4",
+        expected_version=0,
+        audit_head=head,
+    )
+    [event] = AuditEvent.objects.filter(action=audit.Action.GRADE_ENTERED)
+    assert event.seq == moved_to + 1
+    assert Grade.objects.get().value == "4" and GradeChange.objects.count() == 1
+    assert not list(audit.verify_chain())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency needs a server database")
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_read_the_same_audit_head_and_all_land_on_one_chain(teacher, world, scale):
+    from zachetka.programs.models import Enrollment, TeachingAssignment
+
+    group = world["mine"]
+    module = TeachingAssignment.objects.get(group=group, teacher=teacher).module
+    columns = [
+        services.create_assessment(
+            by=teacher,
+            group=group,
+            module=module,
+            held_on=timezone.localdate(),
+            title=f"Тест {n}",
+            scale=scale(),
+        )
+        for n in range(6)
+    ]
+    enrollment = Enrollment.objects.filter(group=group).first()
+    sealing.keys_for([enrollment.learner_id])
+    barrier = threading.Barrier(len(columns))
+    outcomes: list[str] = []
+
+    def enter(column):
+        try:
+            assessment, cell_enrollment, head = selectors.cell_to_save(teacher, column.pk, enrollment.pk)
+            barrier.wait()  # every save read the same head before any of them wrote
+            services.record_grade(
+                by=teacher,
+                assessment=assessment,
+                enrollment=cell_enrollment,
+                text="5",
+                expected_version=0,
+                audit_head=head,
+            )
+            outcomes.append("saved")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enter, args=(column,)) for column in columns]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["saved"] * len(columns)
+    assert Grade.objects.filter(enrollment=enrollment).count() == len(columns)
+    assert GradeChange.objects.filter(grade__enrollment=enrollment).count() == len(columns)
+    seqs = sorted(AuditEvent.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert not list(audit.verify_chain())
