@@ -19,7 +19,8 @@ It sets up on this machine what the README's «Two or more app servers» section
   HTTPS, as the README's TLS-terminating nginx does).
 
 Then a bounded asyncio client (aiohttp; at most --connections requests in flight) logs every
-simulated person in through the log-in form (a warm-up, not measured: a log-in deliberately
+simulated person in through the log-in form and opens each kind of page a few times (a warm-up,
+not measured: a worker's first PDF loads fonts for seconds; a log-in deliberately
 costs a third of a second of CPU for password hashing, and 250 of them in one burst are not
 what the last day of grade entry looks like; their timings are printed as login_p50_ms and
 login_p95_ms), and for --duration seconds drives:
@@ -638,7 +639,18 @@ async def drive(args: argparse.Namespace, base: str, people: dict[str, list[Pers
 
         started = time.monotonic()
         await asyncio.gather(*(log_in(c, p) for c, p in teachers + learners))
-        print(f"{len(run.logins)} log-ins in {time.monotonic() - started:.1f} s; measuring …", flush=True)
+        # Each page once per worker, or so, before measuring: a worker's first PDF loads fonts
+        # for seconds, a cost a long-running server pays once, not per request.
+        warm = 2 * 2 * args.workers
+        await asyncio.gather(
+            *(c.request("grid", "GET", p.urls[0]) for c, p in teachers[:warm]),
+            *(c.request("cabinet", "GET", p.urls[0]) for c, p in learners[:warm]),
+            *(c.request("pdf", "GET", p.urls[1]) for c, p in learners[:warm]),
+        )
+        print(
+            f"{len(run.logins)} log-ins and a warm-up in {time.monotonic() - started:.1f} s; measuring …",
+            flush=True,
+        )
         run.measured_from = time.monotonic()
         run.measured_until = run.measured_from + args.duration
         save_url = people["save_url"][0]
