@@ -9,7 +9,7 @@ PORT ?= 8000
 # Links the demo prints (QR codes on documents, e-mailed set-password links) follow the port.
 DEMO_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install demo test test-postgres lint format bench clean
+.PHONY: install demo test test-postgres lint format bench bench-load clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ bench: $(STAMP)
 	$(PY) bench/grid_browser.py
 	$(PY) bench/attestation.py
 	$(PY) bench/frdo_export.py
+
+# Two gunicorns behind nginx, PostgreSQL and Redis on this machine, 250 simulated people for
+# 2 minutes (bench/load.py; DURATION=30 for a shorter run).
+DURATION ?= 120
+bench-load: $(STAMP)
+	$(PY) bench/load.py --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles

@@ -169,8 +169,45 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# --- What app servers share (README «Two or more app servers»). Nothing that must be seen by
+# every request lives in one process or on one machine's disk: sessions, log-in lock-outs, the
+# password-reset allowance and the verification throttle are rows in the database; the cache
+# is the database or Redis; stored files and staged imports are a shared path or one bucket;
+# background jobs are queued in Redis when there is more than one server.
+# How many app servers serve the site: above 1, a store kept per machine is refused below.
+APP_SERVERS = env_int("ZACHETKA_APP_SERVERS", 1)
+# Stored files: "filesystem" (DJANGO_MEDIA_ROOT and ZACHETKA_IMPORT_STAGING_DIR, on a path every
+# app server mounts) or "s3" (an S3-compatible bucket through django-storages; needs the `s3`
+# extra, i.e. boto3). The credentials are boto3's own AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+STORAGE = env_str("ZACHETKA_STORAGE", "filesystem")
+if STORAGE == "filesystem":
+    _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _IMPORTS = {"BACKEND": "zachetka.core.storage.ImportStagingStorage"}
+elif STORAGE == "s3":
+    _S3_OPTIONS = {
+        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,
+        # Private objects: a download is a link signed for a few minutes, or read by a view.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        # A stored document is never replaced by a later file of the same name.
+        "file_overwrite": False,
+    }
+    _FILES = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS | {"location": "media"}}
+    _IMPORTS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _S3_OPTIONS | {"location": "import-staging"},
+    }
+else:
+    raise ImproperlyConfigured("ZACHETKA_STORAGE is «filesystem» or «s3».")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILES,
+    # Uploaded import files between preview and confirmation (zachetka.core.storage).
+    "imports": _IMPORTS,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -179,6 +216,31 @@ STORAGES = {
         )
     },
 }
+# Sessions are rows in the database (Django's default, stated): every server sees a log-in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's cache (rate limits and throttles that use it): "db" (the table core.CacheEntry,
+# created by migrate), "redis" (ZACHETKA_CACHE_URL, by default ZACHETKA_REDIS_URL) or, for
+# development only, "locmem" (one per process: several gunicorn workers would not share it).
+CACHE = env_str("ZACHETKA_CACHE", "locmem" if DEBUG else "db")
+if CACHE == "db":
+    _CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "zachetka_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+elif CACHE == "redis":
+    _CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("ZACHETKA_CACHE_URL", env_str("ZACHETKA_REDIS_URL", "redis://127.0.0.1:6379/1")),
+    }
+elif CACHE == "locmem" and DEBUG:
+    _CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ImproperlyConfigured(
+        "ZACHETKA_CACHE is «db» or «redis» (and «locmem» in development only): "
+        "gunicorn's workers and several app servers must share one cache."
+    )
+CACHES = {"default": _CACHE | {"KEY_PREFIX": "zachetka", "TIMEOUT": 300}}
 
 # Uploaded import files wait here between preview and commit; one left unconfirmed is deleted
 # after this many hours (at the next upload, and by `manage.py clean_import_staging`).
@@ -204,6 +266,23 @@ elif JOBS_QUEUE == "sqlite":
     Path(HUEY["filename"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     raise ImproperlyConfigured("ZACHETKA_JOBS_QUEUE is «sqlite» or «redis».")
+if APP_SERVERS > 1:
+    # Several app servers: refuse to start with a store each machine would keep for itself.
+    _per_machine = [
+        what
+        for what, is_local in [
+            ("DATABASE_URL is SQLite (use PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("sqlite3")),
+            ("ZACHETKA_JOBS_QUEUE=sqlite (use redis)", JOBS_QUEUE == "sqlite"),
+            ("ZACHETKA_CACHE=locmem (use db or redis)", CACHE == "locmem"),
+        ]
+        if is_local
+    ]
+    if _per_machine:
+        raise ImproperlyConfigured(
+            f"ZACHETKA_APP_SERVERS={APP_SERVERS}, but each app server would keep its own: "
+            + "; ".join(_per_machine)
+            + "."
+        )
 # A finished job's file is kept this many days in «Мои задания»; a running job silent this long
 # (its worker was killed) is marked failed.
 JOBS_KEEP_DAYS = env_int("ZACHETKA_JOBS_KEEP_DAYS", 7)

@@ -118,3 +118,23 @@ class SubjectKey(models.Model):
 
     def __str__(self) -> str:
         return f"key of learner {self.learner_id}"
+
+
+class CacheEntry(models.Model):
+    """A row of Django's database cache (ZACHETKA_CACHE=db, the default in production).
+
+    The table is the one `manage.py createcachetable` would make, declared as a model so that
+    `migrate` creates it on every server and the application's role gets its rights with the
+    other tables (core.dbroles). Only Django's DatabaseCache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "zachetka_cache"
+        verbose_name = "запись кеша"
+        verbose_name_plural = "записи кеша"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -3,11 +3,11 @@
 A staged file holds personal data and is kept no longer than the import needs it: it is
 deleted once the import is confirmed, cancelled or refused, when the same person uploads
 another file, and, if abandoned, after `IMPORT_STAGING_HOURS` — swept at every upload and by
-`manage.py clean_import_staging`.
+`manage.py clean_import_staging`. It waits in the `imports` storage (core.storage), which every
+app server shares: the preview and the confirmation may be served by different servers.
 """
 
 import datetime as dt
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -15,7 +15,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.base import ContentFile
 from django.utils import timezone
+
+from zachetka.core import storage
 
 SESSION_KEY = "learner_import"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -33,29 +36,37 @@ class StagedFile:
     rows: int = 0
 
     @property
-    def path(self) -> Path:
+    def name(self) -> str:
         if not _TOKEN.match(self.token):
             raise ValueError("Not a staging token.")
-        return Path(settings.IMPORT_STAGING_DIR) / f"{self.token}.upload"
+        return f"{self.token}.upload"
+
+    def exists(self) -> bool:
+        return storage.import_staging().exists(self.name)
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        with storage.import_staging().open(self.name, "rb") as file:
+            return file.read()
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        storage.import_staging().delete(self.name)  # deleting a missing file is no error
 
 
 def sweep() -> int:
     """Delete staged files older than IMPORT_STAGING_HOURS; return how many were deleted."""
-    folder = Path(settings.IMPORT_STAGING_DIR)
-    if not folder.is_dir():
+    staging = storage.import_staging()
+    try:
+        _, names = staging.listdir("")
+    except FileNotFoundError:  # nothing staged yet on this path
         return 0
-    cutoff = timezone.now().timestamp() - settings.IMPORT_STAGING_HOURS * 3600
+    cutoff = timezone.now() - dt.timedelta(hours=settings.IMPORT_STAGING_HOURS)
     deleted = 0
-    for path in folder.glob("*.upload"):
+    for name in names:
+        if not name.endswith(".upload"):
+            continue
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+            if staging.get_modified_time(name) < cutoff:
+                staging.delete(name)
                 deleted += 1
         except FileNotFoundError:  # swept meanwhile by a parallel request
             continue
@@ -80,11 +91,9 @@ def stage(
         admission_order_date=admission_order_date,
         rows=rows,
     )
-    staged.path.parent.mkdir(parents=True, exist_ok=True)
-    # Readable by the application's own user only: the file is a list of people.
-    descriptor = os.open(staged.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(content)
+    saved = storage.import_staging().save(staged.name, ContentFile(content))
+    if saved != staged.name:  # a random 192-bit token is never taken; never read another's file
+        raise RuntimeError("Staging token collision.")
     return staged
 
 
@@ -112,7 +121,7 @@ def from_session(data: dict | None, token: str) -> StagedFile | None:
         admission_order_date=dt.date.fromisoformat(order_date) if order_date else None,
         rows=int(data.get("rows") or 0),
     )
-    return staged if _TOKEN.match(staged.token) and staged.path.exists() else None
+    return staged if _TOKEN.match(staged.token) and staged.exists() else None
 
 
 def hand_over(session: SessionBase) -> None:

@@ -62,7 +62,7 @@ def learner_import(  # noqa: PLR0913 - the staged file's note, as the session ke
 
 
 def _import(progress: Progress, user: User, staged: staging.StagedFile) -> Output:
-    if not staged.path.exists():
+    if not staged.exists():
         raise ValidationError(GONE)
     group = None
     if staged.group_id:
