@@ -4,8 +4,9 @@
 import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
 
+from zachetka.api.models import ApiToken
 from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.core import access
 from zachetka.documents import selectors as documents
@@ -140,8 +141,6 @@ def document_for(user: Actor, pk: int) -> Document:
     return documents.documents_visible_to(user).get(pk=pk)
 
 
-def tokens() -> QuerySet:
-    """Every API token, for the administration's list (no secret is stored to show)."""
-    from zachetka.api.models import ApiToken
-
-    return ApiToken.objects.select_related("user").order_by(Q(revoked_at__isnull=False).asc(), "name")
+def tokens() -> QuerySet[ApiToken]:
+    """Every API token, those in force first (no secret is stored to show)."""
+    return ApiToken.objects.select_related("user").order_by(F("revoked_at").asc(nulls_first=True), "name")
