@@ -37,10 +37,17 @@ class Problem(exceptions.APIException):
     """An error with its own problem type (`urn:zachetka:problem:<kind>`) and row or field errors."""
 
     def __init__(
-        self, status_code: int, detail: str, *, kind: str = "", errors: list[dict[str, Any]] | None = None
+        self,
+        status_code: int,
+        detail: str,
+        *,
+        kind: str = "",
+        errors: list[dict[str, Any]] | None = None,
+        wait: int | None = None,
     ) -> None:
         super().__init__(detail)
         self.status_code = status_code
+        self.wait = wait  # seconds: DRF's handler sends them as Retry-After
         self.kind = kind
         self.errors = errors
 

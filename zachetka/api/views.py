@@ -343,7 +343,9 @@ class Verification(ApiView):
         )
         if outcome.wait_seconds:
             wait = outcome.wait_seconds
-            raise Problem(429, f"Слишком много неудачных проверок с вашего адреса. Повторите через {wait} с.")
+            raise Problem(
+                429, f"Слишком много неудачных проверок с вашего адреса. Повторите через {wait} с.", wait=wait
+            )
         if outcome.document is None:
             raise Problem(
                 404, "Документ с такими данными не найден. Проверьте регистрационный номер и фамилию."

@@ -36,3 +36,35 @@ def api_as(db) -> Callable[[User | None], ApiClient]:
         return ApiClient(text)
 
     return make
+
+
+@pytest.fixture
+def make_document(db) -> Callable[..., Any]:
+    """An issued certificate written straight to the registry (issuing is the documents app's
+    business; the API only reads it)."""
+    from zachetka.documents.models import Document
+
+    def make(enrollment: Any, seq: int, **fields: Any) -> Document:
+        learner, group = enrollment.learner, enrollment.group
+        values = {
+            "registration_number": f"2026-{seq:05d}",
+            "registration_year": 2026,
+            "registration_seq": seq,
+            "kind": Document.Kind.QUALIFICATION_CERTIFICATE,
+            "enrollment": enrollment,
+            "number": f"{seq:06d}",
+            "issued_on": group.ends_on,
+            "last_name": learner.last_name,
+            "first_name": learner.first_name,
+            "middle_name": learner.middle_name,
+            "sex": learner.sex,
+            "program_title": group.program.title,
+            "program_kind": group.program.kind,
+            "hours": group.program.hours,
+            "studied_from": group.starts_on,
+            "studied_to": group.ends_on,
+            "created_by": group.curator,
+        }
+        return Document.objects.create(**(values | fields))
+
+    return make
