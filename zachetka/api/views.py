@@ -168,7 +168,10 @@ class GradeCell(ApiView):
                 "If-Match", str, OpenApiParameter.HEADER, description='Версия ячейки: "v3"; "v0" — пустая.'
             )
         ],
-        responses={200: api.GradeSerializer, 204: OpenApiResponse(description="Ячейка пуста.")},
+        responses={
+            200: api.GradeSerializer,
+            204: OpenApiResponse(description="Пустую ячейку очистили: она пуста, как была."),
+        },
     )
     def put(self, request: Request, assessment_pk: int, enrollment_pk: int) -> Response:
         """Поставить, исправить или очистить оценку; те же проверки, что в журнале."""
