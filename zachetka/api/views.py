@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from zachetka.api import selectors, services
 from zachetka.api import serializers as api
 from zachetka.api.problems import Problem
+from zachetka.core import access
 from zachetka.core.clientip import client_ip
 from zachetka.documents import services as documents
 from zachetka.gradebook.models import Grade
@@ -175,9 +176,10 @@ class GradeCell(ApiView):
     )
     def put(self, request: Request, assessment_pk: int, enrollment_pk: int) -> Response:
         """Поставить, исправить или очистить оценку; те же проверки, что в журнале."""
+        access.require(request.user, "gradebook.add_grade")
+        assessment = selectors.assessment_for(request.user, assessment_pk)
         written = api.GradeWriteSerializer(data=request.data)
         written.is_valid(raise_exception=True)
-        assessment = selectors.assessment_for(request.user, assessment_pk)
         enrollment = get_object_or_404(
             Enrollment.objects.visible_to(request.user).select_related("learner"),
             pk=enrollment_pk,
@@ -231,6 +233,7 @@ class GradeBulk(ApiView):
     """Загрузить столбец или лист оценок: всё или ничего, с отчётом по строкам."""
 
     def post(self, request: Request) -> Response:
+        access.require(request.user, "gradebook.add_grade")
         written = api.BulkSerializer(data=request.data)
         written.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip() or written.validated_data.get(
