@@ -1,6 +1,7 @@
 """Writes through the API: tokens, and grades by the gradebook's own service, audited with the
 name of the token they came through."""
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -20,6 +21,8 @@ from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, Grade
 from zachetka.programs.models import Enrollment
 
+# A client key protects against a repeated request for this long; older keys are swept away.
+KEY_LIFETIME = dt.timedelta(days=30)
 # The most cells one bulk request may carry: a sheet of 200 learners by 50 columns.
 MAX_BULK_ROWS = 10_000
 
@@ -241,4 +244,5 @@ def upsert_grades(
         body["saved"] = len(body["cells"])
         if key:
             IdempotencyKey.objects.filter(token=token, key=key).update(status_code=200, response=body)
+            IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
     return Replay(200, body, repeated=False)

@@ -4,6 +4,8 @@ Every view authenticates by token (authentication.py) and asks the same access r
 pages; a GET answers with an ETag and 304 to a matching If-None-Match.
 """
 
+from dataclasses import asdict
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zachetka.accesslog import capture as accesslog
 from zachetka.api import selectors, services
 from zachetka.api import serializers as api
 from zachetka.api.problems import Problem
@@ -50,7 +53,20 @@ class ApiView(APIView):
 
 
 class ApiListView(ApiView, generics.ListAPIView):
-    pass
+    # How to find the learner of a row (an attribute path), for the access log; None: rows of
+    # no learner.
+    learner_of: str | None = None
+
+    def paginate_queryset(self, queryset):  # noqa: ANN001, ANN201
+        page = super().paginate_queryset(queryset)
+        if self.learner_of and page is not None:
+            _mark(self.request, [attrgetter(self.learner_of)(row) for row in page])
+        return page
+
+
+def _mark(request: Request, learner_ids: list[int]) -> None:
+    """Record in the access log (accesslog) whose data the answer shows, as the pages do."""
+    accesslog.mark(request._request, learner_ids)
 
 
 @extend_schema(parameters=[api.GroupFilter], tags=["Слушатели"])
@@ -59,6 +75,7 @@ class LearnerList(ApiListView):
 
     serializer_class = api.LearnerSerializer
     filter_class = api.GroupFilter
+    learner_of = "pk"
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.learners(self.request.user, group_id=self.filters().get("group"))
@@ -69,7 +86,9 @@ class LearnerDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = api.LearnerSerializer
 
     def get_object(self):  # noqa: ANN201
-        return selectors.learner(self.request.user, self.kwargs["pk"])
+        learner = selectors.learner(self.request.user, self.kwargs["pk"])
+        _mark(self.request, [learner.pk])
+        return learner
 
 
 @extend_schema(tags=["Программы и группы"])
@@ -94,6 +113,7 @@ class GroupList(ApiListView):
 class EnrollmentList(ApiListView):
     serializer_class = api.EnrollmentSerializer
     filter_class = api.EnrollmentFilter
+    learner_of = "learner_id"
 
     def get_queryset(self):  # noqa: ANN201
         found = self.filters()
@@ -122,6 +142,7 @@ class AssessmentList(ApiListView):
 class GradeList(ApiListView):
     serializer_class = api.GradeSerializer
     filter_class = api.GradeFilter
+    learner_of = "enrollment.learner_id"
 
     def get_queryset(self):  # noqa: ANN201
         found = self.filters()
@@ -155,11 +176,12 @@ class GradeCell(ApiView):
     @extend_schema(responses={200: api.GradeSerializer})
     def get(self, request: Request, assessment_pk: int, enrollment_pk: int) -> Response:
         assessment = selectors.assessment_for(request.user, assessment_pk)
-        access_grade = get_object_or_404(
+        grade = get_object_or_404(
             Grade.objects.select_related("enrollment"), assessment=assessment, enrollment_id=enrollment_pk
         )
-        response = Response(api.GradeSerializer(access_grade).data)
-        response["ETag"] = _grade_etag(access_grade.version)
+        _mark(request, [grade.enrollment.learner_id])
+        response = Response(api.GradeSerializer(grade).data)
+        response["ETag"] = _grade_etag(grade.version)
         return response
 
     @extend_schema(
@@ -251,7 +273,7 @@ class GradeBulk(ApiView):
             )
             for row in written.validated_data["grades"]
         ]
-        cells = [row.__dict__ for row in rows]
+        cells = [asdict(row) for row in rows]
         try:
             outcome = services.upsert_grades(
                 by=request.user,
@@ -295,20 +317,18 @@ class ProtocolList(ApiListView):
 class ProtocolDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = api.ProtocolDetailSerializer
 
-    def get_object(self):  # noqa: ANN201
-        return selectors.protocol_for(self.request.user, self.kwargs["pk"])
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if "pk" in self.kwargs:
-            context["results"] = selectors.protocol_results(self.get_object())
-        return context
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        protocol = selectors.protocol_for(request.user, kwargs["pk"])
+        results = list(selectors.protocol_results(protocol).select_related("enrollment"))
+        _mark(request, [result.enrollment.learner_id for result in results])
+        return Response(api.ProtocolDetailSerializer(protocol, context={"results": results}).data)
 
 
 @extend_schema(parameters=[api.DatedFilter], tags=["Аттестация и документы"])
 class DocumentList(ApiListView):
     serializer_class = api.DocumentSerializer
     filter_class = api.DatedFilter
+    learner_of = "enrollment.learner_id"
 
     def get_queryset(self):  # noqa: ANN201
         found = self.filters()
@@ -322,7 +342,9 @@ class DocumentDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = api.DocumentSerializer
 
     def get_object(self):  # noqa: ANN201
-        return selectors.document_for(self.request.user, self.kwargs["pk"])
+        document = selectors.document_for(self.request.user, self.kwargs["pk"])
+        _mark(self.request, [document.enrollment.learner_id])
+        return document
 
 
 @extend_schema(

@@ -163,3 +163,17 @@ def test_a_method_not_allowed_is_problem_details(world, registrar, api_as, metho
     response = getattr(api_as(registrar), method)(reverse("api:learner_list"), {})
     assert response.status_code == 405
     assert response.json()["status"] == 405
+
+
+def test_the_access_log_records_whom_an_answer_showed(world, teacher, api_as):
+    from zachetka.accesslog.models import AccessRecord
+
+    api = api_as(teacher)
+    api.get(reverse("api:learner_list"))
+    api.get(reverse("api:learner_detail", args=[world["classmate"].pk]))
+    api.get(reverse("api:learner_detail", args=[world["stranger"].pk]))  # 404: nothing shown
+    records = AccessRecord.objects.order_by("pk")
+    assert [(record.user_id, record.view_name, set(record.learners)) for record in records] == [
+        (teacher.pk, "api:learner_list", {world["own"].pk, world["classmate"].pk}),
+        (teacher.pk, "api:learner_detail", {world["classmate"].pk}),
+    ]
