@@ -78,7 +78,7 @@ def registry_token(world, registrar) -> Iterator[str]:
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_keeps_to_its_schema(case, registry_token):
     response = case.call(app=application, headers={"Authorization": f"Bearer {registry_token}"})
     case.validate_response(response, checks=CHECKS)
