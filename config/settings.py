@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "zachetka.cabinet",
     "zachetka.staff",
     "zachetka.web",
+    "zachetka.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -370,6 +374,39 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+
+# The REST API for integrations (zachetka.api, docs/api.md): token authentication only (a
+# token per integration, acting as its user), problem details for errors, OpenAPI by
+# drf-spectacular with Swagger UI served from local files (drf-spectacular-sidecar).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["zachetka.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "zachetka.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "zachetka.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "zachetka.api.problems.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Зачётки",
+    "DESCRIPTION": "Слушатели, программы, группы, журнал, протоколы и документы для внешних систем.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramKindEnum": "zachetka.programs.models.Program.Kind",
+        "AssessmentKindEnum": "zachetka.gradebook.models.Assessment.Kind",
+        "ProtocolKindEnum": "zachetka.attestation.models.Protocol.Kind",
+        "DocumentKindEnum": "zachetka.documents.models.Document.Kind",
+        "EnrollmentStatusEnum": "zachetka.programs.models.Enrollment.Status",
+        "ProtocolStatusEnum": "zachetka.attestation.models.Protocol.Status",
+    },
+}
 
 # The organisation's full name seeded into its requisites (organization.Requisites) when the
 # database is created; afterwards the administration edits the requisites on their page.

@@ -29,6 +29,7 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("zachetka.api.urls")),
     path("", include("zachetka.web.urls")),
     path("", include("zachetka.people.urls")),
     path("", include("zachetka.programs.urls")),

@@ -27,6 +27,8 @@ from zachetka.core.models import AuditChainHead, AuditEvent, SubjectKey
 
 GENESIS_HASH = "0" * 64
 current_ip: contextvars.ContextVar[str] = contextvars.ContextVar("audit_ip", default="")
+# The API token a write came through (zachetka.api): every event of that write names it.
+current_api_token: contextvars.ContextVar[str] = contextvars.ContextVar("audit_api_token", default="")
 
 
 class Action:
@@ -110,6 +112,8 @@ class Action:
     LOCKOUT_LIFTED = "auth.lockout_lifted"
     REPRESENTATIVE_CREATED = "privacy.representative_created"
     REPRESENTATIVE_DEACTIVATED = "privacy.representative_deactivated"
+    API_TOKEN_CREATED = "api.token_created"  # noqa: S105 - an event name, not a secret
+    API_TOKEN_REVOKED = "api.token_revoked"  # noqa: S105 - an event name, not a secret
 
 
 ACTION_LABELS = {
@@ -193,6 +197,8 @@ ACTION_LABELS = {
     Action.LOCKOUT_LIFTED: "Блокировка входа снята",
     Action.REPRESENTATIVE_CREATED: "Открыта учётная запись представителя организации",
     Action.REPRESENTATIVE_DEACTIVATED: "Учётная запись представителя организации деактивирована",
+    Action.API_TOKEN_CREATED: "Выпущен токен API",
+    Action.API_TOKEN_REVOKED: "Токен API отозван",
 }
 
 
@@ -310,6 +316,8 @@ def _build(entry: Entry, *, by: Any, at: dt.datetime) -> AuditEvent:
         data["after"] = entry.after
     if entry.extra:
         data.update(entry.extra)
+    if api_token := current_api_token.get():
+        data["api_token"] = api_token
     subject = entry.subject
     return AuditEvent(
         at=at,

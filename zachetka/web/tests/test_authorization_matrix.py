@@ -8,6 +8,8 @@ objects to a group of other staff. A URL added to the site without a row here fa
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from zachetka.api import services as api_services
+
 ROLES = ("anonymous", "director", "registrar", "curator", "teacher", "learner")
 
 # status per role, in the order of ROLES; "login" means a redirect to the log-in page.
@@ -23,6 +25,8 @@ DOCUMENT_ACTION = ("login", 302, 302, 403, 403, 403)
 DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
 ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
 ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
+API_ALL_STAFF = (401, 200, 200, 200, 200, 403)
+API_FOREIGN = (401, 200, 200, 404, 404, 403)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -292,6 +296,31 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:verification_checks", ""): ("get", ADMINISTRATION_ONLY),
     ("documents:verify", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("documents:verify_code", "mine_document_code"): ("get", (200, 200, 200, 200, 200, 200)),
+    # The REST API answers a token, not the site's session (test_access sends each role's token):
+    # no token is 401; a learner's token is refused the staff's reads and writes.
+    ("api:schema", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("api:docs", ""): ("get", (200, 200, 200, 200, 200, 200)),
+    ("api:learner_list", ""): ("get", API_ALL_STAFF),
+    ("api:learner_detail", "classmate"): ("get", API_ALL_STAFF),
+    ("api:learner_detail", "stranger"): ("get", API_FOREIGN),
+    ("api:program_list", ""): ("get", API_ALL_STAFF),
+    ("api:group_list", ""): ("get", API_ALL_STAFF),
+    ("api:enrollment_list", ""): ("get", API_ALL_STAFF),
+    ("api:assessment_list", ""): ("get", API_ALL_STAFF),
+    ("api:grade_list", ""): ("get", API_ALL_STAFF),
+    # Writes take JSON, checked once the grader reaches the column: a form body is refused (415),
+    # an empty one is named field by field (400).
+    ("api:grade_bulk", ""): ("post", (401, 415, 415, 415, 415, 403)),
+    ("api:grade_cell", "mine_cell"): ("put", (401, 400, 400, 400, 400, 403)),
+    ("api:grade_cell", "other_cell"): ("put", (401, 400, 400, 404, 404, 403)),
+    ("api:protocol_list", ""): ("get", API_ALL_STAFF),
+    ("api:protocol_detail", "mine_protocol"): ("get", API_ALL_STAFF),
+    ("api:protocol_detail", "other_protocol"): ("get", API_FOREIGN),
+    ("api:document_list", ""): ("get", (401, 200, 200, 200, 403, 403)),
+    ("api:document_detail", "mine_document"): ("get", (401, 200, 200, 200, 403, 403)),
+    ("api:document_detail", "other_document"): ("get", (401, 200, 200, 404, 403, 403)),
+    # Public, as the verification page: without a code or a number and surname, 400.
+    ("api:verify", ""): ("get", (400, 400, 400, 400, 400, 400)),
 }
 
 
@@ -600,6 +629,8 @@ def _objects(world: dict) -> dict:
         "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
+        "mine_cell": [world["assessments"]["mine"].pk, world["enrollments"]["own"].pk],
+        "other_cell": [world["assessments"]["other"].pk, world["enrollments"]["stranger"].pk],
         "curator_job": _job(mine.curator),
         "staff_member": mine.curator,
         "scale": world["assessments"]["mine"].scale,
@@ -664,7 +695,11 @@ def test_access(
         "teacher": teacher,
         "learner": learner_user,
     }
-    if role != "anonymous":
+    headers = {}
+    if role != "anonymous" and url_name.startswith("api:"):
+        token = api_services.create_token(name=f"matrix {role}", user=users[role])[1]
+        headers = {"Authorization": f"Bearer {token}"}
+    elif role != "anonymous":
         client.force_login(users[role])
     if url_name in PDF_URLS and expected == 200:
         try:
@@ -676,7 +711,7 @@ def test_access(
     target = _objects(world)[object_key] if object_key else None
     args = target if isinstance(target, list) else [target.pk] if target is not None else []
     url = reverse(url_name, args=args)
-    response = getattr(client, method)(url)
+    response = getattr(client, method)(url, headers=headers)
     if expected == "login":
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))

@@ -1,0 +1,396 @@
+"""The REST API, /api/v1/: thin views over the domain apps' selectors and services.
+
+Every view authenticates by token (authentication.py) and asks the same access rules as the
+pages; a GET answers with an ETag and 304 to a matching If-None-Match.
+"""
+
+from dataclasses import asdict
+from operator import attrgetter
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import decorator_from_middleware
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zachetka.accesslog import capture as accesslog
+from zachetka.api import selectors, services
+from zachetka.api import serializers as api
+from zachetka.api.problems import Problem
+from zachetka.core import access
+from zachetka.core.clientip import client_ip
+from zachetka.documents import services as documents
+from zachetka.gradebook.models import Grade
+from zachetka.programs.models import Enrollment
+
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+class ApiView(APIView):
+    """Token-authenticated (not by the site's session: LoginRequiredMiddleware lets it through
+    to DRF, which answers 401 itself), with ETags on reads."""
+
+    filter_class: type[serializers.Serializer] | None = None
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any):  # noqa: ANN206 - a view function
+        return login_not_required(conditional_get(super().as_view(**initkwargs)))
+
+    def filters(self) -> dict[str, Any]:
+        """The query parameters, checked by `filter_class` (400 naming the parameter if wrong)."""
+        if self.filter_class is None:
+            return {}
+        checked = self.filter_class(data=self.request.query_params)
+        checked.is_valid(raise_exception=True)
+        return checked.validated_data
+
+
+class ApiListView(ApiView, generics.ListAPIView):
+    # How to find the learner of a row (an attribute path), for the access log; None: rows of
+    # no learner.
+    learner_of: str | None = None
+
+    def paginate_queryset(self, queryset):  # noqa: ANN001, ANN201
+        page = super().paginate_queryset(queryset)
+        if self.learner_of and page is not None:
+            _mark(self.request, [attrgetter(self.learner_of)(row) for row in page])
+        return page
+
+
+def _mark(request: Request, learner_ids: list[int]) -> None:
+    """Record in the access log (accesslog) whose data the answer shows, as the pages do."""
+    accesslog.mark(request._request, learner_ids)
+
+
+@extend_schema(parameters=[api.GroupFilter], tags=["Слушатели"])
+class LearnerList(ApiListView):
+    """Слушатели групп, которые видит владелец токена; персональные поля — по правилам его роли."""
+
+    serializer_class = api.LearnerSerializer
+    filter_class = api.GroupFilter
+    learner_of = "pk"
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.learners(self.request.user, group_id=self.filters().get("group"))
+
+
+@extend_schema(tags=["Слушатели"])
+class LearnerDetail(ApiView, generics.RetrieveAPIView):
+    serializer_class = api.LearnerSerializer
+
+    def get_object(self):  # noqa: ANN201
+        learner = selectors.learner(self.request.user, self.kwargs["pk"])
+        _mark(self.request, [learner.pk])
+        return learner
+
+
+@extend_schema(tags=["Программы и группы"])
+class ProgramList(ApiListView):
+    serializer_class = api.ProgramSerializer
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.program_list(self.request.user)
+
+
+@extend_schema(parameters=[api.GroupListFilter], tags=["Программы и группы"])
+class GroupList(ApiListView):
+    serializer_class = api.GroupSerializer
+    filter_class = api.GroupListFilter
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.group_list(self.request.user, program_id=found.get("program"), on=found.get("on"))
+
+
+@extend_schema(parameters=[api.EnrollmentFilter], tags=["Программы и группы"])
+class EnrollmentList(ApiListView):
+    serializer_class = api.EnrollmentSerializer
+    filter_class = api.EnrollmentFilter
+    learner_of = "learner_id"
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.enrollment_list(
+            self.request.user, group_id=found.get("group"), status=found.get("status", "")
+        )
+
+
+@extend_schema(parameters=[api.AssessmentFilter], tags=["Журнал"])
+class AssessmentList(ApiListView):
+    serializer_class = api.AssessmentSerializer
+    filter_class = api.AssessmentFilter
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.assessment_list(
+            self.request.user,
+            group_id=found.get("group"),
+            module_id=found.get("module"),
+            since=found.get("since"),
+            until=found.get("until"),
+        )
+
+
+@extend_schema(parameters=[api.GradeFilter], tags=["Журнал"])
+class GradeList(ApiListView):
+    serializer_class = api.GradeSerializer
+    filter_class = api.GradeFilter
+    learner_of = "enrollment.learner_id"
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.grade_list(
+            self.request.user,
+            group_id=found.get("group"),
+            assessment_id=found.get("assessment"),
+            since=found.get("since"),
+            until=found.get("until"),
+        )
+
+
+def _version_from_if_match(request: Request) -> int | None:
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    text = header.removeprefix("W/").strip('"').removeprefix("v")
+    if not text.isdigit() or len(text) > 9:
+        raise Problem(400, f'If-Match: «{header[:40]}» — не версия ячейки (ожидается "v<число>").')
+    return int(text)
+
+
+def _grade_etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+@extend_schema(tags=["Журнал"])
+class GradeCell(ApiView):
+    """Одна ячейка журнала: мероприятие × зачисление."""
+
+    @extend_schema(responses={200: api.GradeSerializer})
+    def get(self, request: Request, assessment_pk: int, enrollment_pk: int) -> Response:
+        assessment = selectors.assessment_for(request.user, assessment_pk)
+        grade = get_object_or_404(
+            Grade.objects.select_related("enrollment"), assessment=assessment, enrollment_id=enrollment_pk
+        )
+        _mark(request, [grade.enrollment.learner_id])
+        response = Response(api.GradeSerializer(grade).data)
+        response["ETag"] = _grade_etag(grade.version)
+        return response
+
+    @extend_schema(
+        request=api.GradeWriteSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match", str, OpenApiParameter.HEADER, description='Версия ячейки: "v3"; "v0" — пустая.'
+            )
+        ],
+        responses={
+            200: api.GradeSerializer,
+            204: OpenApiResponse(description="Пустую ячейку очистили: она пуста, как была."),
+        },
+    )
+    def put(self, request: Request, assessment_pk: int, enrollment_pk: int) -> Response:
+        """Поставить, исправить или очистить оценку; те же проверки, что в журнале."""
+        access.require(request.user, "gradebook.add_grade")
+        assessment = selectors.assessment_for(request.user, assessment_pk)
+        written = api.GradeWriteSerializer(data=request.data)
+        written.is_valid(raise_exception=True)
+        enrollment = get_object_or_404(
+            Enrollment.objects.visible_to(request.user).select_related("learner"),
+            pk=enrollment_pk,
+            group_id=assessment.group_id,
+        )
+        if_match = _version_from_if_match(request)
+        expected = written.validated_data.get("expected_version", if_match)
+        if expected is None:
+            raise Problem(
+                428,
+                "Укажите версию ячейки, которую вы видели: заголовок If-Match или поле expected_version.",
+            )
+        current = (
+            Grade.objects.filter(assessment=assessment, enrollment=enrollment)
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+        if if_match is not None and "expected_version" not in written.validated_data and current != if_match:
+            raise Problem(412, f"Ячейка изменилась: сейчас её версия v{current}, а не v{if_match}.")
+        grade = services.save_grade(
+            by=request.user,
+            token=request.auth,
+            assessment=assessment,
+            enrollment=enrollment,
+            text=written.validated_data["value"],
+            expected_version=expected,
+            reason=written.validated_data["reason"],
+        )
+        if grade is None:
+            response = Response(status=204)
+            response["ETag"] = _grade_etag(0)
+            return response
+        grade.enrollment = enrollment
+        response = Response(api.GradeSerializer(grade).data)
+        response["ETag"] = _grade_etag(grade.version)
+        return response
+
+
+@extend_schema(
+    tags=["Журнал"],
+    request=api.BulkSerializer,
+    parameters=[
+        OpenApiParameter(
+            "Idempotency-Key", str, OpenApiParameter.HEADER, description="Ключ запроса (до 100 символов)."
+        )
+    ],
+    responses={200: api.BulkResultSerializer},
+)
+class GradeBulk(ApiView):
+    """Загрузить столбец или лист оценок: всё или ничего, с отчётом по строкам."""
+
+    def post(self, request: Request) -> Response:
+        access.require(request.user, "gradebook.add_grade")
+        written = api.BulkSerializer(data=request.data)
+        written.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip() or written.validated_data.get(
+            "idempotency_key", ""
+        )
+        if len(key) > 100:
+            raise Problem(400, "Ключ Idempotency-Key — не длиннее 100 символов.")
+        rows = [
+            services.CellInput(
+                assessment=row["assessment"],
+                enrollment=row["enrollment"],
+                value=row["value"],
+                expected_version=row["expected_version"],
+                reason=row["reason"],
+            )
+            for row in written.validated_data["grades"]
+        ]
+        cells = [asdict(row) for row in rows]
+        try:
+            outcome = services.upsert_grades(
+                by=request.user,
+                token=request.auth,
+                rows=rows,
+                key=key,
+                fingerprint=services.request_fingerprint("POST", request.path, cells),
+            )
+        except services.KeyReused:
+            raise Problem(
+                409,
+                f"Ключ «{key}» уже использован для другого запроса: для нового запроса нужен новый ключ.",
+                kind="idempotency-key-reused",
+            ) from None
+        except services.RowErrors as refused:
+            raise Problem(
+                422,
+                f"Ни одна оценка не сохранена: строк с ошибками — {len(refused.errors)}.",
+                kind="rows-refused",
+                errors=[{"row": e.row, "code": e.code, "detail": e.detail} for e in refused.errors],
+            ) from None
+        response = Response(outcome.body, status=outcome.status_code)
+        if outcome.repeated:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+@extend_schema(parameters=[api.DatedFilter], tags=["Аттестация и документы"])
+class ProtocolList(ApiListView):
+    serializer_class = api.ProtocolSerializer
+    filter_class = api.DatedFilter
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.protocol_list(
+            self.request.user, group_id=found.get("group"), since=found.get("since"), until=found.get("until")
+        )
+
+
+@extend_schema(tags=["Аттестация и документы"])
+class ProtocolDetail(ApiView, generics.RetrieveAPIView):
+    serializer_class = api.ProtocolDetailSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        protocol = selectors.protocol_for(request.user, kwargs["pk"])
+        results = list(selectors.protocol_results(protocol).select_related("enrollment"))
+        _mark(request, [result.enrollment.learner_id for result in results])
+        return Response(api.ProtocolDetailSerializer(protocol, context={"results": results}).data)
+
+
+@extend_schema(parameters=[api.DatedFilter], tags=["Аттестация и документы"])
+class DocumentList(ApiListView):
+    serializer_class = api.DocumentSerializer
+    filter_class = api.DatedFilter
+    learner_of = "enrollment.learner_id"
+
+    def get_queryset(self):  # noqa: ANN201
+        found = self.filters()
+        return selectors.document_list(
+            self.request.user, group_id=found.get("group"), since=found.get("since"), until=found.get("until")
+        )
+
+
+@extend_schema(tags=["Аттестация и документы"])
+class DocumentDetail(ApiView, generics.RetrieveAPIView):
+    serializer_class = api.DocumentSerializer
+
+    def get_object(self):  # noqa: ANN201
+        document = selectors.document_for(self.request.user, self.kwargs["pk"])
+        _mark(self.request, [document.enrollment.learner_id])
+        return document
+
+
+@extend_schema(
+    parameters=[api.VerifyQuery],
+    responses={200: api.VerificationSerializer},
+    tags=["Аттестация и документы"],
+    auth=[],
+)
+class Verification(ApiView):
+    """Проверка подлинности документа, как на публичной странице: по коду из QR-ссылки или по
+    регистрационному номеру и фамилии. Доступна без токена; частые неудачи замедляются."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    filter_class = api.VerifyQuery
+
+    def get(self, request: Request) -> Response:
+        found = self.filters()
+        outcome = documents.verify(
+            ip_address=client_ip(request),
+            code=found.get("code", ""),
+            registration_number=found.get("registration_number", ""),
+            last_name=found.get("last_name", ""),
+        )
+        if outcome.wait_seconds:
+            wait = outcome.wait_seconds
+            raise Problem(
+                429, f"Слишком много неудачных проверок с вашего адреса. Повторите через {wait} с.", wait=wait
+            )
+        if outcome.document is None:
+            raise Problem(
+                404, "Документ с такими данными не найден. Проверьте регистрационный номер и фамилию."
+            )
+        return Response(api.VerificationSerializer(outcome.document).data)
+
+
+class SchemaView(SpectacularAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from local files (drf-spectacular-sidecar), its script a separate file: the
+    site's Content-Security-Policy allows no inline script or style."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
