@@ -1,0 +1,505 @@
+"""Issue 16, «Under attack»: markup and spreadsheet formulas typed into every text field of every
+form stay inert text wherever the site shows them.
+
+One world; every entry point of `ENTRIES` gets a payload in each of its text fields (see
+injection.py); then every page, PDF, XLSX and ZIP of the authorization matrix is fetched as a
+role that may open it and checked: no element or handler a payload made on pages, each payload
+whole as text in PDFs, no live formula in any workbook cell. A form class with a text field
+that no entry covers fails `test_every_text_form_is_attacked`; an API write is one more entry
+with `method="json"`.
+"""
+
+import datetime as dt
+from importlib import import_module
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zachetka.achievements.forms import AchievementForm, RejectForm
+from zachetka.archive.forms import ActForm, HoldForm
+from zachetka.attestation.forms import CommissionForm
+from zachetka.blanks.forms import FindForm, ReceiptForm, WriteOffForm
+from zachetka.core.forms import AuditFilterForm
+from zachetka.documents.forms import (
+    AnnulmentForm,
+    FrdoCorrectionForm,
+    ReplacementForm,
+    StateForm,
+    VerificationCheckFilter,
+    VerifyForm,
+)
+from zachetka.gradebook.forms import AssessmentForm, ColumnFillForm, ReasonForm
+from zachetka.organization.forms import RequisitesForm
+from zachetka.paper.forms import CaseForm, OriginalForm
+from zachetka.people.forms import LearnerForm
+from zachetka.privacy.forms import (
+    CloseWithdrawalForm,
+    ConsentForm,
+    DeactivateRepresentativeForm,
+    DisclosureForm,
+    RecipientForm,
+    RepresentativeForm,
+)
+from zachetka.programs.forms import (
+    EnrollmentBatchForm,
+    EnrollmentCreateForm,
+    EnrollmentForm,
+    GroupForm,
+    ModuleForm,
+    ProgramForm,
+)
+from zachetka.staff.forms import (
+    DeactivateForm,
+    LiftLockoutForm,
+    LoginFailureFilterForm,
+    ScaleForm,
+    StaffCreateForm,
+    StaffEditForm,
+)
+from zachetka.web.forms import LoginForm
+from zachetka.web.tests.injection import Entry, Payloads, Seen, form_values, page_errors, resolve, text_fields
+from zachetka.web.tests.test_authorization_matrix import MATRIX, ROLES, _objects
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Text fields that take only a checked value (names in Cyrillic, СНИЛС, e-mail, INN, a blank's
+# number): a payload there must be refused, and the entry goes on with a valid value.
+PERSON = frozenset({"last_name", "first_name", "middle_name"})
+LEARNER_CHECKED = PERSON | {
+    "snils",
+    "citizenship",
+    "email",
+    "phone",
+    "diploma_last_name",
+    "representative_phone",
+    "representative_email",
+}
+
+
+def _learner_data(ctx: dict) -> dict:
+    return {
+        "last_name": "Новиков",
+        "first_name": "Илья",
+        "middle_name": "Ильич",
+        "birth_date": "01.02.1990",
+        "sex": "M",
+        "citizenship": "643",
+        "email": "novikov@example.ru",
+        "phone": "+7 900 000-00-00",
+        "diploma_last_name": "Новиков",
+        "representative_phone": "",
+        "representative_email": "",
+        "snils": "",
+    }
+
+
+ENTRIES: list[Entry] = [
+    # A failed log-in's login is shown on the administration's «Входы» page.
+    Entry(("login", ""), (LoginForm,), user="anonymous", status=200, data=lambda ctx: {"password": "x"}),
+    Entry(("people:learner_create", ""), (LearnerForm,), keep=LEARNER_CHECKED, data=_learner_data),
+    Entry(
+        ("people:learner_edit", "classmate"),
+        (LearnerForm,),
+        keep=LEARNER_CHECKED,
+        data=lambda ctx: {**_learner_data(ctx), "last_name": "Петров", "first_name": "Пётр", "middle_name": "Петрович"},
+    ),
+    Entry(("programs:program_create", ""), (ProgramForm,), data=lambda ctx: {"hours": "72"}),
+    Entry(("programs:program_edit", "mine_program"), (ProgramForm,)),
+    Entry(("programs:module_create", "mine_program"), (ModuleForm,), data=lambda ctx: {"order": "7", "hours": "8"}),
+    Entry(("programs:module_edit", "mine_module"), (ModuleForm,)),
+    Entry(
+        ("programs:group_create", ""),
+        (GroupForm,),
+        data=lambda ctx: {"program": ctx["mine_program"].pk, "starts_on": "01.09.2026", "ends_on": "30.11.2026"},
+    ),
+    Entry(("programs:group_edit", "mine"), (GroupForm,)),
+    Entry(
+        ("programs:enrollment_create", "mine"),
+        (EnrollmentCreateForm,),
+        data=lambda ctx: {"learner_id": ctx["stranger"].pk, "admission_order_date": "01.09.2026"},
+    ),
+    Entry(("programs:enrollment_edit", "own_enrollment"), (EnrollmentForm,)),
+    Entry(
+        ("programs:enrollment_batch", "mine"),
+        (EnrollmentBatchForm,),
+        page=("programs:group_detail", "mine"),
+        data=lambda ctx: {
+            "action": "admission_order",
+            "enrollment": [ctx["enrollments"]["classmate"].pk],
+            "order_date": "01.09.2026",
+            "confirm": "1",
+        },
+    ),
+    Entry(
+        ("gradebook:assessment_create", "mine_gm"),
+        (AssessmentForm,),
+        user="teacher",
+        data=lambda ctx: {"held_on": "15.09.2026", "weight": "1"},
+    ),
+    Entry(("gradebook:assessment_edit", "mine_assessment"), (AssessmentForm,), user="teacher"),
+    Entry(
+        ("gradebook:column_fill", "mine_assessment"),
+        (ColumnFillForm,),
+        user="teacher",
+        page=("gradebook:grid", "mine_gm"),
+        keep=frozenset({"value"}),
+        data=lambda ctx: {"value": "5"},
+    ),
+    # A grade's reason (asked for a late grade) goes in its history; the value takes a scale's value.
+    Entry(
+        ("gradebook:cell_save", ""),
+        method="json",
+        status=200,
+        text=("reason",),
+        user="director",
+        data=lambda ctx: {
+            "assessment": ctx["mine_assessment"].pk,
+            "enrollment": ctx["enrollments"]["classmate"].pk,
+            "value": "4",
+        },
+    ),
+    Entry(("organization:requisites", ""), (RequisitesForm,), user="director"),
+    Entry(
+        ("attestation:commission_create", ""),
+        (CommissionForm,),
+        data=lambda ctx: {
+            "program": ctx["mine_program"].pk,
+            "order_date": "01.09.2026",
+            "chair": ctx["director"].pk,
+            "secretary": ctx["registrar"].pk,
+            "members": [ctx["teacher"].pk],
+        },
+    ),
+    Entry(
+        ("blanks:receipt_create", ""),
+        (ReceiptForm,),
+        keep=frozenset({"first_number", "last_number"}),
+        data=lambda ctx: {"form": "pk", "first_number": "000100", "last_number": "000109"},
+    ),
+    Entry(("blanks:stock", ""), (FindForm,), method="get", status=200),
+    Entry(
+        ("documents:document_duplicate", "mine_document"),
+        (ReplacementForm,),
+        page=("documents:document_detail", "mine_document"),
+        keep=frozenset({"number"}),
+    ),
+    Entry(
+        ("documents:frdo_correction", "mine_document"),
+        (FrdoCorrectionForm,),
+        page=("documents:document_detail", "mine_document"),
+    ),
+    Entry(
+        ("documents:protocol_annul", "mine_final"),
+        (AnnulmentForm,),
+        user="director",
+    ),
+    Entry(("documents:verify", ""), (VerifyForm,), user="anonymous", method="get", status=200),
+    Entry(
+        ("documents:verification_checks", ""), (VerificationCheckFilter,), user="director", method="get", status=200
+    ),
+    Entry(
+        ("achievements:learner_achievements", "classmate"),
+        (AchievementForm,),
+        data=lambda ctx: {
+            "kind": "publication",
+            "achieved_on": "01.09.2026",
+            "evidence": SimpleUploadedFile("proof.pdf", PDF, "application/pdf"),
+        },
+    ),
+    Entry(
+        ("cabinet:propose_achievement", ""),
+        (AchievementForm,),
+        user="learner",
+        data=lambda ctx: {
+            "kind": "publication",
+            "achieved_on": "01.09.2026",
+            "evidence": SimpleUploadedFile("proof.pdf", PDF, "application/pdf"),
+        },
+    ),
+    Entry(
+        ("achievements:achievement_reject", "mine_achievement"),
+        (RejectForm,),
+        page=("achievements:achievement_detail", "mine_achievement"),
+    ),
+    Entry(("archive:hold_set", "own_enrollment"), (HoldForm,), page=("cards:card", "own_enrollment")),
+    Entry(("archive:act_create", ""), (ActForm,), page=("archive:retention", "")),
+    Entry(("accesslog:index", ""), (), method="get", status=200, text=("q",)),
+    Entry(("core:audit_list", ""), (AuditFilterForm,), user="director", method="get", status=200),
+    Entry(("paper:case_create", ""), (CaseForm,), data=lambda ctx: {"year": "2026", "retention_years": "5"}),
+    Entry(("paper:case_edit", "paper_case"), (CaseForm,)),
+    Entry(
+        ("paper:original_create", "paper_case"),
+        (OriginalForm,),
+        data=lambda ctx: {
+            "dated_on": "01.09.2026",
+            "sheet_from": "2",
+            "sheet_to": "3",
+            "scan": SimpleUploadedFile("scan.pdf", PDF, "application/pdf"),
+        },
+    ),
+    Entry(
+        ("privacy:recipients", ""),
+        (RecipientForm,),
+        keep=frozenset({"inn"}),
+        data=lambda ctx: {"inn": "7707083893"},
+    ),
+    Entry(
+        ("privacy:recipient_detail", "privacy_recipient"),
+        (RepresentativeForm,),
+        keep=PERSON | {"email", "username"},
+        data=lambda ctx: {
+            "last_name": "Орлова",
+            "first_name": "Ольга",
+            "middle_name": "",
+            "email": "orlova@example.ru",
+            "username": "orlova",
+        },
+    ),
+    Entry(
+        ("privacy:consent_create", "classmate"),
+        (ConsentForm,),
+        data=lambda ctx: {
+            "recipient": ctx["privacy_recipient"].pk,
+            "categories": ["final"],
+            "actions": ["transfer"],
+            "valid_from": "01.09.2026",
+            "valid_to": "31.12.2026",
+        },
+    ),
+    Entry(
+        ("privacy:withdrawal_close", "privacy_withdrawal"),
+        (CloseWithdrawalForm,),
+        page=("privacy:overview", ""),
+    ),
+    Entry(
+        ("privacy:disclosure_create", "classmate"),
+        (DisclosureForm,),
+        data=lambda ctx: {
+            "recipient": ctx["privacy_recipient"].pk,
+            "categories": ["final"],
+            "channel": "paper",
+            "formats": ["pdf", "xlsx"],
+            "ground_document": SimpleUploadedFile("ground.pdf", PDF, "application/pdf"),
+        },
+    ),
+    Entry(
+        ("staff:staff_create", ""),
+        (StaffCreateForm,),
+        user="director",
+        keep=PERSON | {"email", "username"},
+        data=lambda ctx: {
+            "last_name": "Зайцева",
+            "first_name": "Зоя",
+            "middle_name": "",
+            "email": "zaytseva@example.ru",
+            "username": "",
+            "role_names": ["Педагогический работник"],
+        },
+    ),
+    Entry(
+        ("staff:staff_edit", "staff_member"),
+        (StaffEditForm,),
+        user="director",
+        keep=frozenset({"email"}),
+    ),
+    Entry(
+        ("staff:scale_create", ""),
+        (ScaleForm,),
+        user="director",
+        keep=frozenset({"values"}),
+        data=lambda ctx: {"values": "отлично\nхорошо"},
+    ),
+    Entry(("staff:logins", ""), (LoginFailureFilterForm,), user="director", method="get", status=200),
+    Entry(
+        ("staff:lockout_lift", ""),
+        (LiftLockoutForm,),
+        user="director",
+        page=("staff:logins", ""),
+        data=lambda ctx: {"ip_address": "127.0.0.1"},
+    ),
+    Entry(
+        ("privacy:representative_deactivate", "representative"),
+        (DeactivateRepresentativeForm,),
+        page=("privacy:recipient_detail", "privacy_recipient"),
+    ),
+    Entry(
+        ("documents:document_destroy", "mine_document"),
+        (StateForm,),
+        page=("documents:document_detail", "mine_document"),
+    ),
+    Entry(
+        ("staff:staff_deactivate", "other_teacher"),
+        (DeactivateForm,),
+        user="director",
+        page=("staff:staff_detail", "other_teacher"),
+    ),
+]
+
+# Forms with text fields that no entry types into, and why.
+NOT_TYPED = {
+    # Their one text field is a blank's number, which must be a number in the register.
+    "documents.IssueForm": "the blank's number is checked against the register",
+    # The upload's own cells are the import's business (checked by the import tests); its
+    # admission order number is the same field as the enrolment form's.
+    "people.ImportUploadForm": "an import file; its order number is typed in EnrollmentCreateForm",
+    "blanks.WriteOffForm": "covered by ReceiptForm's fields (series, numbers) and a reason typed in StateForm",
+}
+
+
+def _form_classes() -> dict[str, type[forms.BaseForm]]:
+    found = {}
+    for app in apps.get_app_configs():
+        if not app.name.startswith("zachetka."):
+            continue
+        try:
+            module = import_module(f"{app.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+                found[f"{app.label}.{value.__name__}"] = value
+    return found
+
+
+def test_every_text_form_is_attacked() -> None:
+    typed = {form for entry in ENTRIES for form in entry.forms}
+    missing = {
+        name
+        for name, form in _form_classes().items()
+        if text_fields(form) and form not in typed and name not in NOT_TYPED
+    }
+    assert missing == set(), "forms with text fields that no entry types into"
+
+
+def _log_in(client, users: dict, role: str) -> None:  # noqa: ANN001
+    client.logout()
+    if role != "anonymous":
+        client.force_login(users[role])
+
+
+def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, seen: Seen) -> None:  # noqa: ANN001
+    import json
+
+    _log_in(client, users, entry.user)
+    url = resolve(ctx, entry.url)
+    fields: dict[str, int | None] = {}
+    for form in entry.forms:
+        fields.update(text_fields(form))
+    fields.update(dict.fromkeys(entry.text))
+    given = entry.data(ctx)
+    if entry.method == "post":
+        page = resolve(ctx, entry.page) if entry.page else url
+        shown = client.get(page)
+        assert shown.status_code == 200, f"{page}: {shown.status_code}"
+        base = form_values(shown.content.decode(), page, url)
+        assert base, f"no form posting to {url} on {page}"
+        # What a person can type into: the text fields the page shows.
+        fields = {name: length for name, length in fields.items() if name in base}
+        data = {**base, **given}
+    else:
+        data = dict(given)
+    typed = {name: payloads.next(entry.label, name, length) for name, length in fields.items()}
+
+    def send(values: dict):  # noqa: ANN202
+        if entry.method == "json":
+            return client.post(url, json.dumps(values), content_type="application/json")
+        if entry.method == "get":
+            return client.get(url, values)
+        return client.post(url, values)
+
+    if entry.keep & typed.keys() or entry.keep & set(entry.text):
+        # The checked fields get the payload too: refused, and the page that says so is safe.
+        refused = send({**data, **typed})
+        assert refused.status_code < 500
+        seen.check(refused.content, refused.get("Content-Type", ""), f"{entry.label} (refused)")
+    for name in entry.keep:
+        typed.pop(name, None)
+    for value in given.values():
+        if hasattr(value, "seek"):
+            value.seek(0)
+    response = send({**data, **typed})
+    assert response.status_code == entry.status, (
+        f"{response.status_code} instead of {entry.status}: {page_errors(response.content.decode())}"
+    )
+    seen.check(response.content, response.get("Content-Type", ""), entry.label)
+    if response.status_code == 302:
+        followed = client.get(response.url)
+        assert followed.status_code < 500
+        seen.check(followed.content, followed.get("Content-Type", ""), f"{entry.label} -> {response.url}")
+
+
+@pytest.fixture
+def attack_world(world, director, registrar, curator, teacher, learner_user) -> dict:
+    return {
+        **world,
+        **_objects(world),
+        "director": director,
+        "registrar": registrar,
+        "curator": curator,
+        "teacher": teacher,
+        "learner_user": learner_user,
+    }
+
+
+# Stored files the matrix's world fakes with a few bytes (scans, uploads, files made earlier):
+# what they hold was not made from anything typed here.
+STORED_FAKES = {
+    "documents:frdo_file",
+    "archive:act_pdf",
+    "archive:act_extract",
+    "privacy:disclosure_pdf",
+    "privacy:disclosure_xlsx",
+    "privacy:disclosure_ground",
+    "privacy:consent_scan",
+    "privacy:withdrawal_scan",
+    "achievements:evidence",
+    "paper:original_scan",
+    "jobs:file",
+}
+
+
+def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> None:
+    ctx = attack_world
+    users = {role: ctx["learner_user" if role == "learner" else role] for role in ROLES if role != "anonymous"}
+    payloads = Payloads()
+    seen = Seen(payloads)
+    failures = []
+    for entry in ENTRIES:
+        try:
+            _submit(client, users, ctx, entry, payloads, seen)
+        except AssertionError as error:
+            failures.append(f"{entry.label}: {error}")
+    for (name, key), (method, statuses) in MATRIX.items():
+        if method != "get" or 200 not in statuses or name in STORED_FAKES:
+            continue
+        role = ROLES[statuses.index(200)]
+        _log_in(client, users, role)
+        url = resolve(ctx, (name, key))
+        try:
+            response = client.get(url)
+            assert response.status_code < 500, f"{response.status_code}"
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            seen.check(content, response.get("Content-Type", ""), f"{url} as {role}")
+        except AssertionError as error:
+            failures.append(f"{url}: {error}")
+    # The extract made by the disclosure typed above, from what was typed.
+    from zachetka.privacy.models import Disclosure
+
+    _log_in(client, users, "registrar")
+    made = Disclosure.objects.latest("pk")
+    for name in ("privacy:disclosure_pdf", "privacy:disclosure_xlsx"):
+        url = resolve({"made": made}, (name, "made"))
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        try:
+            seen.check(content, response.get("Content-Type", ""), url)
+        except AssertionError as error:
+            failures.append(f"{url}: {error}")
+    report = [
+        f"{typed.entry} {typed.field} {typed.payload!r}: {sorted(seen.shown.get(marker, ()))}"
+        for marker, typed in payloads.typed.items()
+    ]
+    print("\n".join(report), seen.outputs)
+    assert not failures, "\n".join(failures)
