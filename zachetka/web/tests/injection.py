@@ -40,6 +40,8 @@ TEMPLATES = (
     "\t={m}+2",
     "\r={m}+3",
 )
+# Where a payload goes inside a structured value an entry gives (a line of a scale's values).
+TYPED = "{typed}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 Resolver = Callable[[dict], object]
@@ -65,6 +67,9 @@ class Entry:
     keep: frozenset[str] = frozenset()
     text: tuple[str, ...] = ()
     method: str = "post"  # "post" (a form), "get" (a search form), "json" (a JSON body)
+    # False where the page shows the form only in states the world lacks (a lock-out to lift):
+    # then `data` and the typed fields are posted as they are.
+    form_on_page: bool = True
     status: int = 302
 
     @property
@@ -104,14 +109,14 @@ class Payloads:
     def __init__(self) -> None:
         self.typed: dict[str, Typed] = {}
 
-    def next(self, entry: str, name: str, max_length: int | None) -> str:
+    def next(self, entry: str, name: str, max_length: int | None) -> str | None:
         marker = f"{MARKER}{len(self.typed) + 1:03d}"
         for turn in range(len(TEMPLATES)):
             payload = TEMPLATES[(len(self.typed) + turn) % len(TEMPLATES)].format(m=marker)
             if max_length is None or len(payload) <= max_length:
                 self.typed[marker] = Typed(entry, name, payload)
                 return payload
-        raise AssertionError(f"{entry}: no payload fits {name} ({max_length} characters)")
+        return None  # a code of three characters holds no payload
 
 
 # ----------------------------------------------------------------------------------- forms
@@ -249,7 +254,7 @@ def page_errors(html: str) -> str:
     texts = []
     for element in _parse(html).iter():
         if isinstance(element.tag, str) and any(
-            word in (element.get("class") or "") for word in ("errorlist", "message", "alert")
+            word in (element.get("class") or "") for word in ("errorlist", "errorbox", "error", "invalid", "message")
         ):
             texts.append(" ".join("".join(element.itertext()).split()))
     return " | ".join(texts)[:1500]
