@@ -74,6 +74,8 @@ class Entry:
     # False where the page shows the form only in states the world lacks (a lock-out to lift):
     # then `data` and the typed fields are posted as they are.
     form_on_page: bool = True
+    # Request headers (an API token: `lambda ctx: {"Authorization": f"Token {ctx['token']}"}`).
+    headers: Callable[[dict], dict] = field(default=lambda ctx: {})
     status: int = 302
 
     @property
@@ -113,14 +115,15 @@ class Payloads:
     def __init__(self) -> None:
         self.typed: dict[str, Typed] = {}
 
-    def next(self, entry: str, name: str, max_length: int | None) -> str | None:
+    def next(self, entry: str, name: str, max_length: int | None, *, inline: bool = False) -> str | None:
+        """The next payload; `inline`: one that goes inside a line (no tab or carriage return)."""
         marker = f"{MARKER}{len(self.typed) + 1:03d}"
-        combined = COMBINED[len(self.typed) % len(COMBINED)].format(m=marker)
-        if max_length is None or len(combined) <= max_length:
-            self.typed[marker] = Typed(entry, name, combined)
-            return combined
-        for turn in range(len(TEMPLATES)):
-            payload = TEMPLATES[(len(self.typed) + turn) % len(TEMPLATES)].format(m=marker)
+        candidates = [COMBINED[len(self.typed) % len(COMBINED)]]
+        candidates += [TEMPLATES[(len(self.typed) + turn) % len(TEMPLATES)] for turn in range(len(TEMPLATES))]
+        for template in candidates:
+            payload = template.format(m=marker)
+            if inline and payload != payload.strip():
+                continue
             if max_length is None or len(payload) <= max_length:
                 self.typed[marker] = Typed(entry, name, payload)
                 return payload
@@ -244,12 +247,18 @@ class Seen:
         nothing of itself (or a torn piece) in the text."""
         pdftotext = shutil.which("pdftotext")
         assert pdftotext, "pdftotext (poppler-utils) is needed"
-        done = subprocess.run([pdftotext, "-", "-"], input=content, capture_output=True, check=True)  # noqa: S603
-        # Lines wrap anywhere in a long payload (after «/», say): compare without whitespace.
+        # In the order the PDF draws its text (a table cell's wrapped lines one after another,
+        # not interleaved with the next cells), compared without whitespace (a long payload
+        # wraps anywhere, after «/», say).
+        done = subprocess.run(  # noqa: S603 - a fixed program reading the PDF on stdin
+            [pdftotext, "-raw", "-", "-"], input=content, capture_output=True, check=True
+        )
         text = "".join(done.stdout.decode("utf-8").split())
         for marker in set(MARKED.findall(text)):
             payload = "".join(self._payload(marker).split())
-            assert payload in text, f"{where}: payload {payload!r} not shown whole in {_around(text, marker)!r}"
+            assert payload in text, (
+                f"{where}: payload {payload!r} not shown whole in {_around(text, marker)!r}"
+            )
             self.shown.setdefault(marker, set()).add("pdf")
 
 
@@ -263,7 +272,8 @@ def page_errors(html: str) -> str:
     texts = []
     for element in _parse(html).iter():
         if isinstance(element.tag, str) and any(
-            word in (element.get("class") or "") for word in ("errorlist", "errorbox", "error", "invalid", "message")
+            word in (element.get("class") or "")
+            for word in ("errorlist", "errorbox", "error", "invalid", "message")
         ):
             texts.append(" ".join("".join(element.itertext()).split()))
     return " | ".join(texts)[:1500]

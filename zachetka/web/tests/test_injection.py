@@ -9,13 +9,12 @@ that no entry covers fails `test_every_text_form_is_attacked`; an API write is o
 with `method="json"`.
 """
 
-import datetime as dt
+import io
 from importlib import import_module
 
 import pytest
 from django import forms
 from django.apps import apps
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zachetka.accesslog.forms import PeriodForm
@@ -61,9 +60,20 @@ from zachetka.staff.forms import (
     StaffEditForm,
 )
 from zachetka.web.forms import LoginForm
-from zachetka.web.tests.injection import TYPED, Entry, Payloads, Seen, form_values, page_errors, resolve, text_fields
+from zachetka.web.tests.injection import (
+    MARKER,
+    TYPED,
+    Entry,
+    Payloads,
+    Seen,
+    form_values,
+    page_errors,
+    resolve,
+    text_fields,
+)
 from zachetka.web.tests.test_authorization_matrix import MATRIX, ROLES, _objects
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Text fields that take only a checked value (names in Cyrillic, СНИЛС, e-mail, INN, a blank's
 # number): a payload there must be refused, and the entry goes on with a valid value.
@@ -81,6 +91,23 @@ LEARNER_CHECKED = PERSON | {
     "representative_name",
     "representative_kind",
 }
+
+
+def _last_receipt_series() -> str:
+    from zachetka.blanks.models import BlankReceipt
+
+    return BlankReceipt.objects.latest("pk").series
+
+
+def _as_defense(protocol):  # noqa: ANN001, ANN202
+    """The matrix's draft final protocol made a defense, with a result row per learner."""
+    from zachetka.attestation.models import Protocol, ProtocolResult
+
+    protocol.final_form = Protocol.FinalForm.DEFENSE
+    protocol.save(update_fields=["final_form"])
+    for enrollment in protocol.group.enrollments.all():
+        ProtocolResult.objects.create(protocol=protocol, enrollment=enrollment)
+    return protocol
 
 
 def _grade_version(assessment, enrollment) -> int:  # noqa: ANN001
@@ -115,17 +142,30 @@ ENTRIES: list[Entry] = [
         ("people:learner_edit", "classmate"),
         (LearnerForm,),
         keep=LEARNER_CHECKED,
-        data=lambda ctx: {**_learner_data(ctx), "last_name": "Петров", "first_name": "Пётр", "middle_name": "Петрович"},
+        data=lambda ctx: {
+            **_learner_data(ctx),
+            "last_name": "Петров",
+            "first_name": "Пётр",
+            "middle_name": "Петрович",
+        },
     ),
     Entry(("programs:program_create", ""), (ProgramForm,), data=lambda ctx: {"kind": "pk", "hours": "72"}),
     # More hours, so that the module typed below fits in the program.
     Entry(("programs:program_edit", "mine_program"), (ProgramForm,), data=lambda ctx: {"hours": "200"}),
-    Entry(("programs:module_create", "mine_program"), (ModuleForm,), data=lambda ctx: {"order": "7", "hours": "8"}),
+    Entry(
+        ("programs:module_create", "mine_program"),
+        (ModuleForm,),
+        data=lambda ctx: {"order": "7", "hours": "8"},
+    ),
     Entry(("programs:module_edit", "mine_module"), (ModuleForm,)),
     Entry(
         ("programs:group_create", ""),
         (GroupForm,),
-        data=lambda ctx: {"program": ctx["mine_program"].pk, "starts_on": "01.09.2026", "ends_on": "30.11.2026"},
+        data=lambda ctx: {
+            "program": ctx["mine_program"].pk,
+            "starts_on": "01.09.2026",
+            "ends_on": "30.11.2026",
+        },
     ),
     Entry(("programs:group_edit", "mine"), (GroupForm,)),
     Entry(
@@ -141,7 +181,11 @@ ENTRIES: list[Entry] = [
         ("programs:enrollment_edit", "stranger_enrollment"),
         (EnrollmentForm,),
         keep=frozenset({"completion_order_number"}),  # only for a completed study
-        data=lambda ctx: {"status": "expelled", "expulsion_order_date": "30.11.2026", "completion_order_number": ""},
+        data=lambda ctx: {
+            "status": "expelled",
+            "expulsion_order_date": "30.11.2026",
+            "completion_order_number": "",
+        },
     ),
     Entry(
         ("programs:enrollment_batch", "mine"),
@@ -212,7 +256,29 @@ ENTRIES: list[Entry] = [
         keep=frozenset({"first_number", "last_number"}),
         data=lambda ctx: {"form": "pk", "first_number": "000100", "last_number": "000109"},
     ),
+    Entry(
+        ("blanks:write_off_create", ""),
+        (WriteOffForm,),
+        keep=frozenset({"series", "first_number", "last_number"}),  # blanks of the register
+        # Another year than the act the matrix's world made by hand (outside the act numbering).
+        data=lambda ctx: {
+            "series": _last_receipt_series(),
+            "first_number": "000101",
+            "last_number": "",
+            "made_on": "30.12.2025",
+        },
+    ),
     Entry(("blanks:stock", ""), (FindForm,), method="get", status=200),
+    # A final work's topic, typed per learner on the protocol's page (no form class: the page's
+    # script packs the fields; without it they come one by one, as here).
+    Entry(
+        ("attestation:protocol_detail", "defense_protocol"),
+        user="director",
+        data=lambda ctx: {
+            f"topic-{ctx['enrollments']['classmate'].pk}": TYPED,
+            f"value-{ctx['enrollments']['classmate'].pk}": "5",
+        },
+    ),
     Entry(
         ("documents:document_duplicate", "mine_document"),
         (ReplacementForm,),
@@ -232,7 +298,11 @@ ENTRIES: list[Entry] = [
     ),
     Entry(("documents:verify", ""), (VerifyForm,), user="anonymous", method="get", status=200),
     Entry(
-        ("documents:verification_checks", ""), (VerificationCheckFilter,), user="director", method="get", status=200
+        ("documents:verification_checks", ""),
+        (VerificationCheckFilter,),
+        user="director",
+        method="get",
+        status=200,
     ),
     Entry(
         ("achievements:learner_achievements", "classmate"),
@@ -393,7 +463,6 @@ NOT_TYPED = {
     # The upload's own cells are the import's business (checked by the import tests); its
     # admission order number is the same field as the enrolment form's.
     "people.ImportUploadForm": "an import file; its order number is typed in EnrollmentCreateForm",
-    "blanks.WriteOffForm": "covered by ReceiptForm's fields (series, numbers) and a reason typed in StateForm",
 }
 
 
@@ -407,7 +476,11 @@ def _form_classes() -> dict[str, type[forms.BaseForm]]:
         except ModuleNotFoundError:
             continue
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+            if (
+                isinstance(value, type)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == module.__name__
+            ):
                 found[f"{app.label}.{value.__name__}"] = value
     return found
 
@@ -448,19 +521,22 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
         data = {**base, **given}
     else:
         data = dict(given)
-    fields.update(dict.fromkeys(entry.text))
+    declared = {name: length for form in entry.forms for name, length in text_fields(form).items()}
+    fields.update({name: declared.get(name) for name in entry.text})
     for name, value in data.items():
         if isinstance(value, str) and TYPED in value:
-            data[name] = value.replace(TYPED, payloads.next(entry.label, name, None))
+            data[name] = value.replace(TYPED, payloads.next(entry.label, name, None, inline=True))
     typed = {name: payloads.next(entry.label, name, length) for name, length in fields.items()}
     typed = {name: payload for name, payload in typed.items() if payload is not None}
 
+    headers = entry.headers(ctx)
+
     def send(values: dict):  # noqa: ANN202
         if entry.method == "json":
-            return client.post(url, json.dumps(values), content_type="application/json")
+            return client.post(url, json.dumps(values), content_type="application/json", headers=headers)
         if entry.method == "get":
-            return client.get(url, values)
-        return client.post(url, values)
+            return client.get(url, values, headers=headers)
+        return client.post(url, values, headers=headers)
 
     if entry.keep & typed.keys() or entry.keep & set(entry.text):
         # The checked fields get the payload too: refused, and the page that says so is safe.
@@ -474,7 +550,9 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
             value.seek(0)
     response = send({**data, **typed})
     if response.status_code != entry.status:
-        raise AssertionError(f"{response.status_code} instead of {entry.status}: {page_errors(response.content.decode())}")
+        raise AssertionError(
+            f"{response.status_code} instead of {entry.status}: {page_errors(response.content.decode())}"
+        )
     seen.check(response.content, response.get("Content-Type", ""), entry.label)
     if response.status_code == 302:
         followed = client.get(response.url)
@@ -486,13 +564,32 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
 def attack_world(world, director, registrar, curator, teacher, learner_user) -> dict:
     return {
         **world,
-        **_objects(world),
+        **(objects := _objects(world)),
+        "defense_protocol": _as_defense(objects["mine_final"]),
         "director": director,
         "registrar": registrar,
         "curator": curator,
         "teacher": teacher,
         "learner_user": learner_user,
     }
+
+
+def _made_outputs() -> list[tuple[str, object]]:
+    """(url name, object) of the pages and files of objects the entries made with payloads."""
+    from zachetka.attestation.models import Protocol
+    from zachetka.privacy.models import Consent, Disclosure
+
+    consent = Consent.objects.filter(purpose__contains=MARKER).last()
+    disclosure = Disclosure.objects.filter(legal_ground__contains=MARKER).last()
+    defense = Protocol.objects.filter(results__work_topic__contains=MARKER).last()
+    return [
+        ("privacy:consent_detail", consent),
+        ("privacy:consent_form_pdf", consent),
+        ("privacy:disclosure_pdf", disclosure),
+        ("privacy:disclosure_xlsx", disclosure),
+        ("attestation:protocol_detail", defense),
+        ("attestation:protocol_pdf", defense),
+    ]
 
 
 # Stored files the matrix's world fakes with a few bytes (scans, uploads, files made earlier):
@@ -514,11 +611,14 @@ STORED_FAKES = {
 
 def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> None:
     ctx = attack_world
-    users = {role: ctx["learner_user" if role == "learner" else role] for role in ROLES if role != "anonymous"}
+    users = {
+        role: ctx["learner_user" if role == "learner" else role] for role in ROLES if role != "anonymous"
+    }
     payloads = Payloads()
     seen = Seen(payloads)
     failures = []
     import os
+
     for entry in ENTRIES:
         if os.environ.get("ONLY") and os.environ["ONLY"] not in entry.label:
             continue
@@ -541,12 +641,12 @@ def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> 
             seen.check(content, response.get("Content-Type", ""), f"{url} as {role}")
         except AssertionError as error:
             failures.append(f"{url}: {error}")
-    # The extract made by the disclosure typed above, from what was typed.
-    from zachetka.privacy.models import Disclosure
-
+    # Outputs of what the entries made (not objects of the matrix's world).
     _log_in(client, users, "registrar")
-    made = Disclosure.objects.latest("pk")
-    for name in ("privacy:disclosure_pdf", "privacy:disclosure_xlsx"):
+    for name, made in _made_outputs():
+        if made is None:
+            failures.append(f"{name}: nothing was made with a payload")
+            continue
         url = resolve({"made": made}, (name, "made"))
         response = client.get(url)
         content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -560,3 +660,42 @@ def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> 
     ]
     print("\n".join(report), seen.outputs)
     assert not failures, "\n".join(failures)
+
+
+def test_the_checks_catch_an_injection(pdf_text) -> None:
+    """The checks fail on the very holes they look for: markup left raw on a page or in a
+    PDF's HTML, a payload written to a workbook as openpyxl writes a bare string."""
+    import html
+
+    import openpyxl
+    import weasyprint
+
+    from zachetka.core import xlsx
+
+    payloads = Payloads()
+    script = payloads.next("checks", "script", None)  # =HYPERLINK(…)<script>alert(…)</script>
+    img = payloads.next("checks", "img", None)  # +…"><img src=x onerror=alert(…)>
+    seen = Seen(payloads)
+    for payload in (script, img):
+        with pytest.raises(AssertionError, match="injected"):
+            seen.check(f"<p>{payload}</p>".encode(), "text/html", "page")
+        seen.check(f"<p>{html.escape(payload)}</p>".encode(), "text/html", "page")
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = script
+    raw = io.BytesIO()
+    book.save(raw)
+    with pytest.raises(AssertionError, match="a formula"):
+        seen.check(raw.getvalue(), XLSX, "workbook")
+    book = openpyxl.Workbook()
+    xlsx.write(book.active, 1, 1, script)
+    kept = io.BytesIO()
+    book.save(kept)
+    seen.check(kept.getvalue(), XLSX, "workbook")
+
+    with pytest.raises(AssertionError, match="not shown whole"):
+        seen.check(weasyprint.HTML(string=f"<p>{script}</p>").write_pdf(), "application/pdf", "pdf")
+    seen.check(weasyprint.HTML(string=f"<p>{html.escape(script)}</p>").write_pdf(), "application/pdf", "pdf")
+    assert seen.shown == dict.fromkeys(payloads.typed, {"html", "xlsx", "pdf"}) | {
+        list(payloads.typed)[1]: {"html"}
+    }
