@@ -48,8 +48,6 @@ COMBINED = tuple(formula + (SCRIPT, IMG)[turn % 2] for turn, formula in enumerat
 TYPED = "{typed}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
-Resolver = Callable[[dict], object]
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -59,7 +57,8 @@ class Entry:
     for a list, whose values) are the URL's arguments, as in test_authorization_matrix.py.
     `page` is where the form is shown, when not at `url`. `data` gives valid values for fields
     that are not free text; `keep` names text fields that only take a checked value (an e-mail,
-    an INN): they get a payload in a first submission that must be refused, then `data`'s value.
+    an INN): they get a payload in a first submission (its answer is checked like any other),
+    then `data`'s value in the submission that must succeed.
     `text` names text fields that no form class declares (a JSON body's keys).
     """
 

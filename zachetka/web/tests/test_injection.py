@@ -10,6 +10,7 @@ with `method="json"`.
 """
 
 import io
+import json
 from importlib import import_module
 
 import pytest
@@ -504,8 +505,6 @@ def _log_in(client, users: dict, role: str) -> None:  # noqa: ANN001
 
 
 def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, seen: Seen) -> None:  # noqa: ANN001
-    import json
-
     _log_in(client, users, entry.user)
     url = resolve(ctx, entry.url)
     fields: dict[str, int | None] = {}
