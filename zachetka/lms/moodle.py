@@ -447,7 +447,8 @@ def plan_import(
                     RowError(
                         file_row.row,
                         column.header,
-                        f"{enrollment.learner.full_name}: {enrollment.get_status_display()}, оценки не вносятся",
+                        f"{enrollment.learner.full_name}: {enrollment.get_status_display()}, "
+                        "оценки не вносятся",
                     )
                 )
                 planned.cells.append(None)

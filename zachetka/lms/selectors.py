@@ -2,7 +2,7 @@
 
 from zachetka.core import access
 from zachetka.gradebook import selectors as gradebook
-from zachetka.gradebook.models import Assessment, Actor, Grade
+from zachetka.gradebook.models import Actor, Assessment, Grade
 from zachetka.programs.models import Enrollment, Group, Module
 
 

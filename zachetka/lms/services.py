@@ -66,10 +66,10 @@ def import_grades(
     if plan.errors:
         raise ImportRefused(plan.errors)
     if plan.changes and not overwrite:
-        raise ValidationError(
-            f"Файл меняет {plural.count_with(len(plan.changes), 'выставленную оценку', 'выставленные оценки', 'выставленных оценок')}"
-            ": подтвердите перезапись."
+        changed = plural.count_with(
+            len(plan.changes), "выставленную оценку", "выставленные оценки", "выставленных оценок"
         )
+        raise ValidationError(f"Файл меняет {changed}: подтвердите перезапись.")
     reason = reason.strip()
     errors: list[RowError] = []
     for cell in plan.to_write:
