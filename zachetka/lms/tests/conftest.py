@@ -74,7 +74,8 @@ def english_csv(moodle_course):
         '"Assignment: Эссе 1 (Real)","Quiz: Итоговый тест (Percentage)",'
         '"Assignment: Зачёт по практике (Real)","Course total (Real)",'
         '"Last downloaded from this course"\n'
-        'Анна,Смирнова,,"ГБОУ Школа № 1",,anna.smirnova@example.org,85.00,"90.00 %",Зачтено,87.50,1764061200\n'
+        'Анна,Смирнова,,"ГБОУ Школа № 1",,anna.smirnova@example.org,'
+        '85.00,"90.00 %",Зачтено,87.50,1764061200\n'
         f'Пётр,Петров,"{petrov_snils}",,,p.petrov@mail.example,-,"72.00 %","Не зачтено",36.00,1764061200\n'
         'Мария,Сидорова,,,,maria.sidorova@example.org,60.00,"55.00 %",Зачтено,57.50,1764061200\n'
     )

@@ -42,9 +42,9 @@ def test_russian_csv_with_semicolons(russian_csv):
 
 def test_feedback_and_unknown_columns_are_ignored():
     content = (
-        '"First name","Last name","Email address","Assignment: Essay (Real)",'
-        '"Assignment: Essay (Feedback)",City\nAnna,Smirnova,a@example.org,80.00,"Good work",Moscow\n'
-    ).encode()
+        b'"First name","Last name","Email address","Assignment: Essay (Real)",'
+        b'"Assignment: Essay (Feedback)",City\nAnna,Smirnova,a@example.org,80.00,"Good work",Moscow\n'
+    )
     gradebook = moodle.read_gradebook("grades.csv", content)
     assert [c.header for c in gradebook.columns] == ["Assignment: Essay (Real)"]
     assert gradebook.ignored == ["Assignment: Essay (Feedback)", "City"]
@@ -84,8 +84,8 @@ def test_xlsx_as_moodle_writes_it(moodle_course):
     ("content", "message"),
     [
         (b"", "Файл пуст"),
-        ('"First name","Last name","Assignment: Essay (Real)"\nA,B,1\n'.encode(), "Email address"),
-        ('"First name","Email address",Notes\nA,a@example.org,x\n'.encode(), "нет столбцов с оценками"),
+        (b'"First name","Last name","Assignment: Essay (Real)"\nA,B,1\n', "Email address"),
+        (b'"First name","Email address",Notes\nA,a@example.org,x\n', "нет столбцов с оценками"),
     ],
 )
 def test_a_file_that_is_not_an_export_is_refused(content, message):
