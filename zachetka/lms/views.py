@@ -158,7 +158,10 @@ def _preview(
         today = timezone.localdate()
         changes_past_deadline = [cell for cell in plan.changes if cell.assessment.due_on < today]
         locked = any(assessment.gradebook_locked for _, assessment in plan.mapped)
+        # A closed gradebook takes corrections from the administration only (as the grid does).
+        closed_to_user = locked and not access.is_administration(request.user)
         context.update(
+            closed_to_user=closed_to_user,
             plan=plan,
             mapping=form.mapping(),
             headers=[f"{assessment.title} ← {column.header}" for column, assessment in plan.mapped],
@@ -178,7 +181,7 @@ def _preview(
             same_count=plural.count_with(len(plan.unchanged), "оценка", "оценки", "оценок"),
             matched_count=plural.count_with(len(plan.rows), "слушатель", "слушателя", "слушателей"),
             needs_reason=bool(changes_past_deadline) or (locked and bool(plan.to_write)),
-            may_commit=not plan.errors and bool(plan.to_write),
+            may_commit=not plan.errors and bool(plan.to_write) and not closed_to_user,
             confirm=confirm
             or ConfirmForm(
                 initial={"token": staged.token, "seen": ConfirmForm.sign_seen(plan.seen_versions())}

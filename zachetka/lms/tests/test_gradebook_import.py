@@ -336,3 +336,23 @@ def test_the_grid_links_to_the_import(client, teacher, learner_user, moodle_cour
     client.force_login(teacher)
     page = client.get(reverse("gradebook:grid", args=[group.pk, module.pk])).content.decode()
     assert reverse("lms:gradebook_import", args=[group.pk, module.pk]) in page
+
+
+def test_a_closed_gradebook_takes_the_import_from_the_administration_only(
+    client, teacher, director, moodle_course, preview, confirm, english_csv
+):
+    group, module = moodle_course["group"], moodle_course["module"]
+    gradebook.lock_gradebook(by=director, group=group, module=module, reason="Ведомость подписана")
+    client.force_login(teacher)
+    response = preview(english_csv)
+    assert response.context["closed_to_user"] and not response.context["may_commit"]
+    assert "Журнал модуля закрыт: оценки в нём исправляет только администрация." in response.content.decode()
+    refused = confirm(response)
+    assert refused.status_code == 422
+    assert "Журнал модуля закрыт: исправить оценку может только администрация." in refused.content.decode()
+    assert not Grade.objects.exists()
+    client.force_login(director)
+    response = preview(english_csv)
+    assert response.context["needs_reason"] and response.context["may_commit"]
+    assert confirm(response, reason="Перенос из Moodle по служебной записке").status_code == 302
+    assert Grade.objects.count() == 5
