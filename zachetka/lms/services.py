@@ -42,6 +42,15 @@ def _reason_for(cell: PlannedCell, reason: str) -> str:
     return ""
 
 
+def _changed_since_preview(cell: PlannedCell, value_now: str) -> RowError:
+    return RowError(
+        cell.row,
+        cell.column.header,
+        f"оценку изменили после предпросмотра (сейчас «{value_now or 'пусто'}»): "
+        "проверьте обновлённый предпросмотр и подтвердите снова",
+    )
+
+
 @transaction.atomic
 def import_grades(
     *,
@@ -65,6 +74,9 @@ def import_grades(
         )
     if plan.errors:
         raise ImportRefused(plan.errors)
+    stale = [cell for cell in plan.to_write if seen_versions.get(cell.key, -1) != cell.version]
+    if stale:
+        raise ImportRefused([_changed_since_preview(cell, cell.old_value) for cell in stale])
     if plan.changes and not overwrite:
         changed = plural.count_with(
             len(plan.changes), "выставленную оценку", "выставленные оценки", "выставленных оценок"
@@ -82,15 +94,8 @@ def import_grades(
                 expected_version=seen_versions.get(cell.key, -1),
                 reason=_reason_for(cell, reason),
             )
-        except gradebook.GradeConflict as conflict:
-            now = (conflict.grade.value if conflict.grade else "") or "пусто"
-            errors.append(
-                RowError(
-                    cell.row,
-                    cell.column.header,
-                    f"оценку изменили после предпросмотра (сейчас «{now}»): обновите предпросмотр",
-                )
-            )
+        except gradebook.GradeConflict as conflict:  # changed in the moment since it was planned
+            errors.append(_changed_since_preview(cell, conflict.grade.value if conflict.grade else ""))
         except (ValidationError, PermissionDenied) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             errors.append(RowError(cell.row, cell.column.header, " ".join(messages)))

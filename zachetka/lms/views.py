@@ -138,9 +138,12 @@ def _preview(
     gradebook: moodle.GradebookFile,
     form: MappingForm,
     *,
-    confirm: ConfirmForm | None = None,
+    posted: ConfirmForm | None = None,
     refusal: services.ImportRefused | None = None,
+    confirm_errors: list[str] | None = None,
 ) -> HttpResponse:
+    """The preview page; after a refused confirmation, with why (`refusal`, `confirm_errors`)
+    and what the person chose (`posted`), planned again from the record as it is now."""
     plan = _plan(group, gradebook, form) if form.is_valid() else None
     context = {
         "group": group,
@@ -182,14 +185,19 @@ def _preview(
             matched_count=plural.count_with(len(plan.rows), "слушатель", "слушателя", "слушателей"),
             needs_reason=bool(changes_past_deadline) or (locked and bool(plan.to_write)),
             may_commit=not plan.errors and bool(plan.to_write) and not closed_to_user,
-            confirm=confirm
-            or ConfirmForm(
-                initial={"token": staged.token, "seen": ConfirmForm.sign_seen(plan.seen_versions())}
+            # The versions of the cells as this page shows them: confirming again after a
+            # refusal checks against what the person has now seen.
+            confirm=ConfirmForm(
+                initial={
+                    "token": staged.token,
+                    "seen": ConfirmForm.sign_seen(plan.seen_versions()),
+                    "overwrite": posted.data.get("overwrite") if posted else False,
+                    "reason": posted.data.get("reason", "") if posted else "",
+                }
             ),
         )
-    failed = (
-        refusal is not None or (confirm is not None and confirm.errors) or (plan is not None and plan.errors)
-    )
+    context["confirm_errors"] = confirm_errors or []
+    failed = bool(refusal or confirm_errors or (plan is not None and plan.errors))
     return render(request, "lms/gradebook_import_preview.html", context, status=422 if failed else 200)
 
 
@@ -222,7 +230,10 @@ def gradebook_import_confirm(request: HttpRequest, group_pk: int, module_pk: int
     form = MappingForm(request.POST, columns=gradebook.columns, assessments=assessments)
     confirm = ConfirmForm(request.POST)
     if not form.is_valid() or not confirm.is_valid():
-        return _preview(request, group, module, staged, gradebook, form, confirm=confirm)
+        problems = [message for errors in confirm.errors.values() for message in errors]
+        return _preview(
+            request, group, module, staged, gradebook, form, posted=confirm, confirm_errors=problems
+        )
     # Planned again from the record as it is now: the versions the preview showed catch a
     # grade changed meanwhile.
     plan = _plan(group, gradebook, form)
@@ -238,11 +249,12 @@ def gradebook_import_confirm(request: HttpRequest, group_pk: int, module_pk: int
             source=staged.filename,
         )
     except services.ImportRefused as refusal:
-        return _preview(request, group, module, staged, gradebook, form, confirm=confirm, refusal=refusal)
+        return _preview(request, group, module, staged, gradebook, form, posted=confirm, refusal=refusal)
     except (ValidationError, PermissionDenied) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        confirm.add_error(None, text)
-        return _preview(request, group, module, staged, gradebook, form, confirm=confirm)
+        problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+        return _preview(
+            request, group, module, staged, gradebook, form, posted=confirm, confirm_errors=problems
+        )
     _forget(request.session)
     messages.success(
         request,

@@ -200,7 +200,7 @@ def test_a_failure_while_writing_undoes_the_cells_already_written(teacher, moodl
         )
     assert [str(e) for e in refused.value.errors] == [
         "строка 3, «Assignment: Зачёт по практике (Real)»: оценку изменили после предпросмотра "
-        "(сейчас «зачтено»): обновите предпросмотр"
+        "(сейчас «зачтено»): проверьте обновлённый предпросмотр и подтвердите снова"
     ]
     assert Grade.objects.count() == 1  # only the grade entered in the grid
     assert AuditEvent.objects.count() == events
@@ -356,3 +356,30 @@ def test_a_closed_gradebook_takes_the_import_from_the_administration_only(
     assert response.context["needs_reason"] and response.context["may_commit"]
     assert confirm(response, reason="Перенос из Moodle по служебной записке").status_code == 302
     assert Grade.objects.count() == 5
+
+
+def test_a_grade_changed_after_the_preview_refuses_the_import_until_seen(
+    client, teacher, curator, moodle_course, preview, confirm, english_csv
+):
+    client.force_login(teacher)
+    response = preview(english_csv)
+    # Meanwhile the curator types a grade into the grid.
+    gradebook.record_grade(
+        by=curator,
+        assessment=moodle_course["test"],
+        enrollment=moodle_course["petrov"],
+        text="60",
+        expected_version=0,
+    )
+    refused = confirm(response)
+    assert refused.status_code == 422
+    assert [str(e) for e in refused.context["refusal"].errors] == [
+        "строка 3, «Quiz: Итоговый тест (Percentage)»: оценку изменили после предпросмотра "
+        "(сейчас «60»): проверьте обновлённый предпросмотр и подтвердите снова"
+    ]
+    assert Grade.objects.count() == 1
+    # The refusal page shows the record as it is now: confirmed from it, with the overwrite.
+    cells = {row["learner"]: row["cells"][1]["text"] for row in refused.context["rows"]}
+    assert cells["Петров Пётр Петрович"] == "60 → 72"
+    assert confirm(refused, overwrite="on").status_code == 302
+    assert _values()[("Итоговый тест", "Петров")] == "72"
