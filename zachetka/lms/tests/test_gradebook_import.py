@@ -383,3 +383,23 @@ def test_a_grade_changed_after_the_preview_refuses_the_import_until_seen(
     assert cells["Петров Пётр Петрович"] == "60 → 72"
     assert confirm(refused, overwrite="on").status_code == 302
     assert _values()[("Итоговый тест", "Петров")] == "72"
+
+
+def test_id_number_and_e_mail_of_different_learners_match_no_one(client, teacher, moodle_course, preview):
+    snils_petrov = moodle_course["petrov_snils"]
+    content = (
+        '"First name","Last name","ID number","Email address","Quiz: Итоговый тест (Real)"\n'
+        f'Анна,Смирнова,"{snils_petrov}",anna.smirnova@example.org,80.00\n'
+        "Олег,Кузнецов,12345,OLEG@example.org,70.00\n"
+    ).encode()
+    client.force_login(teacher)
+    response = preview(content)
+    plan = response.context["plan"]
+    assert [(row.row, why) for row, why in plan.unmatched] == [
+        (
+            2,
+            f"по СНИЛС «{snils_petrov}» и по e-mail «anna.smirnova@example.org» найдены разные слушатели",
+        )
+    ]
+    # «12345» is no СНИЛС: the e-mail (in any case) finds the learner.
+    assert [row.enrollment.learner.last_name for row in plan.rows] == ["Кузнецов"]
