@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zachetka.people",
     "zachetka.programs",
     "zachetka.gradebook",
+    "zachetka.lms",
     "zachetka.attestation",
     "zachetka.documents",
     "zachetka.blanks",

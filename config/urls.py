@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("zachetka.core.urls")),
     path("", include("zachetka.organization.urls")),
     path("", include("zachetka.gradebook.urls")),
+    path("", include("zachetka.lms.urls")),
     path("", include("zachetka.attestation.urls")),
     path("", include("zachetka.documents.urls")),
     path("", include("zachetka.blanks.urls")),

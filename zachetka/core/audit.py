@@ -55,6 +55,7 @@ class Action:
     GRADE_ENTERED = "grade.entered"
     GRADE_CORRECTED = "grade.corrected"
     GRADES_FILLED = "grade.column_filled"
+    GRADES_IMPORTED = "grade.imported"  # a Moodle gradebook export (zachetka.lms)
     GRADEBOOK_LOCKED = "gradebook.locked"
     GRADEBOOK_UNLOCKED = "gradebook.unlocked"
     SCALE_CHANGED = "scale.changed"
@@ -140,6 +141,7 @@ ACTION_LABELS = {
     Action.GRADE_ENTERED: "Оценка выставлена",
     Action.GRADE_CORRECTED: "Оценка исправлена",
     Action.GRADES_FILLED: "Столбец оценок заполнен",
+    Action.GRADES_IMPORTED: "Оценки импортированы из Moodle",
     Action.GRADEBOOK_LOCKED: "Журнал модуля закрыт",
     Action.GRADEBOOK_UNLOCKED: "Журнал модуля открыт",
     Action.SCALE_CHANGED: "Шкала оценивания изменена",

@@ -106,6 +106,16 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("gradebook:unlock", "other_gm"): ("post", ("login", 302, 403, 404, 404, 403)),
     ("gradebook:assessment_create", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:assessment_create", "other_gm"): ("get", FOREIGN_VIEW),
+    # Moodle gradebook import (lms): whoever may grade the module; a preview or confirmation
+    # without a staged file sends the person back to the upload page (302).
+    ("lms:gradebook_import", "mine_gm"): ("get", ALL_STAFF),
+    ("lms:gradebook_import", "other_gm"): ("get", FOREIGN_VIEW),
+    ("lms:gradebook_import_preview", "mine_gm"): ("get", ("login", 302, 302, 302, 302, 403)),
+    ("lms:gradebook_import_preview", "other_gm"): ("get", FOREIGN_ACTION),
+    ("lms:gradebook_import_confirm", "mine_gm"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("lms:gradebook_import_confirm", "other_gm"): ("post", FOREIGN_ACTION),
+    ("lms:gradebook_import_cancel", "mine_gm"): ("post", ("login", 302, 302, 302, 302, 403)),
+    ("lms:gradebook_import_cancel", "other_gm"): ("post", FOREIGN_ACTION),
     ("gradebook:group_export", "mine"): ("get", ALL_STAFF),
     ("gradebook:group_export", "other"): ("get", FOREIGN_VIEW),
     ("gradebook:assessment_edit", "mine_assessment"): ("get", ALL_STAFF),
