@@ -198,7 +198,7 @@ def module_for_group(user: Actor, group_pk: int, module_pk: int) -> tuple[Group,
     return group, module
 
 
-def grid(user: Actor, group: Group, module: Module) -> Grid:
+def _columns(group: Group, module: Module) -> list[Column]:
     assessments = list(
         Assessment.objects.filter(group=group, module=module)
         .select_related("scale")
@@ -208,12 +208,29 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
     for value in ScaleValue.objects.filter(scale_id__in={a.scale_id for a in assessments}).order_by("order"):
         scale_values[value.scale_id].append(value)
     today = timezone.localdate()
-    columns = [Column(a, scale_values[a.scale_id], today > a.due_on) for a in assessments]
-    enrollments = list(
+    return [Column(a, scale_values[a.scale_id], today > a.due_on) for a in assessments]
+
+
+def _enrollments(group: Group) -> list[Enrollment]:
+    return list(
         Enrollment.objects.filter(group=group)
         .select_related("learner")
         .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
     )
+
+
+def _authors(author_ids: set[int]) -> dict[int, str]:
+    return {
+        u.pk: names.user_full_name(u)
+        for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
+    }
+
+
+def grid(user: Actor, group: Group, module: Module) -> Grid:
+    """The grid with a `Cell` per grade: for the print page, which shows every cell."""
+    columns = _columns(group, module)
+    assessments = [column.assessment for column in columns]
+    enrollments = _enrollments(group)
     position = {a.pk: i for i, a in enumerate(assessments)}
     cells_by_enrollment: dict[int, list[Cell | None]] = {e.pk: [None] * len(assessments) for e in enrollments}
     author_ids: set[int] = set()
@@ -230,16 +247,79 @@ def grid(user: Actor, group: Group, module: Module) -> Grid:
         )
         for e in enrollments
     ]
-    authors = {
-        u.pk: names.user_full_name(u)
-        for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
-    }
     return Grid(
         group=group,
         module=module,
         columns=columns,
         rows=rows,
-        authors=authors,
+        authors=_authors(author_ids),
+        lock=GradebookLock.objects.filter(group=group, module=module).select_related("locked_by").first(),
+        may_edit=access.may_grade(user, group.pk, module.pk),
+        may_correct_locked=access.is_administration(user),
+    )
+
+
+@dataclass
+class CompactGrid:
+    """The grid as the browser's virtualised table reads it: no object per cell.
+
+    `cells` holds one entry per grade row read, as parallel lists: the cell's position in the
+    grid (row × number of columns + column), its value, version, author id and flags (1: a
+    passing value, 2: «н/я»). Cells without a grade row are empty, version 0."""
+
+    group: Group
+    module: Module
+    columns: list[Column]
+    enrollments: list[Enrollment]
+    results: list[int | None]
+    cells: dict[str, list]
+    authors: dict[int, str]
+    lock: GradebookLock | None = None
+    may_edit: bool = False
+    may_correct_locked: bool = False
+
+    @property
+    def is_read_only(self) -> bool:
+        return not self.may_edit or (self.lock is not None and not self.may_correct_locked)
+
+
+def compact_grid(user: Actor, group: Group, module: Module) -> CompactGrid:
+    """The grid's data for the page: the grade rows as read, turned into positions with one
+    comprehension, and each row's result from its points in the grid's column order (the same
+    sums as `grid` and `row_result_after_save`); as many queries whatever the size."""
+    columns = _columns(group, module)
+    enrollments = _enrollments(group)
+    width = len(columns)
+    row_base = {e.pk: i * width for i, e in enumerate(enrollments)}
+    column_at = {column.assessment.pk: i for i, column in enumerate(columns)}
+    grade_rows = _grade_rows(list(column_at))
+    if grade_rows:
+        enrollment_ids, assessment_ids, values, passing, absent, points, by, versions = zip(
+            *grade_rows, strict=True
+        )
+    else:
+        enrollment_ids = assessment_ids = values = passing = absent = points = by = versions = ()
+    positions = [row_base[e] + column_at[a] for e, a in zip(enrollment_ids, assessment_ids, strict=True)]
+    filled: list[int | None] = [None] * (len(enrollments) * width)
+    for position, value, score in zip(positions, values, points, strict=True):
+        if value != "":
+            filled[position] = score
+    weights = [float(column.assessment.weight) for column in columns]
+    results = [weighted_result(weights, filled[i * width : (i + 1) * width]) for i in range(len(enrollments))]
+    return CompactGrid(
+        group=group,
+        module=module,
+        columns=columns,
+        enrollments=enrollments,
+        results=results,
+        cells={
+            "at": positions,
+            "value": list(values),
+            "version": list(versions),
+            "by": list(by),
+            "flags": [int(p) + 2 * int(a) for p, a in zip(passing, absent, strict=True)],
+        },
+        authors=_authors(set(by)),
         lock=GradebookLock.objects.filter(group=group, module=module).select_related("locked_by").first(),
         may_edit=access.may_grade(user, group.pk, module.pk),
         may_correct_locked=access.is_administration(user),
