@@ -346,7 +346,7 @@
   function renderSoon() {
     if (framePending) { return; }
     framePending = true;
-    window.requestAnimationFrame(function () { framePending = false; render(); });
+    window.requestAnimationFrame(function () { framePending = false; render(); followBubble(); });
   }
   scroller.addEventListener("scroll", renderSoon, { passive: true });
   window.addEventListener("resize", renderSoon);
@@ -370,9 +370,19 @@
       bubbleTimer = setTimeout(function () { bubble.hidden = true; }, 2500);
     }
   }
-  function hideBubble() { if (bubble) { bubble.hidden = true; } }
-  scroller.addEventListener("scroll", hideBubble, { passive: true });
-  window.addEventListener("scroll", hideBubble, { passive: true });
+  // The bubble follows its cell as the grid or the page scrolls, and goes when the cell does.
+  function followBubble() {
+    if (!bubble || bubble.hidden) { return; }
+    var index = Number(bubble.dataset.index);
+    var el = cellEl(Math.floor(index / COLS), index % COLS);
+    if (!el) { bubble.hidden = true; return; }
+    var rect = el.getBoundingClientRect();
+    var box = scroller.getBoundingClientRect();
+    if (rect.bottom < box.top + HEAD_H || rect.top > box.bottom) { bubble.hidden = true; return; }
+    bubble.style.left = Math.max(4, Math.min(rect.left, document.documentElement.clientWidth - 344)) + "px";
+    bubble.style.top = (rect.bottom + 4) + "px";
+  }
+  window.addEventListener("scroll", followBubble, { passive: true });
 
   function describe(r, c) {
     var index = r * COLS + c;
