@@ -84,6 +84,8 @@
   var RESULT_X = x;
   var TOTAL_W = x + RESULT_W;
   var TOTAL_H = HEAD_H + ROWS * ROW_H + FOOT_H;
+  scroller.style.scrollPaddingTop = HEAD_H + "px";
+  scroller.style.scrollPaddingLeft = STICKY_W + "px";
   canvas.style.width = TOTAL_W + "px";
   canvas.style.height = TOTAL_H + "px";
   scroller.setAttribute("aria-rowcount", String(ROWS + 1 + (FOOT_H ? 1 : 0)));
@@ -512,7 +514,9 @@
     repaint(old.r, old.c);
     fillEditor();
     repaint(r, c);
-    editor.focus({ preventScroll: true });
+    // The grid is already scrolled to the cell; focusing scrolls the page only if the cell is
+    // below or above the window (the padding keeps it clear of the sticky header and names).
+    editor.focus();
     moving = false;
   }
 
