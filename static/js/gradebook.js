@@ -15,7 +15,7 @@
   var data = JSON.parse(dataNode.textContent);
   var canvas = scroller.querySelector(".vgrid-canvas");
   var columns = data.columns;
-  var rows = data.rows;  // [enrolment id, full name, status badge, status, gradable, owes, result]
+  var rows = data.rows;  // [enrolment id, full name, status badge, status, gradable, owes]
   var ROWS = rows.length;
   var COLS = columns.length;
   var editable = data.editable;
@@ -35,16 +35,48 @@
   var versions = new Float64Array(size);
   var authorIds = new Float64Array(size);
   var flags = new Uint8Array(size);  // 1: a passing value, 2: «н/я»
+  var points = new Array(size).fill(null);
   (function () {
     var cells = data.cells;
-    for (var i = 0; i < cells.at.length; i++) {
-      var at = cells.at[i];
+    var rowOf = {};
+    var columnOf = {};
+    rows.forEach(function (row, r) { rowOf[row[0]] = r * COLS; });
+    columns.forEach(function (column, c) { columnOf[column.id] = c; });
+    for (var i = 0; i < cells.enrollment.length; i++) {
+      var at = rowOf[cells.enrollment[i]] + columnOf[cells.assessment[i]];
       values[at] = cells.value[i];
+      points[at] = cells.points[i];
       versions[at] = cells.version[i];
       authorIds[at] = cells.by[i];
       flags[at] = cells.flags[i];
     }
   })();
+
+  // Python's round(): halves go to the even neighbour.
+  function roundHalfEven(value) {
+    var floor = Math.floor(value);
+    var rest = value - floor;
+    if (rest > 0.5) { return floor + 1; }
+    if (rest < 0.5) { return floor; }
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
+
+  // A row's weighted result, as selectors.weighted_result computes it on the server: the filled
+  // cells in column order, «н/я» as 0, empty cells skipped. A save answers the server's figure.
+  function rowResult(r) {
+    var total = 0;
+    var weightSum = 0;
+    for (var c = 0; c < COLS; c++) {
+      var index = r * COLS + c;
+      if (values[index] !== "" && points[index] !== null) {
+        total += columns[c].weight * points[index];
+        weightSum += columns[c].weight;
+      }
+    }
+    return weightSum ? roundHalfEven(total / weightSum) : null;
+  }
+  var results = [];
+  for (var r = 0; r < ROWS; r++) { results.push(rowResult(r)); }
   var entryTimes = {};   // index → seconds since the epoch, learned from the history
   var states = {};       // index → "saving" | "saved" | "invalid" | "conflict"
   var refused = {};      // index → the text the server refused, shown until corrected
@@ -231,7 +263,7 @@
     el.setAttribute("role", "gridcell");
     if (c === COLS) {
       el.className = "vg-c vg-result";
-      el.textContent = rows[r][6] === null ? "" : String(rows[r][6]);
+      el.textContent = results[r] === null ? "" : String(results[r]);
       return el;
     }
     paintCell(el, r, c);
@@ -341,7 +373,7 @@
     var el = cellEl(r, c);
     if (el) { paintCell(el, r, c); }
     var result = cellEl(r, COLS);
-    if (result) { result.textContent = rows[r][6] === null ? "" : String(rows[r][6]); }
+    if (result) { result.textContent = results[r] === null ? "" : String(results[r]); }
   }
 
   var framePending = false;
@@ -459,7 +491,7 @@
     for (var r = 0; r < ROWS; r++) {
       parts.push("<tr><td>" + (r + 1) + "</td><th>" + escapeHtml(rows[r][1]) + (rows[r][2] ? " (" + escapeHtml(rows[r][2]) + ")" : "") + "</th>");
       for (var c = 0; c < COLS; c++) { parts.push("<td>" + escapeHtml(values[r * COLS + c]) + "</td>"); }
-      parts.push("<td>" + (rows[r][6] === null ? "" : rows[r][6]) + "</td></tr>");
+      parts.push("<td>" + (results[r] === null ? "" : results[r]) + "</td></tr>");
     }
     parts.push("</tbody></table>");
     printBox.innerHTML = parts.join("");
@@ -592,8 +624,7 @@
     }
     delete titles[index];
     delete refused[index];
-    if (cell.result !== undefined && cell.result !== "") { rows[r][6] = Number(cell.result); }
-    else if (cell.result === "") { rows[r][6] = null; }
+    if (cell.result !== undefined) { results[r] = cell.result === "" ? null : Number(cell.result); }
     if (active && active.r === r && active.c === c && editor.value.trim() !== cell.value && document.activeElement === editor) {
       // The editor still shows what was typed («отл»): show what was stored («5»).
       original = cell.value;
@@ -638,6 +669,7 @@
         return;
       }
       if (answer.status === 409) {
+        delete answer.data.cell.result;  // not worked out for a refused save: the row keeps its own
         applyCell(r, c, answer.data.cell);
         states[index] = "conflict";
         repaint(r, c);

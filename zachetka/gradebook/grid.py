@@ -50,8 +50,8 @@ def payload(grid: CompactGrid, *, editable: bool, may_fill: bool) -> SafeString:
     """The grid as one compact JSON text, safe to put inside <script type="application/json">.
 
     Rows are [enrolment id, full name, status shown as a badge ("" when studying), its CSS
-    class, gradable (0/1), owes grades (0/1), result]; cells are parallel lists (see
-    `CompactGrid`)."""
+    class, gradable (0/1), owes grades (0/1)]; columns carry their weight for the rows'
+    results; cells are parallel lists (see `CompactGrid`)."""
     data = {
         "editable": editable,
         "mayFill": may_fill,
@@ -65,6 +65,7 @@ def payload(grid: CompactGrid, *, editable: bool, may_fill: bool) -> SafeString:
                 "date": f"{column.assessment.held_on:%d.%m}",
                 "due": dates.format_date(column.assessment.due_on),
                 "past": column.is_past_deadline,
+                "weight": float(column.assessment.weight),
                 "hint": column.hint,
                 "about": _about(column),
                 "values": [value.code for value in column.values],
@@ -80,14 +81,15 @@ def payload(grid: CompactGrid, *, editable: bool, may_fill: bool) -> SafeString:
                 e.status,
                 int(e.status in GRADABLE_STATUSES),
                 int(e.status == Enrollment.Status.STUDYING),
-                result,
             ]
-            for e, result in zip(grid.enrollments, grid.results, strict=True)
+            for e in grid.enrollments
         ],
-        "cells": grid.cells,
         "authors": {str(pk): name for pk, name in grid.authors.items()},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # The cells' lists are JSON already (written by the database): put in as they are.
+    cells = ",".join(f'"{name}":{lists}' for name, lists in grid.cells.items())
+    text = f'{text[:-1]},"cells":{{{cells}}}}}'
     for character, escaped in _SCRIPT_ESCAPES:
         text = text.replace(character, escaped)
     return mark_safe(text)  # noqa: S308 - JSON with every character that could end the element escaped
