@@ -66,6 +66,7 @@ def test_teacher_types_a_row_with_the_keyboard(browser, live_server, log_in, tea
     for index, value in enumerate(["5", "4", "зачтено"], start=1):
         expect(cell(page, 0, index)).to_have_text(value)
     expect(cell(page, 1, 3)).to_have_text("")
+    expect(row(page, 0).locator(".vg-c.vg-result")).to_have_text("95")  # worked out by the page
     values = {
         g.assessment_id: g.value for g in Grade.objects.filter(enrollment=world["enrollments"]["classmate"])
     }
