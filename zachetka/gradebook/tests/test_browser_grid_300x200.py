@@ -275,3 +275,18 @@ def test_every_visible_cell_is_reachable_and_the_grid_scrolls_with_the_cursor(
         "() => [...document.querySelectorAll('#grid .vg-c[data-c]')]"
         ".every(el => el.scrollWidth <= el.clientWidth)"
     )
+
+
+def test_printing_the_grid_page_prints_every_row_and_column(browser, live_server, log_in, teacher, big_grid):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, "teacher")
+    page.goto(f"{live_server.url}/groups/{big_grid['group'].pk}/modules/{big_grid['module'].pk}/gradebook/")
+    expect(page.locator("#grid .vg-editor")).to_have_count(1)
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # what Ctrl+P fires
+    page.emulate_media(media="print")
+    printed = page.locator("#grid-print table")
+    expect(printed).to_be_visible()
+    expect(page.locator("#grid")).to_be_hidden()
+    expect(printed.locator("tbody tr")).to_have_count(LEARNERS)
+    assert printed.locator("tbody td").count() == LEARNERS * (ASSESSMENTS + 2)  # №, grades, result
+    expect(printed.locator("tbody tr").last).to_contain_text("Ученик299 Иван Петрович")
