@@ -3,7 +3,6 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -34,7 +33,7 @@ def _grid_url(group_pk: int, module_pk: int) -> str:
 
 def grid(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
     group, module = _group_module(request, group_pk, module_pk)
-    data = selectors.grid(request.user, group, module)
+    data = selectors.compact_grid(request.user, group, module)
     editable = not data.is_read_only
     return render(
         request,
@@ -43,16 +42,11 @@ def grid(request: HttpRequest, group_pk: int, module_pk: int) -> HttpResponse:
             "grid": data,
             "group": group,
             "module": module,
-            "head": grid_html.render_head(data, editable=editable),
-            "body": grid_html.render_body(data, editable=editable),
-            "foot": grid_html.render_foot(data, csrf_token=get_token(request))
-            if editable and not data.lock
-            else "",
+            "payload": grid_html.payload(data, editable=editable, may_fill=editable and not data.lock),
             "editable": editable,
-            "authors": {str(pk): name for pk, name in data.authors.items()},
             "modules": group.program.modules.all(),
             "may_lock": access.may(request.user, "gradebook.add_gradebooklock"),
-            "learner_count": plural.count_with(len(data.rows), "слушатель", "слушателя", "слушателей"),
+            "learner_count": plural.count_with(len(data.enrollments), "слушатель", "слушателя", "слушателей"),
         },
     )
 
