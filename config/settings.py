@@ -300,6 +300,10 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("ZACHETKA_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 
 # readers lay a sheet out in memory as a full rectangle, so a bigger one is refused unread.
 IMPORT_MAX_ROWS = env_int("ZACHETKA_IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_COLUMNS = env_int("ZACHETKA_IMPORT_MAX_COLUMNS", 60)
+# A Moodle gradebook export has a column per grade item and display type (value, percentage,
+# letter) beside a dozen profile columns: wider than a learner list, never longer than a course.
+LMS_IMPORT_MAX_ROWS = env_int("ZACHETKA_LMS_IMPORT_MAX_ROWS", 5_000)
+LMS_IMPORT_MAX_COLUMNS = env_int("ZACHETKA_LMS_IMPORT_MAX_COLUMNS", 400)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from zachetka.core import snils
@@ -141,7 +142,13 @@ class GradebookFile:
 def read_gradebook(filename: str, content: bytes) -> GradebookFile:
     """Read a Moodle export (CSV with «,» or «;», UTF-8 with or without BOM, or XLSX)."""
     try:
-        rows = table.read_table(filename, content)
+        rows = table.read_table(
+            filename,
+            content,
+            max_rows=settings.LMS_IMPORT_MAX_ROWS,
+            max_columns=settings.LMS_IMPORT_MAX_COLUMNS,
+            what="выгрузке журнала Moodle",
+        )
         header = next(rows, None)
     except table.ImportFileError as error:
         raise MoodleFileError(str(error)) from error

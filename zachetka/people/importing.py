@@ -123,10 +123,11 @@ class _BoundedLines:
     reader builds a whole record before returning it, so a line of twenty million «;» would
     first become a list of twenty million fields."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, what: str) -> None:
         self._lines = iter(io.StringIO(text, newline=""))
         self.number = 0
         self.record_chars = 0
+        self.what = what
 
     def __iter__(self) -> "_BoundedLines":
         return self
@@ -137,18 +138,17 @@ class _BoundedLines:
         self.record_chars += len(line)
         if self.record_chars > MAX_CSV_RECORD_CHARS:
             raise ImportFileError(
-                f"Строка {self.number} длиннее {MAX_CSV_RECORD_CHARS} символов — в списке слушателей "
-                "таких не бывает. Проверьте, что это CSV со слушателями."
+                f"Строка {self.number} длиннее {MAX_CSV_RECORD_CHARS} символов — в {self.what} "
+                "таких не бывает. Проверьте, что загружен тот файл."
             )
         return line
 
 
-def _csv_rows(content: bytes) -> Iterator[list[Any]]:
+def _csv_rows(content: bytes, max_rows: int, max_columns: int, what: str) -> Iterator[list[Any]]:
     text = _decode_csv(content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    lines = _BoundedLines(text)
-    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    lines = _BoundedLines(text, what)
     for count, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
         lines.record_chars = 0
         if count > max_rows:
@@ -163,15 +163,15 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
         yield row
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+def _xlsx_rows(content: bytes, max_rows: int, max_columns: int) -> Iterator[list[Any]]:
     """Rows of the first sheet, once every sheet is known to be within the size limits.
     Calamine reads them many times faster than openpyxl; a book with formulas goes through
     openpyxl, which shows them, so each is refused by its cell."""
     try:
         facts = xlsx_guard.check_workbook(
             io.BytesIO(content),
-            max_rows=settings.IMPORT_MAX_ROWS,
-            max_columns=settings.IMPORT_MAX_COLUMNS,
+            max_rows=max_rows,
+            max_columns=max_columns,
         )
     except xlsx_guard.UnsafeWorkbook as error:
         raise ImportFileError(str(error)) from error
@@ -204,14 +204,25 @@ def _openpyxl_rows(content: bytes) -> Iterator[list[Any]]:
         workbook.close()
 
 
-def read_table(filename: str, content: bytes) -> Iterator[list[Any]]:
+def read_table(
+    filename: str,
+    content: bytes,
+    *,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+    what: str = "списке слушателей",
+) -> Iterator[list[Any]]:
+    """The sheet's rows, bounded before they are read: by default the learner import's limits
+    (IMPORT_MAX_ROWS × IMPORT_MAX_COLUMNS); `what` names the file in messages («в списке …»)."""
+    max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
+    max_columns = settings.IMPORT_MAX_COLUMNS if max_columns is None else max_columns
     lower = filename.lower()
     if lower.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _xlsx_rows(content)
+        return _xlsx_rows(content, max_rows, max_columns)
     if lower.endswith((".csv", ".txt")):
         if b"\x00" in content[:4096]:
             raise ImportFileError("Не удалось прочитать CSV: файл двоичный, а не текстовый.")
-        return _csv_rows(content)
+        return _csv_rows(content, max_rows, max_columns, what)
     raise ImportFileError("Неизвестный формат файла: загрузите XLSX или CSV.")
 
 

@@ -94,15 +94,26 @@ def test_a_file_that_is_not_an_export_is_refused(content, message):
 
 
 def test_rows_and_columns_are_bounded_before_parsing(settings):
-    settings.IMPORT_MAX_ROWS = 3
+    settings.LMS_IMPORT_MAX_ROWS = 3
     rows = "\n".join(f"A{n},a{n}@example.org,80" for n in range(10))
     content = f'"First name","Email address","Quiz: Q (Real)"\n{rows}\n'.encode()
     with pytest.raises(moodle.MoodleFileError, match="больше 3 строк"):
         moodle.read_gradebook("grades.csv", content)
-    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 100, 5
+    settings.LMS_IMPORT_MAX_ROWS, settings.LMS_IMPORT_MAX_COLUMNS = 100, 5
     wide = ",".join(f'"Quiz: Q{n} (Real)"' for n in range(10))
     with pytest.raises(moodle.MoodleFileError, match="не больше 5"):
         moodle.read_gradebook("grades.csv", f'"Email address",{wide}\n'.encode())
+
+
+def test_an_export_wider_than_a_learner_list_is_read(settings):
+    # 40 grade items in two display types and the profile columns: wider than the learner
+    # import's limit, within the Moodle import's own.
+    assert settings.IMPORT_MAX_COLUMNS < 90 <= settings.LMS_IMPORT_MAX_COLUMNS
+    items = [f'"Quiz: Q{n} ({kind})"' for n in range(40) for kind in ("Real", "Percentage")]
+    header = ",".join(['"First name"', '"Surname"', '"ID number"', '"Email address"', *items])
+    row = ",".join(["Анна", "Петрова", "", "anna@example.org", *["80"] * len(items)])
+    gradebook = moodle.read_gradebook("grades.csv", f"{header}\n{row}\n".encode())
+    assert len(gradebook.rows) == 1 and len(gradebook.columns) == 80
 
 
 def test_guessing_the_mapping_by_title(english_csv, moodle_course):
