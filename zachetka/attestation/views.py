@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
-from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation import jobs as attestation_jobs
+from zachetka.attestation import pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.core import access, idempotency, list_export
@@ -590,11 +590,9 @@ def group_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
-    response = HttpResponse(pdf.render_summary_pdf(summary), content_type="application/pdf")
-    name = quote(f"Сводная ведомость {summary.group.code}.pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    """The old address of the statement's PDF: it is made by a job started from the statement's
+    page (a POST), never by a GET."""
+    return redirect("attestation:group_summary", pk=pk)
 
 
 @require_POST
@@ -616,14 +614,8 @@ def group_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
-    response = HttpResponse(
-        export.summary_workbook(summary),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = quote(f"Сводная ведомость {summary.group.code}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    """The old address of the statement's XLSX: see `group_summary_pdf`."""
+    return redirect("attestation:group_summary", pk=pk)
 
 
 def commission_list(request: HttpRequest) -> HttpResponse:

@@ -385,23 +385,10 @@ def group_documents(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _group_print(request: HttpRequest, pk: int) -> tuple[Group, list[Document], bool]:
-    access.require(request.user, "documents.view_document")
-    group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
-    documents = list(
-        selectors.registry(request.user, group_id=group.pk)
-        .filter(state=Document.State.VALID)
-        .select_related("enrollment__learner", "enrollment__group__program")
-    )
-    if not documents:
-        raise Http404("В группе нет действующих документов.")
-    return group, documents, request.GET.get("blank") == "1"
-
-
 def group_documents_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    group, documents, blank = _group_print(request, pk)
-    name = f"Документы {group.code}{' (бланки)' if blank else ''}.pdf"
-    return _attachment(pdf.render_pdf(documents, blank=blank), "application/pdf", name, inline=True)
+    """The old address of a group's printout: printing is started from the group's documents
+    page (a POST starting a job), never by a GET."""
+    return redirect("documents:group_documents", pk=pk)
 
 
 @require_POST
@@ -423,10 +410,8 @@ def group_documents_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_documents_zip(request: HttpRequest, pk: int) -> HttpResponse:
-    group, documents, blank = _group_print(request, pk)
-    return _attachment(
-        pdf.render_zip(documents, blank=blank), "application/zip", f"Документы {group.code}.zip"
-    )
+    """The old address of a group's documents as ZIP: see `group_documents_pdf`."""
+    return redirect("documents:group_documents", pk=pk)
 
 
 def frdo_page(request: HttpRequest) -> HttpResponse:

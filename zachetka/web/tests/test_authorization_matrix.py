@@ -23,6 +23,9 @@ DOCUMENT_ACTION = ("login", 302, 302, 403, 403, 403)
 DOCUMENT_FOREIGN_ACTION = ("login", 302, 302, 404, 403, 403)
 ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
 ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
+# Old addresses of files now made by background jobs: they redirect to the page that starts the
+# job (that page checks who may see it), and never start work on a GET.
+OLD_FILE_ADDRESS = ("login", 302, 302, 302, 302, 302)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -102,8 +105,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("gradebook:unlock", "other_gm"): ("post", ("login", 302, 403, 404, 404, 403)),
     ("gradebook:assessment_create", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:assessment_create", "other_gm"): ("get", FOREIGN_VIEW),
-    ("gradebook:group_export", "mine"): ("get", ALL_STAFF),
-    ("gradebook:group_export", "other"): ("get", FOREIGN_VIEW),
+    ("gradebook:group_export", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("gradebook:group_export", "other"): ("get", OLD_FILE_ADDRESS),
     ("gradebook:assessment_edit", "mine_assessment"): ("get", ALL_STAFF),
     ("gradebook:assessment_edit", "other_assessment"): ("get", FOREIGN_VIEW),
     ("gradebook:assessment_delete", "mine_assessment"): ("post", ("login", 302, 302, 302, 302, 403)),
@@ -139,10 +142,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:final_protocol_create", "other"): ("get", FOREIGN_VIEW),
     ("attestation:group_summary", "mine"): ("get", ALL_STAFF),
     ("attestation:group_summary", "other"): ("get", FOREIGN_VIEW),
-    ("attestation:group_summary_pdf", "mine"): ("get", ALL_STAFF),
-    ("attestation:group_summary_pdf", "other"): ("get", FOREIGN_VIEW),
-    ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
-    ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_summary_pdf", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_pdf", "other"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_xlsx", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_xlsx", "other"): ("get", OLD_FILE_ADDRESS),
     # The same in the background: no format chosen sends the person back to the page (302).
     ("attestation:group_summary_print", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
     ("attestation:group_summary_print", "other"): ("post", FOREIGN_ACTION),
@@ -194,10 +197,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:study_certificate", "stranger_enrollment"): ("get", REGISTRY_ONLY),
     ("documents:group_documents", "mine"): ("get", DOCUMENT_VIEW),
     ("documents:group_documents", "other"): ("get", DOCUMENT_FOREIGN),
-    ("documents:group_documents_pdf", "mine"): ("get", DOCUMENT_VIEW),
-    ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
-    ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
-    ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    ("documents:group_documents_pdf", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_pdf", "other"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_zip", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_zip", "other"): ("get", OLD_FILE_ADDRESS),
     # Printing in the background: no format chosen sends the person back to the page (302).
     ("documents:group_documents_print", "mine"): ("post", ("login", 302, 302, 302, 403, 403)),
     ("documents:group_documents_print", "other"): ("post", ("login", 302, 302, 404, 403, 403)),
@@ -639,11 +642,8 @@ def test_every_url_is_in_the_matrix() -> None:
 
 PDF_URLS = {
     "attestation:protocol_pdf",
-    "attestation:group_summary_pdf",
     "documents:registry_pdf",
     "documents:document_pdf",
-    "documents:group_documents_pdf",
-    "documents:group_documents_zip",
     "cards:card_pdf",
     "cards:version_pdf",
     "privacy:consent_form_pdf",
