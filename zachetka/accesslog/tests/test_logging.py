@@ -127,15 +127,16 @@ def test_a_list_page_logs_the_learners_of_its_page(client, world, curator, log_i
     assert set(AccessRecord.objects.get().learners) == {world["own"].pk, world["classmate"].pk}
 
 
-def test_registry_export_logs_the_holders(client, world, director, log_inserts):
+def test_registry_export_logs_the_holders(client, world, director, log_inserts, job_file):
     from zachetka.web.tests.test_authorization_matrix import _document
 
     _document(world["enrollments"]["own"], 1)
     client.force_login(director)
     with log_inserts() as inserts:
-        assert client.get(reverse("documents:registry_xlsx")).status_code == 200
+        job_file(client, reverse("documents:registry_xlsx"))  # the download is logged, not the start
     assert inserts.count == 1
-    assert AccessRecord.objects.get().learners == [world["own"].pk]
+    record = AccessRecord.objects.get()
+    assert (record.view_name, record.learners) == ("jobs:file", [world["own"].pk])
 
 
 @pytest.mark.parametrize(

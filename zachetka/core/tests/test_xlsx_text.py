@@ -103,10 +103,9 @@ def test_gradebook_xlsx_keeps_text(client, director, planted, job_file):
     _assert_text_only(response.content, f"{EVIL} Анна Сергеевна")
 
 
-def test_registry_book_xlsx_keeps_text(client, director, planted):
+def test_registry_book_xlsx_keeps_text(client, director, planted, job_file):
     client.force_login(director)
-    response = client.get(reverse("documents:registry_xlsx"), {"year": 2026})
-    assert response.status_code == 200
+    response = job_file(client, f"{reverse('documents:registry_xlsx')}?year=2026")
     _assert_text_only(response.content, EVIL, EVIL_SERIES, f"{EVIL} Анна Сергеевна")
     row = next(
         r

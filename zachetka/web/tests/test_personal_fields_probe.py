@@ -32,6 +32,8 @@ GROUP_JOBS = (
     ("attestation:group_summary_print", {"format": "pdf"}),
     ("documents:group_documents_print", {"format": "zip"}),
 )
+# List exports made by background jobs, of the whole list (no filter).
+LIST_JOBS = ("documents:registry_xlsx", "documents:registry_pdf")
 SKIPPED_PREFIXES = ("/static/", "/admin/", "/logout/", "/media/")
 
 # The personal data the world's learners get, one value per learner and field kind.
@@ -290,6 +292,8 @@ def test_each_role_sees_only_its_personal_fields(client, probe_world, personas, 
     for group in (world["mine"], world["other"]):
         for name, data in GROUP_JOBS:
             crawl.run_job(reverse(name, args=[group.pk]), data)
+    for name in LIST_JOBS:
+        crawl.run_job(reverse(name), {})
     job_files = [url for url in crawl.bodies if resolve(urlsplit(url).path).view_name == "jobs:file"]
     assert role == "learner" or job_files, f"{role}: ни один файл задания не прочитан"
     assert len(crawl.bodies) > 5, f"{role}: обход почти ничего не открыл ({sorted(crawl.bodies)})"
