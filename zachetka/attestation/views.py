@@ -69,13 +69,9 @@ def group_debts(request: HttpRequest, pk: int) -> HttpResponse:
 def _open_debts(request: HttpRequest) -> tuple:
     """The open debts the user sees, overdue ones only on request; with that choice and today."""
     access.require(request.user, "attestation.view_academicdebt")
-    debts = selectors.debts_visible_to(request.user).filter(closed_at__isnull=True)
-    today = timezone.localdate()
     overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        debts = debts.filter(due_on__lt=today)
-    debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name", "pk")
-    return debts, overdue_only, today
+    today = timezone.localdate()
+    return selectors.open_debts(request.user, overdue_only=overdue_only, today=today), overdue_only, today
 
 
 def debt_list(request: HttpRequest) -> HttpResponse:
@@ -96,48 +92,16 @@ def debt_list(request: HttpRequest) -> HttpResponse:
 
 
 def debt_list_xlsx(request: HttpRequest) -> HttpResponse:
-    """The open debts of the list page (with its filter) as XLSX."""
-    debts, overdue_only, today = _open_debts(request)
-    count = debts.count()
-    if count > list_export.MAX_ROWS:
-        messages.error(request, list_export.too_many_rows_message(count))
-        return redirect(f"{reverse('attestation:debt_list')}{'?overdue=1' if overdue_only else ''}")
-    rows = []
-    shown_ids = []
-    for number, debt in enumerate(debts, start=1):
-        rows.append(
-            [
-                number,
-                debt.enrollment.learner.full_name,
-                debt.enrollment.group.code,
-                f"{debt.module.order}. {debt.module.title}",
-                f"№ {debt.arisen_from.number}",
-                debt.arisen_from.held_on,
-                debt.due_on,
-                "да" if debt.due_on < today else "нет",
-            ]
-        )
-        shown_ids.append(debt.enrollment.learner_id)
-    accesslog.mark(request, shown_ids)
-    content = list_export.workbook(
-        title="Академические задолженности",
-        filters=list_export.describe_filters(
-            [("задолженности", "только с истёкшим сроком" if overdue_only else "все не ликвидированные")]
-        )
-        + f" (на {today:%d.%m.%Y})",
-        headers=[
-            "№",
-            "Фамилия Имя Отчество",
-            "Группа",
-            "Модуль",
-            "Протокол",
-            "Дата протокола",
-            "Ликвидировать до",
-            "Срок истёк",
-        ],
-        rows=rows,
+    """The open debts of the list page (with its filter) as XLSX, made by a job (seconds for
+    thousands). A GET goes back to the list."""
+    access.require(request.user, "attestation.view_academicdebt")
+    return list_export.start_job(
+        request,
+        kind=attestation_jobs.DEBT_LIST,
+        params={},
+        title=attestation_jobs.debt_list_title(request.GET.get("overdue") == "1"),
+        list_url=reverse("attestation:debt_list"),
     )
-    return list_export.attachment(content, "Академические задолженности.xlsx")
 
 
 def learner_debts(request: HttpRequest, pk: int) -> HttpResponse:

@@ -152,7 +152,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("gradebook:group_export_job", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
     ("gradebook:group_export_job", "other"): ("post", FOREIGN_ACTION),
     ("attestation:debt_list", ""): ("get", ALL_STAFF),
-    ("attestation:debt_list_xlsx", ""): ("get", ALL_STAFF),
+    # Made by a job: the page's form POSTs its filter (a GET goes back to the list).
+    ("attestation:debt_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
     ("attestation:learner_debts", "stranger"): ("get", FOREIGN_VIEW),
     ("attestation:commission_list", ""): ("get", ALL_STAFF),

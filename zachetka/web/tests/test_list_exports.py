@@ -20,7 +20,7 @@ from zachetka.programs.models import Enrollment
 from zachetka.web.tests.test_authorization_matrix import _document, _protocol
 
 # Exports made by a background job: the page's form POSTs its filters and the job makes the file.
-JOB_EXPORTS = {"documents:registry_xlsx", "documents:registry_pdf"}
+JOB_EXPORTS = {"documents:registry_xlsx", "documents:registry_pdf", "attestation:debt_list_xlsx"}
 
 
 def _sheet(response):  # noqa: ANN001, ANN202
@@ -280,10 +280,40 @@ def test_registry_export_applies_the_group_filter(client, registrar, two_groups,
     _no_formulas(sheet)
 
 
+def test_a_registry_export_never_starts_on_a_get_and_the_same_filters_are_one_request(
+    client, registrar, two_groups
+):
+    from django.http import QueryDict
+
+    from zachetka.documents import jobs as document_jobs
+    from zachetka.jobs import services as jobs
+    from zachetka.jobs.models import Job
+
+    mine = two_groups["mine"]
+    client.force_login(registrar)
+    # An old link or bookmark: back to the registry with its filters, where the button is.
+    response = client.get(reverse("documents:registry_xlsx"), {"year": 2026, "group": mine.pk, "page": 3})
+    assert response.status_code == 302
+    assert response.url == f"{reverse('documents:registry')}?group={mine.pk}&year=2026"
+    assert not Job.objects.exists()
+    # The same filters in another order (or on another page) are the same request: one job.
+    first, second = QueryDict(f"year=2026&group={mine.pk}"), QueryDict(f"group={mine.pk}&page=2&year=2026")
+    made = [
+        jobs.request(
+            by=registrar,
+            kind=document_jobs.REGISTRY,
+            params={"query": list_export.query_params(data), "output_format": "xlsx"},
+            title="Книга регистрации",
+        )
+        for data in (first, second)
+    ]
+    assert made[0] == (made[1][0], True) and made[1][1] is False
+
+
 # Debts
 
 
-def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     protocol = _protocol(mine)
     enrollments = two_groups["enrollments"]
@@ -293,8 +323,8 @@ def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups
         )
     client.force_login(registrar)
     page = client.get(reverse("attestation:debt_list"), {"overdue": "1"}).content.decode()
-    assert f"{reverse('attestation:debt_list_xlsx')}?overdue=1" in page
-    sheet = _sheet(client.get(reverse("attestation:debt_list_xlsx"), {"overdue": "1"}))
+    assert f'action="{reverse("attestation:debt_list_xlsx")}?overdue=1"' in page
+    sheet = _sheet(job_file(client, f"{reverse('attestation:debt_list_xlsx')}?overdue=1"))
     assert sheet["A2"].value.startswith("Отбор: задолженности — только с истёкшим сроком")
     rows = _table(sheet)
     assert [row[1] for row in rows] == ["Алексеева Анна Петровна"]
@@ -304,6 +334,6 @@ def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups
         _as_cell(dt.date(2020, 1, 10)),
         "да",
     ]
-    everything = _table(_sheet(client.get(reverse("attestation:debt_list_xlsx"))))
+    everything = _table(_sheet(job_file(client, reverse("attestation:debt_list_xlsx"))))
     assert [row[1] for row in everything] == ["Алексеева Анна Петровна", "Борисов Борис Ильич"]
     _no_formulas(sheet)
