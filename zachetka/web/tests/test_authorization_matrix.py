@@ -33,7 +33,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
     ("web:learner_list", ""): ("get", ALL_STAFF),
-    ("web:learner_list_xlsx", ""): ("get", ALL_STAFF),
+    # List exports are made by jobs: the page's form POSTs its filters (a GET goes back to it).
+    ("web:learner_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     ("people:learner_create", ""): ("get", REGISTRY_ONLY),
     ("web:learner_detail", "classmate"): ("get", ALL_STAFF),
     ("web:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
@@ -62,7 +63,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
     ("programs:enrollment_list", ""): ("get", ALL_STAFF),
-    ("programs:enrollment_list_xlsx", ""): ("get", ALL_STAFF),
+    ("programs:enrollment_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     # Batch actions on a group's enrolments: nothing ticked is refused with a message (302).
     ("programs:enrollment_batch", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
     ("programs:enrollment_batch", "other"): ("post", FOREIGN_ACTION),

@@ -20,7 +20,13 @@ from zachetka.programs.models import Enrollment
 from zachetka.web.tests.test_authorization_matrix import _document, _protocol
 
 # Exports made by a background job: the page's form POSTs its filters and the job makes the file.
-JOB_EXPORTS = {"documents:registry_xlsx", "documents:registry_pdf", "attestation:debt_list_xlsx"}
+JOB_EXPORTS = {
+    "web:learner_list_xlsx",
+    "programs:enrollment_list_xlsx",
+    "documents:registry_xlsx",
+    "documents:registry_pdf",
+    "attestation:debt_list_xlsx",
+}
 
 
 def _sheet(response):  # noqa: ANN001, ANN202
@@ -92,12 +98,15 @@ def two_groups(make_group, make_learner, make_enrollment, make_user, curator):
 # Learners
 
 
-def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     client.force_login(registrar)
     page = client.get(reverse("web:learner_list"), {"group": mine.pk, "status": "studying"})
-    assert f"{reverse('web:learner_list_xlsx')}?group={mine.pk}&amp;status=studying" in page.content.decode()
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx"), {"group": mine.pk, "status": "studying"}))
+    assert (
+        f'action="{reverse("web:learner_list_xlsx")}?group={mine.pk}&amp;status=studying"'
+        in page.content.decode()
+    )
+    sheet = _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?group={mine.pk}&status=studying"))
     assert sheet["A1"].value == "Слушатели"
     assert sheet["A2"].value == f"Отбор: группа — {mine.code}; статус обучения — обучается"
     assert _header(sheet) == [
@@ -124,9 +133,9 @@ def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_gro
     assert sheet.print_title_rows == "$3:$3"
 
 
-def test_a_curators_export_has_no_snils(client, curator, two_groups):
+def test_a_curators_export_has_no_snils(client, curator, two_groups, job_file):
     client.force_login(curator)
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx")))
+    sheet = _sheet(job_file(client, reverse("web:learner_list_xlsx")))
     header = _header(sheet)
     assert "СНИЛС" not in header and "Дата рождения" not in header and "Гражданство (ОКСМ)" not in header
     assert header == ["№", "Фамилия Имя Отчество", "Пол", "Телефон", "Эл. почта", "Зачислений"]
@@ -140,22 +149,22 @@ def test_a_curators_export_has_no_snils(client, curator, two_groups):
     assert not snils & {str(value) for row in sheet.iter_rows(values_only=True) for value in row}
 
 
-def test_a_teachers_export_has_no_contacts(client, teacher, two_groups):
+def test_a_teachers_export_has_no_contacts(client, teacher, two_groups, job_file):
     from zachetka.programs.models import TeachingAssignment
 
     mine = two_groups["mine"]
     TeachingAssignment.objects.create(group=mine, module=mine.program.modules.first(), teacher=teacher)
     client.force_login(teacher)
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx")))
+    sheet = _sheet(job_file(client, reverse("web:learner_list_xlsx")))
     assert _header(sheet) == ["№", "Фамилия Имя Отчество", "Пол", "Зачислений"]
 
 
-def test_learner_export_is_logged_with_the_learners_it_holds(client, registrar, two_groups):
+def test_learner_export_is_logged_with_the_learners_it_holds(client, registrar, two_groups, job_file):
     other = two_groups["other"]
     client.force_login(registrar)
-    _sheet(client.get(reverse("web:learner_list_xlsx"), {"group": other.pk}))
-    record = AccessRecord.objects.get()
-    assert record.view_name == "web:learner_list_xlsx" and record.kind == "xlsx"
+    _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?group={other.pk}"))
+    record = AccessRecord.objects.get()  # the download; starting the job showed nobody
+    assert record.view_name == "jobs:file" and record.kind == "xlsx"
     assert set(record.learners) == {two_groups["people"]["gleb"].pk, two_groups["people"]["dina"].pk}
 
 
@@ -205,30 +214,36 @@ def test_query_count_does_not_grow_with_rows(
     assert queries() == few
 
 
-def test_an_export_beyond_the_bound_is_refused_with_a_message(client, registrar, two_groups, monkeypatch):
+def test_an_export_beyond_the_bound_is_refused_with_a_message(
+    client, registrar, two_groups, monkeypatch, job_file
+):
+    from django.urls import resolve
+
+    from zachetka.jobs.models import Job
+
     monkeypatch.setattr(list_export, "MAX_ROWS", 3)
     client.force_login(registrar)
-    response = client.get(reverse("web:learner_list_xlsx"), {"sex": "F"})
-    assert response.status_code == 200  # three women: within the bound
-    response = client.get(reverse("web:learner_list_xlsx"))
-    assert response.status_code == 302 and response.url == reverse("web:learner_list") + "?"
-    page = client.get(response.url).content.decode()
-    assert "В выгрузке было бы 5 строк, а за один раз выгружается не больше 3" in page
+    _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?sex=F"))  # three women: within the bound
+    response = client.post(reverse("web:learner_list_xlsx"))
+    job = Job.objects.get(pk=resolve(response.url).kwargs["pk"])
+    assert job.status == Job.Status.FAILED and not job.file
+    message = "В выгрузке было бы 5 строк, а за один раз выгружается не больше 3"
+    assert message in job.error and message in client.get(response.url).content.decode()
     # Only the export given was logged; the refused one showed nobody.
-    exports = AccessRecord.objects.filter(view_name="web:learner_list_xlsx")
+    exports = AccessRecord.objects.filter(view_name="jobs:file")
     assert list(exports.values_list("learner_count", flat=True)) == [3]
 
 
 # Enrolments
 
 
-def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     client.force_login(registrar)
     page = client.get(reverse("programs:enrollment_list"), {"group": mine.pk}).content.decode()
-    assert f"{reverse('programs:enrollment_list_xlsx')}?group={mine.pk}" in page
+    assert f'action="{reverse("programs:enrollment_list_xlsx")}?group={mine.pk}"' in page
     sheet = _sheet(
-        client.get(reverse("programs:enrollment_list_xlsx"), {"group": mine.pk, "status": "studying"})
+        job_file(client, f"{reverse('programs:enrollment_list_xlsx')}?group={mine.pk}&status=studying")
     )
     assert sheet["A2"].value == f"Отбор: группа — {mine.code}; статус — обучается"
     rows = _table(sheet)
@@ -243,17 +258,17 @@ def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_
     ]
     assert rows[1][6] is None and rows[1][7] is None
     _no_formulas(sheet)
-    record = AccessRecord.objects.get(view_name="programs:enrollment_list_xlsx")
+    record = AccessRecord.objects.get(view_name="jobs:file")
     assert set(record.learners) == {two_groups["people"]["anna"].pk, two_groups["people"]["boris"].pk}
 
 
-def test_a_curators_enrollment_export_keeps_to_their_groups(client, curator, two_groups):
+def test_a_curators_enrollment_export_keeps_to_their_groups(client, curator, two_groups, job_file):
     client.force_login(curator)
-    rows = _table(_sheet(client.get(reverse("programs:enrollment_list_xlsx"))))
+    rows = _table(_sheet(job_file(client, reverse("programs:enrollment_list_xlsx"))))
     assert {row[2] for row in rows} == {two_groups["mine"].code}
     # Asking for another group's enrolments yields none of them.
     rows = _table(
-        _sheet(client.get(reverse("programs:enrollment_list_xlsx"), {"group": two_groups["other"].pk}))
+        _sheet(job_file(client, f"{reverse('programs:enrollment_list_xlsx')}?group={two_groups['other'].pk}"))
     )
     assert rows == []
 

@@ -33,7 +33,13 @@ GROUP_JOBS = (
     ("documents:group_documents_print", {"format": "zip"}),
 )
 # List exports made by background jobs, of the whole list (no filter).
-LIST_JOBS = ("documents:registry_xlsx", "documents:registry_pdf", "attestation:debt_list_xlsx")
+LIST_JOBS = (
+    "web:learner_list_xlsx",
+    "programs:enrollment_list_xlsx",
+    "documents:registry_xlsx",
+    "documents:registry_pdf",
+    "attestation:debt_list_xlsx",
+)
 SKIPPED_PREFIXES = ("/static/", "/admin/", "/logout/", "/media/")
 
 # The personal data the world's learners get, one value per learner and field kind.
