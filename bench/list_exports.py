@@ -1,4 +1,4 @@
-"""Benchmark: the list pages' exports of a big list, to decide which ones need a background job.
+"""Benchmark: the list pages' exports of a big list (which is why they are background jobs).
 
 Run from the repository root:
 
@@ -6,13 +6,17 @@ Run from the repository root:
 
 It migrates a fresh SQLite database in a temporary directory (or uses DATABASE_URL when set:
 it must name an EMPTY scratch database), bulk-inserts COUNT (5,000) learners, each with an
-enrolment, an issued document and an open academic debt (groups of 100), and requests each
-list export as the administration would, through Django's test client: the learners and the
-enrolments lists (XLSX), the academic debts (XLSX) and the register of issued documents (XLSX
-and PDF). The register's PDF is also timed for a tenth of the documents (one year's group).
+enrolment, an issued document and an open academic debt (groups of 100), and starts each list
+export as the administration would, through Django's test client, with the job queue running
+jobs at once (as in the tests), so the time is the whole job's: the learners and the enrolments
+lists (XLSX), the academic debts (XLSX) and the register of issued documents (XLSX and PDF). The
+register's PDF is also timed for one group (100 documents).
 
-It prints `<export>_<count>_ms=` (median of 3; the PDF once) per export and exits 1 if an
-export still answered synchronously (a GET that returns the file) takes 1 s or more.
+It prints `<export>_<count>_ms=` (median of 3; the PDF once) per export. Measured on a 2-core
+machine shared with other work, before the exports became jobs (synchronous GETs): learners
+3,893 ms, enrolments 6,739 ms, debts 5,421 ms, registry XLSX 9,122 ms, registry PDF 315,870 ms
+(2,487 ms for one group): all over the 1 s a page may take. It exits 1 if a GET of an export
+starts work instead of going back to its list.
 """
 
 import datetime as dt
@@ -26,8 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from frdo_export import build  # noqa: E402
 from gradebook import configure_django  # noqa: E402
-
-SYNC_LIMIT_MS = 1000.0
 
 
 def add_debts(clerk) -> None:  # noqa: ANN001
@@ -73,14 +75,20 @@ def add_debts(clerk) -> None:  # noqa: ANN001
     )
 
 
-def timed(client, url: str, runs: int, **query: str) -> float:  # noqa: ANN001
+def timed(client, url: str, runs: int) -> float:  # noqa: ANN001
+    """Median ms of starting the export's job (which runs at once) and reading its file."""
+    from django.urls import resolve, reverse
+
+    from zachetka.jobs.models import Job
+
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        response = client.get(url, query)
-        body = response.content if not response.streaming else b"".join(response.streaming_content)
+        response = client.post(url)
+        job = Job.objects.get(pk=resolve(response["Location"]).kwargs["pk"])
+        assert job.status == Job.Status.DONE, job.error
+        body = b"".join(client.get(reverse("jobs:file", args=[job.pk])).streaming_content)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
         assert body[:2] in (b"PK", b"%P"), url
     return statistics.median(timings)
 
@@ -89,15 +97,19 @@ def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     with tempfile.TemporaryDirectory(prefix="zachetka-bench-") as scratch:
         configure_django(scratch)
+        from django.conf import settings
         from django.contrib.auth.models import Group as Role
         from django.contrib.auth.models import User
         from django.core.management import call_command
         from django.test import Client
         from django.urls import reverse
+        from huey.contrib.djhuey import HUEY
 
         from zachetka.core import roles
         from zachetka.programs.models import Group
 
+        settings.MEDIA_ROOT = str(Path(scratch) / "media")  # the jobs' files
+        HUEY.immediate = True
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         build(count)
@@ -111,14 +123,16 @@ def main() -> int:
         client.force_login(director)
         client.get(reverse("web:home"))  # warm up (templates, permissions)
         figures: dict[str, float] = {}
-        sync = {
+        exports = {
             "learner_list_xlsx": reverse("web:learner_list_xlsx"),
             "enrollment_list_xlsx": reverse("programs:enrollment_list_xlsx"),
             "debt_list_xlsx": reverse("attestation:debt_list_xlsx"),
             "registry_xlsx": reverse("documents:registry_xlsx"),
         }
-        for name, url in sync.items():
+        starts_on_get = False
+        for name, url in exports.items():
             figures[f"{name}_{count}_ms"] = round(timed(client, url, 3), 1)
+            starts_on_get = starts_on_get or client.get(url).status_code != 302
         try:
             import weasyprint  # noqa: F401 - needs Pango
         except OSError:
@@ -126,11 +140,11 @@ def main() -> int:
         else:
             url = reverse("documents:registry_pdf")
             group = Group.objects.order_by("pk").first()
-            figures["registry_pdf_group_ms"] = round(timed(client, url, 1, group=str(group.pk)), 1)
+            figures["registry_pdf_group_ms"] = round(timed(client, f"{url}?group={group.pk}", 1), 1)
             figures[f"registry_pdf_{count}_ms"] = round(timed(client, url, 1), 1)
         for key, value in figures.items():
             print(f"{key}={value}")
-        return 0 if all(ms < SYNC_LIMIT_MS for ms in figures.values()) else 1
+        return 1 if starts_on_get else 0
 
 
 if __name__ == "__main__":
