@@ -289,6 +289,29 @@ def pdf_text():
 
 
 @pytest.fixture
+def job_file():
+    """Start a job as a person does (a POST to the page's form) and download its file: the
+    file's response, read whole (jobs run at once in tests)."""
+    from django.http import HttpResponse
+    from django.urls import resolve, reverse
+
+    from zachetka.jobs.models import Job
+
+    def fetch(client, url: str, data: dict | None = None):  # noqa: ANN001, ANN202
+        started = client.post(url, data or {})
+        assert started.status_code == 302, started.status_code
+        match = resolve(started["Location"])
+        assert match.view_name == "jobs:job_detail", started["Location"]
+        job = Job.objects.get(pk=match.kwargs["pk"])
+        assert job.status == Job.Status.DONE, job.error
+        response = client.get(reverse("jobs:file", args=[job.pk]))
+        assert response.status_code == 200
+        return HttpResponse(b"".join(response.streaming_content), headers=dict(response.items()))
+
+    return fetch
+
+
+@pytest.fixture
 def course(world, teacher, director, make_user, make_learner, make_enrollment):
     """The teacher's group with a credit module (taught by `teacher`) and a second module, a
     commission, and three learners: Смирнова and Петров from the world, plus Алексеев."""

@@ -11,7 +11,8 @@ test client (the whole request: session, access checks, queries, rendering):
 
 - the grid page of each group: median server time over several requests and the SQL query count;
 - saving one cell (a changed value): median time and query count;
-- the 300 × 200 group's gradebook XLSX (`gradebook:group_export`): median time;
+- the 300 × 200 group's gradebook XLSX (what the background job `gradebook.group_xlsx` runs):
+  median time;
 - the floor: one SQL query fetching the 300 × 200 grid's 60,000 grade rows with the cursor
   (median time, same run), and the grid page's time divided by it.
 
@@ -246,10 +247,17 @@ def main() -> int:
         figures["save_cell_ms"] = round(statistics.median(save_timings), 1)
         figures["save_cell_queries"] = save_queries
 
-        export_url = reverse("gradebook:group_export", args=[large[0].pk])
-        ms, _, workbook = measure(client, "get", export_url, 5)
+        # The XLSX is made by a background job (started by a POST); this is the job's own work.
+        from zachetka.gradebook import export
+
+        export.group_workbook(teacher, large[0])  # warm up
+        export_timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            workbook = export.group_workbook(teacher, large[0])
+            export_timings.append((time.perf_counter() - started) * 1000)
         assert workbook.startswith(b"PK"), "the export is not an XLSX file"
-        figures["export_300x200_ms"] = round(ms, 1)
+        figures["export_300x200_ms"] = round(statistics.median(export_timings), 1)
 
         for key, value in figures.items():
             print(f"{key}={value}")

@@ -10,7 +10,9 @@ from zachetka.accesslog.models import AccessRecord
 from zachetka.core import access
 from zachetka.people.models import Learner
 
-# What each logged URL is, in words a learner understands.
+# What each logged URL is, in words a learner understands. The group's gradebook XLSX, summary
+# PDF/XLSX and documents PDF/ZIP addresses only redirect now (their files are background jobs,
+# downloaded as `jobs:file`); their labels stay for the records made before.
 WHAT: dict[str, str] = {
     "web:learner_detail": "карточка слушателя",
     "web:home": "главная страница: документы к выдаче, задолженности, допуск к аттестации",
@@ -49,6 +51,8 @@ WHAT: dict[str, str] = {
     "cabinet:cabinet": "личный кабинет",
     "gradebook:my_grades": "мои оценки",
     "accesslog:learner_report": "журнал доступа к сведениям слушателя",
+    # A file made by a background job (a group's documents, a statement, an export), downloaded.
+    "jobs:file": "файл, подготовленный в фоне (выгрузка, печать документов или ведомости)",
     "accesslog:learner_report_xlsx": "журнал доступа к сведениям слушателя (XLSX)",
 }
 

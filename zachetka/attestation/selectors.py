@@ -1,5 +1,6 @@
 """Reads of attestation, scoped by the acting user."""
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -219,6 +220,15 @@ def debts_visible_to(user: Actor) -> QuerySet[AcademicDebt]:
     return AcademicDebt.objects.filter(access.enrollment_scope(user, prefix="enrollment__")).select_related(
         "enrollment__learner", "enrollment__group", "module", "arisen_from", "closed_by"
     )
+
+
+def open_debts(user: Actor, *, overdue_only: bool, today: dt.date) -> QuerySet[AcademicDebt]:
+    """The open debts the user sees (past their term on `today` only, if asked), by term, group
+    and surname: the list page and its export."""
+    debts = debts_visible_to(user).filter(closed_at__isnull=True)
+    if overdue_only:
+        debts = debts.filter(due_on__lt=today)
+    return debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name", "pk")
 
 
 def learner_debts(user: Actor, learner_pk: int) -> QuerySet[AcademicDebt]:

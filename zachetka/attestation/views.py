@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.accesslog import capture as accesslog
-from zachetka.attestation import export, pdf, selectors, services
 from zachetka.attestation import jobs as attestation_jobs
+from zachetka.attestation import pdf, selectors, services
 from zachetka.attestation.forms import CommissionForm, FinalProtocolForm, StatementForm
 from zachetka.attestation.models import AcademicDebt, Protocol, ProtocolResult
 from zachetka.core import access, idempotency, list_export
@@ -69,13 +69,9 @@ def group_debts(request: HttpRequest, pk: int) -> HttpResponse:
 def _open_debts(request: HttpRequest) -> tuple:
     """The open debts the user sees, overdue ones only on request; with that choice and today."""
     access.require(request.user, "attestation.view_academicdebt")
-    debts = selectors.debts_visible_to(request.user).filter(closed_at__isnull=True)
-    today = timezone.localdate()
     overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        debts = debts.filter(due_on__lt=today)
-    debts = debts.order_by("due_on", "enrollment__group__code", "enrollment__learner__last_name", "pk")
-    return debts, overdue_only, today
+    today = timezone.localdate()
+    return selectors.open_debts(request.user, overdue_only=overdue_only, today=today), overdue_only, today
 
 
 def debt_list(request: HttpRequest) -> HttpResponse:
@@ -96,48 +92,16 @@ def debt_list(request: HttpRequest) -> HttpResponse:
 
 
 def debt_list_xlsx(request: HttpRequest) -> HttpResponse:
-    """The open debts of the list page (with its filter) as XLSX."""
-    debts, overdue_only, today = _open_debts(request)
-    count = debts.count()
-    if count > list_export.MAX_ROWS:
-        messages.error(request, list_export.too_many_rows_message(count))
-        return redirect(f"{reverse('attestation:debt_list')}{'?overdue=1' if overdue_only else ''}")
-    rows = []
-    shown_ids = []
-    for number, debt in enumerate(debts, start=1):
-        rows.append(
-            [
-                number,
-                debt.enrollment.learner.full_name,
-                debt.enrollment.group.code,
-                f"{debt.module.order}. {debt.module.title}",
-                f"№ {debt.arisen_from.number}",
-                debt.arisen_from.held_on,
-                debt.due_on,
-                "да" if debt.due_on < today else "нет",
-            ]
-        )
-        shown_ids.append(debt.enrollment.learner_id)
-    accesslog.mark(request, shown_ids)
-    content = list_export.workbook(
-        title="Академические задолженности",
-        filters=list_export.describe_filters(
-            [("задолженности", "только с истёкшим сроком" if overdue_only else "все не ликвидированные")]
-        )
-        + f" (на {today:%d.%m.%Y})",
-        headers=[
-            "№",
-            "Фамилия Имя Отчество",
-            "Группа",
-            "Модуль",
-            "Протокол",
-            "Дата протокола",
-            "Ликвидировать до",
-            "Срок истёк",
-        ],
-        rows=rows,
+    """The open debts of the list page (with its filter) as XLSX, made by a job (seconds for
+    thousands). A GET goes back to the list."""
+    access.require(request.user, "attestation.view_academicdebt")
+    return list_export.start_job(
+        request,
+        kind=attestation_jobs.DEBT_LIST,
+        params={},
+        title=attestation_jobs.debt_list_title(request.GET.get("overdue") == "1"),
+        list_url=reverse("attestation:debt_list"),
     )
-    return list_export.attachment(content, "Академические задолженности.xlsx")
 
 
 def learner_debts(request: HttpRequest, pk: int) -> HttpResponse:
@@ -590,11 +554,9 @@ def group_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
-    response = HttpResponse(pdf.render_summary_pdf(summary), content_type="application/pdf")
-    name = quote(f"Сводная ведомость {summary.group.code}.pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    """The old address of the statement's PDF: it is made by a job started from the statement's
+    page (a POST), never by a GET."""
+    return redirect("attestation:group_summary", pk=pk)
 
 
 @require_POST
@@ -616,14 +578,8 @@ def group_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
-    response = HttpResponse(
-        export.summary_workbook(summary),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = quote(f"Сводная ведомость {summary.group.code}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    """The old address of the statement's XLSX: see `group_summary_pdf`."""
+    return redirect("attestation:group_summary", pk=pk)
 
 
 def commission_list(request: HttpRequest) -> HttpResponse:

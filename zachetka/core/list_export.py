@@ -4,6 +4,9 @@ numbers as numbers, text never a formula), on landscape A4.
 
 An export is bounded (`MAX_ROWS`): a bigger one is refused with a message asking to narrow the
 filters, before anything is read but its count.
+
+A slow export runs as a background job (`start_job`): its page's form POSTs the list's filters
+(the page's query string), and the job reads them back with `query_dict`.
 """
 
 import io
@@ -11,11 +14,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from zachetka.core import plural, xlsx
+from zachetka.jobs import services as jobs
 
 MAX_ROWS = 50_000
 HEADER_ROW = 3
@@ -63,3 +68,28 @@ def attachment(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def query_params(data: QueryDict) -> list[list[str]]:
+    """A list page's filters as a job's parameter: its query string without the page number, in
+    a fixed order, so the same filters are the same request (one job while it runs)."""
+    return sorted([key, value] for key, values in data.lists() if key != "page" for value in values)
+
+
+def query_dict(params: list[list[str]]) -> QueryDict:
+    """The filters of `query_params` as the page reads them."""
+    data = QueryDict(mutable=True)
+    for key, value in params:
+        data.appendlist(key, value)
+    return data
+
+
+def start_job(request: HttpRequest, *, kind: str, title: str, params: dict, list_url: str) -> HttpResponse:
+    """POST: start the export of the list's filters (the request's query string) as a job and
+    show its page. GET (an old link or bookmark): back to the list with the same filters, where
+    the button starts it; work never starts on a GET."""
+    query = query_params(request.GET)
+    if request.method != "POST":
+        return redirect(f"{list_url}?{query_dict(query).urlencode()}")
+    job = jobs.start(by=request.user, kind=kind, params={"query": query, **params}, title=title)
+    return redirect("jobs:job_detail", pk=job.pk)

@@ -129,7 +129,8 @@ def registry_rows(documents: QuerySet[Document], *, typed: bool = False) -> list
     return rows
 
 
-def _subtitle(chosen: dict) -> str:
+def registry_subtitle(chosen: dict) -> str:
+    """The registry's filters in words: «2026 год, группа ПК-2026-01» or «все документы»."""
     parts = []
     if chosen.get("year"):
         parts.append(f"{chosen['year']} год")
@@ -150,7 +151,7 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
         sheet, 1, 1, f"Книга регистрации выданных документов — {organization.current().full_name}"
     )
     title.font = Font(bold=True, size=12)
-    xlsx.write(sheet, 2, 1, f"Отбор: {_subtitle(chosen)}")
+    xlsx.write(sheet, 2, 1, f"Отбор: {registry_subtitle(chosen)}")
     for index, column in enumerate(COLUMNS, start=1):
         cell = xlsx.write(sheet, HEADER_ROW, index, column.title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
@@ -179,7 +180,7 @@ def registry_pdf(documents: QuerySet[Document], chosen: dict) -> bytes:
         "documents/registry_pdf.html",
         {
             "requisites": organization.current(),
-            "subtitle": _subtitle(chosen),
+            "subtitle": registry_subtitle(chosen),
             "columns": list(zip((column.title for column in COLUMNS), pdf_column_widths(rows), strict=True)),
             "rows": rows,
             "printed_on": timezone.localdate(),

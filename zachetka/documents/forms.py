@@ -1,11 +1,13 @@
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from zachetka.blanks import selectors as blank_selectors
 from zachetka.core.forms import RussianDateInput
 from zachetka.core.idempotency import SubmissionKeyField
-from zachetka.documents import frdo
+from zachetka.documents import frdo, selectors
 from zachetka.documents.models import Document
 from zachetka.programs.models import Enrollment, Group
 
@@ -109,6 +111,19 @@ class RegistryFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "все годы"), *((y, y) for y in years)]
         self.fields["group"].queryset = groups
+
+
+def registry_filter(user: User, data: QueryDict) -> tuple[RegistryFilter, dict]:
+    """The registry's filter form for `data` (the page's query string) and what it chose, as
+    `selectors.registry` takes it (the page and its export jobs read it the same way)."""
+    groups = Group.objects.visible_to(user).order_by("-starts_on", "code")
+    form = RegistryFilter(data or None, years=selectors.registry_years(), groups=groups)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "year": chosen.get("year"),
+        "kind": chosen.get("kind", ""),
+        "group_id": chosen["group"].pk if chosen.get("group") else None,
+    }
 
 
 class FrdoForm(forms.Form):

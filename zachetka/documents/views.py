@@ -17,19 +17,19 @@ from zachetka.core import access, idempotency, list_export
 from zachetka.core.clientip import client_ip
 from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
-from zachetka.documents import export, frdo, pdf, selectors, services
+from zachetka.documents import frdo, pdf, selectors, services
 from zachetka.documents import jobs as document_jobs
 from zachetka.documents.forms import (
     AnnulmentForm,
     FrdoCorrectionForm,
     FrdoForm,
     IssueForm,
-    RegistryFilter,
     ReplacementForm,
     StateForm,
     StudyCertificateForm,
     VerificationCheckFilter,
     VerifyForm,
+    registry_filter,
 )
 from zachetka.documents.models import KIND_OF_PROGRAM, Document, FrdoExport, FrdoSubmission
 from zachetka.jobs import selectors as job_selectors
@@ -55,21 +55,10 @@ def _attachment(content: bytes, content_type: str, name: str, *, inline: bool = 
     return response
 
 
-def _registry_filter(request: HttpRequest) -> tuple[RegistryFilter, dict]:
-    groups = Group.objects.visible_to(request.user).order_by("-starts_on", "code")
-    form = RegistryFilter(request.GET or None, years=selectors.registry_years(), groups=groups)
-    chosen = form.cleaned_data if form.is_valid() else {}
-    return form, {
-        "year": chosen.get("year"),
-        "kind": chosen.get("kind", ""),
-        "group_id": chosen["group"].pk if chosen.get("group") else None,
-    }
-
-
 def registry(request: HttpRequest) -> HttpResponse:
     """The registry book of issued documents, by registration number."""
     access.require(request.user, "documents.view_document")
-    form, chosen = _registry_filter(request)
+    form, chosen = registry_filter(request.user, request.GET)
     documents = selectors.registry(request.user, **chosen)
     page = Paginator(documents, 100).get_page(request.GET.get("page"))
     accesslog.mark(request, (document.enrollment.learner_id for document in page))
@@ -88,31 +77,26 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "documents.view_document")
-    _, chosen = _registry_filter(request)
-    documents = selectors.registry(request.user, **chosen)
-    count = documents.count()
-    if count > list_export.MAX_ROWS:
-        messages.error(request, list_export.too_many_rows_message(count))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return redirect(f"{reverse('documents:registry')}?{query.urlencode()}")
-    accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
-    content = export.registry_workbook(documents, chosen)
-    return _attachment(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Книга регистрации выданных документов.xlsx",
-    )
+    """The registry with the page's filters as XLSX, made by a job (seconds for thousands)."""
+    return _registry_export(request, "xlsx")
 
 
 def registry_pdf(request: HttpRequest) -> HttpResponse:
+    """The registry with the page's filters as a PDF to print, made by a job (minutes for
+    thousands of documents)."""
+    return _registry_export(request, "pdf")
+
+
+def _registry_export(request: HttpRequest, output_format: str) -> HttpResponse:
     access.require(request.user, "documents.view_document")
-    _, chosen = _registry_filter(request)
-    documents = selectors.registry(request.user, **chosen)
-    accesslog.mark(request, documents.values_list("enrollment__learner_id", flat=True))
-    content = export.registry_pdf(documents, chosen)
-    return _attachment(content, "application/pdf", "Книга регистрации выданных документов.pdf", inline=True)
+    _, chosen = registry_filter(request.user, request.GET)
+    return list_export.start_job(
+        request,
+        kind=document_jobs.REGISTRY,
+        params={"output_format": output_format},
+        title=document_jobs.registry_title(chosen, output_format),
+        list_url=reverse("documents:registry"),
+    )
 
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -385,23 +369,10 @@ def group_documents(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _group_print(request: HttpRequest, pk: int) -> tuple[Group, list[Document], bool]:
-    access.require(request.user, "documents.view_document")
-    group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
-    documents = list(
-        selectors.registry(request.user, group_id=group.pk)
-        .filter(state=Document.State.VALID)
-        .select_related("enrollment__learner", "enrollment__group__program")
-    )
-    if not documents:
-        raise Http404("В группе нет действующих документов.")
-    return group, documents, request.GET.get("blank") == "1"
-
-
 def group_documents_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    group, documents, blank = _group_print(request, pk)
-    name = f"Документы {group.code}{' (бланки)' if blank else ''}.pdf"
-    return _attachment(pdf.render_pdf(documents, blank=blank), "application/pdf", name, inline=True)
+    """The old address of a group's printout: printing is started from the group's documents
+    page (a POST starting a job), never by a GET."""
+    return redirect("documents:group_documents", pk=pk)
 
 
 @require_POST
@@ -423,10 +394,8 @@ def group_documents_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def group_documents_zip(request: HttpRequest, pk: int) -> HttpResponse:
-    group, documents, blank = _group_print(request, pk)
-    return _attachment(
-        pdf.render_zip(documents, blank=blank), "application/zip", f"Документы {group.code}.zip"
-    )
+    """The old address of a group's documents as ZIP: see `group_documents_pdf`."""
+    return redirect("documents:group_documents", pk=pk)
 
 
 def frdo_page(request: HttpRequest) -> HttpResponse:

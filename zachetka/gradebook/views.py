@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from zachetka.accesslog import capture as accesslog
 from zachetka.core import access, names, plural
 from zachetka.core.forms import add_service_errors
-from zachetka.gradebook import export, selectors, services
 from zachetka.gradebook import grid as grid_html
 from zachetka.gradebook import jobs as gradebook_jobs
+from zachetka.gradebook import selectors, services
 from zachetka.gradebook.forms import AssessmentForm, ColumnFillForm, ReasonForm
 from zachetka.gradebook.models import Assessment, Grade
 from zachetka.jobs import services as jobs
@@ -284,14 +284,9 @@ def gradebook_unlock(request: HttpRequest, group_pk: int, module_pk: int) -> Htt
 
 
 def group_export(request: HttpRequest, group_pk: int) -> HttpResponse:
-    access.require(request.user, "gradebook.view_grade")
-    group = get_object_or_404(Group.objects.visible_to(request.user).select_related("program"), pk=group_pk)
-    content = export.group_workbook(request.user, group)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{export.filename(group)}"
-    return response
+    """The old address of the group's gradebook XLSX: it is made by a job started from the
+    group's page (a POST), never by a GET."""
+    return redirect("programs:group_detail", pk=group_pk)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from zachetka.core.forms import add_service_errors
 from zachetka.core.models import AuditEvent
 from zachetka.gradebook import selectors as gradebook_selectors
 from zachetka.people.models import Learner
+from zachetka.programs import jobs as program_jobs
 from zachetka.programs import selectors, services
 from zachetka.programs.forms import (
     AssignmentForm,
@@ -362,19 +363,8 @@ def enrollment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _enrollment_filters(request: HttpRequest) -> tuple[str, dict]:
-    query = request.GET.get("q", "").strip()
-    filters = {
-        "group_id": _int_or_none(request.GET.get("group")),
-        "program_id": _int_or_none(request.GET.get("program")),
-        "status": _choice(request.GET.get("status"), Enrollment.Status.values),
-        "funding": _choice(request.GET.get("funding"), Enrollment.Funding.values),
-    }
-    return query, filters
-
-
 def enrollment_list(request: HttpRequest) -> HttpResponse:
-    query, filters = _enrollment_filters(request)
+    query, filters = program_jobs.enrollment_filters(request.GET)
     enrollments = selectors.enrollment_list(request.user, query=query, **filters)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     accesslog.mark(request, (enrollment.learner_id for enrollment in page))
@@ -395,74 +385,17 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-ENROLLMENT_EXPORT_HEADERS = (
-    "№",
-    "Фамилия Имя Отчество",
-    "Группа",
-    "Программа",
-    "Статус",
-    "Источник финансирования",
-    "№ приказа о зачислении",
-    "Дата приказа о зачислении",
-    "№ приказа об отчислении",
-    "Дата приказа об отчислении",
-    "Основание отчисления",
-    "Дата завершения обучения",
-    "№ приказа о завершении обучения",
-    "Дата приказа о завершении обучения",
-    "Итог обучения",
-)
-
-
 def enrollment_list_xlsx(request: HttpRequest) -> HttpResponse:
-    """The enrolments list with the page's filters as XLSX."""
-    query, filters = _enrollment_filters(request)
-    enrollments = selectors.enrollment_list(request.user, query=query, **filters)
-    count = enrollments.count()
-    if count > list_export.MAX_ROWS:
-        messages.error(request, list_export.too_many_rows_message(count))
-        return redirect(f"{reverse('programs:enrollment_list')}?{_querystring_without_page(request)}")
-    rows = []
-    shown_ids = []
-    for number, e in enumerate(enrollments, start=1):
-        rows.append(
-            [
-                number,
-                e.learner.full_name,
-                e.group.code,
-                e.group.program.title,
-                e.status_label,
-                e.get_funding_display(),
-                e.admission_order_number,
-                e.admission_order_date,
-                e.expulsion_order_number,
-                e.expulsion_order_date,
-                e.expulsion_reason,
-                e.completed_on,
-                e.completion_order_number,
-                e.completion_order_date,
-                e.get_outcome_display(),
-            ]
-        )
-        shown_ids.append(e.learner_id)
-    accesslog.mark(request, shown_ids)
-    program, group = selectors.chosen_program_and_group(
-        request.user, filters["program_id"], filters["group_id"]
+    """The enrolments list with the page's filters as XLSX, made by a job (seconds for
+    thousands). A GET goes back to the list."""
+    access.require(request.user, "programs.view_enrollment")
+    return list_export.start_job(
+        request,
+        kind=program_jobs.ENROLLMENT_LIST,
+        params={},
+        title="Зачисления — XLSX",
+        list_url=reverse("programs:enrollment_list"),
     )
-    described = [
-        ("слушатель", f"«{query}»" if query else ""),
-        ("программа", f"«{program.title}»" if program else ""),
-        ("группа", group.code if group else ""),
-        ("статус", Enrollment.Status(filters["status"]).label if filters["status"] else ""),
-        ("финансирование", Enrollment.Funding(filters["funding"]).label if filters["funding"] else ""),
-    ]
-    content = list_export.workbook(
-        title="Зачисления",
-        filters=list_export.describe_filters(described),
-        headers=ENROLLMENT_EXPORT_HEADERS,
-        rows=rows,
-    )
-    return list_export.attachment(content, "Зачисления.xlsx")
 
 
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:

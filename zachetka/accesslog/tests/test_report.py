@@ -20,10 +20,11 @@ def _at(day: int, hour: int = 12) -> dt.datetime:
 
 def _visits(client, world, director, curator, teacher) -> None:  # noqa: ANN001
     """Who opened what, on which October day."""
+    module = world["mine"].program.modules.first()
     visits = [
         (_at(1), director, reverse("web:learner_detail", args=[world["classmate"].pk])),
         (_at(5), curator, reverse("programs:group_detail", args=[world["mine"].pk])),
-        (_at(10), teacher, reverse("gradebook:group_export", args=[world["mine"].pk])),
+        (_at(10), teacher, reverse("gradebook:grid", args=[world["mine"].pk, module.pk])),
         (_at(10, 23), director, reverse("web:learner_detail", args=[world["stranger"].pk])),
         (_at(20), curator, reverse("cards:card", args=[world["enrollments"]["own"].pk])),
     ]
@@ -45,7 +46,7 @@ def test_report_answers_for_the_period(client, world, director, registrar, curat
     page = client.get(url, {"since": "02.10.2026", "until": "10.10.2026"}).content.decode()
     assert "Кураторов Павел (Куратор программы)" in page
     assert "Преподавательская Ирина (Педагогический работник)" in page
-    assert "журнал оценок группы (XLSX)" in page
+    assert "журнал оценок группы" in page
     assert "Директорова" not in page  # 1 October: outside the period
     assert "2 обращения" in page
     response = client.get(

@@ -361,12 +361,13 @@ def test_commission_is_created_from_its_page(client, director, course, make_user
     assert "Укажите программу или группу" in response.content.decode()
 
 
-def test_consolidated_statement_page_and_xlsx(client, course, teacher, pass_all_modules):
+def test_consolidated_statement_page_and_xlsx(client, course, teacher, pass_all_modules, job_file):
     pass_all_modules(failing=course["third"])
     client.force_login(teacher)
     page = client.get(reverse("attestation:group_summary", args=[course["group"].pk])).content.decode()
     assert "Алексеев Алексей" in page and "2 задолженности" in page
-    response = client.get(reverse("attestation:group_summary_xlsx", args=[course["group"].pk]))
+    url = reverse("attestation:group_summary_print", args=[course["group"].pk])
+    response = job_file(client, url, {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
@@ -384,11 +385,12 @@ def test_consolidated_statement_page_and_xlsx(client, course, teacher, pass_all_
 
 
 def test_consolidated_statement_pdf_names_learners_and_results(
-    client, course, teacher, pass_all_modules, pdf_text
+    client, course, teacher, pass_all_modules, pdf_text, job_file
 ):
     pass_all_modules(failing=course["third"])
     client.force_login(teacher)
-    response = client.get(reverse("attestation:group_summary_pdf", args=[course["group"].pk]))
+    url = reverse("attestation:group_summary_print", args=[course["group"].pk])
+    response = job_file(client, url, {"format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "СВОДНАЯ ВЕДОМОСТЬ" in text and course["group"].code in text

@@ -298,7 +298,7 @@ def _page_size(content: bytes) -> tuple[float, float]:
 
 
 def test_registry_book_is_landscape_with_numbers_and_dates_unbroken(
-    client, graduated, registrar, requisites, settings, pdf_text
+    client, graduated, registrar, requisites, settings, pdf_text, job_file
 ):
     # A longer registration number than the default format's, as an organisation may set.
     settings.DOCUMENT_REGISTRATION_FORMAT = "УОЦ-ДПО-{year}-{seq:06d}"
@@ -306,7 +306,7 @@ def test_registry_book_is_landscape_with_numbers_and_dates_unbroken(
         by=registrar, protocol=graduated, issued_on=ISSUED, series="ПК", first_number="000118"
     )
     client.force_login(registrar)
-    content = client.get(reverse("documents:registry_pdf"), {"year": 2026}).content
+    content = job_file(client, f"{reverse('documents:registry_pdf')}?year=2026").content
     width, height = _page_size(content)
     assert width > height  # landscape
     text = pdf_text(content)

@@ -202,9 +202,9 @@ def test_frdo_page_lists_documents_past_the_reporting_deadline(client, issued, r
     assert "Не выгружены в срок" in page and issued[0].registration_number in page
 
 
-def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text):
+def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text, job_file):
     client.force_login(registrar)
-    response = client.get(reverse("documents:registry_xlsx"), {"year": 2026})
+    response = job_file(client, f"{reverse('documents:registry_xlsx')}?year=2026")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert rows[0][-2:] == ["Подпись получателя", "Выдан по доверенности / отправлен почтой (реквизиты)"]
@@ -215,5 +215,5 @@ def test_registry_book_as_xlsx_and_pdf(client, issued, registrar, pdf_text):
     assert sheet["C4"].is_date and sheet["C4"].number_format == "DD.MM.YYYY"
     assert sheet.title == "Книга регистрации" and sheet.page_setup.orientation == "landscape"
     assert_no_formula_and_values_fit(sheet, first_row=3)
-    text = pdf_text(client.get(reverse("documents:registry_pdf"), {"year": 2026}).content)
+    text = pdf_text(job_file(client, f"{reverse('documents:registry_pdf')}?year=2026").content)
     assert "Книга регистрации выданных документов" in text and "Смирнова Анна Сергеевна" in text

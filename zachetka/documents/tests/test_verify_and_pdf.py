@@ -105,18 +105,17 @@ def test_study_certificate_declines_the_name_into_the_dative(course, registrar, 
     assert "Промежуточную аттестацию с положительным результатом она не прошла" in text
 
 
-def test_group_prints_as_one_pdf_and_as_a_zip_named_by_number(client, issued, registrar, course, pdf_text):
+def test_group_prints_as_one_pdf_and_as_a_zip_named_by_number(
+    client, issued, registrar, course, pdf_text, job_file
+):
     client.force_login(registrar)
     group = course["group"]
-    response = client.get(reverse("documents:group_documents_pdf", args=[group.pk]))
-    text = pdf_text(response.content)
+    url = reverse("documents:group_documents_print", args=[group.pk])
+    text = pdf_text(job_file(client, url, {"format": "pdf"}).content)
     assert "Петров Пётр Петрович" in text and "Смирнова Анна Сергеевна" in text
-    archive = zipfile.ZipFile(
-        io.BytesIO(client.get(reverse("documents:group_documents_zip", args=[group.pk])).content)
-    )
+    archive = zipfile.ZipFile(io.BytesIO(job_file(client, url, {"format": "zip"}).content))
     assert sorted(archive.namelist()) == ["2026-00001 Петров П. П..pdf", "2026-00002 Смирнова А. С..pdf"]
-    blank = client.get(reverse("documents:group_documents_pdf", args=[group.pk]), {"blank": "1"})
-    blank_text = pdf_text(blank.content)
+    blank_text = pdf_text(job_file(client, url, {"format": "blank"}).content)
     assert "Смирнова Анна Сергеевна" in blank_text and "удостоверение" not in blank_text.lower()
 
 

@@ -27,6 +27,9 @@ ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
 ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
 API_ALL_STAFF = (401, 200, 200, 200, 200, 403)
 API_FOREIGN = (401, 200, 200, 404, 404, 403)
+# Old addresses of files now made by background jobs: they redirect to the page that starts the
+# job (that page checks who may see it), and never start work on a GET.
+OLD_FILE_ADDRESS = ("login", 302, 302, 302, 302, 302)
 
 MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # (url name, object key) -> (method, statuses)
@@ -34,7 +37,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("login", ""): ("get", (200, 200, 200, 200, 200, 200)),
     ("logout", ""): ("post", (302, 302, 302, 302, 302, 302)),
     ("web:learner_list", ""): ("get", ALL_STAFF),
-    ("web:learner_list_xlsx", ""): ("get", ALL_STAFF),
+    # List exports are made by jobs: the page's form POSTs its filters (a GET goes back to it).
+    ("web:learner_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     ("people:learner_create", ""): ("get", REGISTRY_ONLY),
     ("web:learner_detail", "classmate"): ("get", ALL_STAFF),
     ("web:learner_detail", "stranger"): ("get", FOREIGN_VIEW),
@@ -63,7 +67,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("programs:enrollment_create", "mine"): ("get", REGISTRY_ONLY),
     ("programs:enrollment_create", "other"): ("get", FOREIGN_VIEW),
     ("programs:enrollment_list", ""): ("get", ALL_STAFF),
-    ("programs:enrollment_list_xlsx", ""): ("get", ALL_STAFF),
+    ("programs:enrollment_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     # Batch actions on a group's enrolments: nothing ticked is refused with a message (302).
     ("programs:enrollment_batch", "mine"): ("post", ("login", 302, 302, 403, 403, 403)),
     ("programs:enrollment_batch", "other"): ("post", FOREIGN_ACTION),
@@ -116,8 +120,8 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("lms:gradebook_import_confirm", "other_gm"): ("post", FOREIGN_ACTION),
     ("lms:gradebook_import_cancel", "mine_gm"): ("post", ("login", 302, 302, 302, 302, 403)),
     ("lms:gradebook_import_cancel", "other_gm"): ("post", FOREIGN_ACTION),
-    ("gradebook:group_export", "mine"): ("get", ALL_STAFF),
-    ("gradebook:group_export", "other"): ("get", FOREIGN_VIEW),
+    ("gradebook:group_export", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("gradebook:group_export", "other"): ("get", OLD_FILE_ADDRESS),
     ("gradebook:assessment_edit", "mine_assessment"): ("get", ALL_STAFF),
     ("gradebook:assessment_edit", "other_assessment"): ("get", FOREIGN_VIEW),
     ("gradebook:assessment_delete", "mine_assessment"): ("post", ("login", 302, 302, 302, 302, 403)),
@@ -153,17 +157,18 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:final_protocol_create", "other"): ("get", FOREIGN_VIEW),
     ("attestation:group_summary", "mine"): ("get", ALL_STAFF),
     ("attestation:group_summary", "other"): ("get", FOREIGN_VIEW),
-    ("attestation:group_summary_pdf", "mine"): ("get", ALL_STAFF),
-    ("attestation:group_summary_pdf", "other"): ("get", FOREIGN_VIEW),
-    ("attestation:group_summary_xlsx", "mine"): ("get", ALL_STAFF),
-    ("attestation:group_summary_xlsx", "other"): ("get", FOREIGN_VIEW),
+    ("attestation:group_summary_pdf", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_pdf", "other"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_xlsx", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("attestation:group_summary_xlsx", "other"): ("get", OLD_FILE_ADDRESS),
     # The same in the background: no format chosen sends the person back to the page (302).
     ("attestation:group_summary_print", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
     ("attestation:group_summary_print", "other"): ("post", FOREIGN_ACTION),
     ("gradebook:group_export_job", "mine"): ("post", ("login", 302, 302, 302, 302, 403)),
     ("gradebook:group_export_job", "other"): ("post", FOREIGN_ACTION),
     ("attestation:debt_list", ""): ("get", ALL_STAFF),
-    ("attestation:debt_list_xlsx", ""): ("get", ALL_STAFF),
+    # Made by a job: the page's form POSTs its filter (a GET goes back to the list).
+    ("attestation:debt_list_xlsx", ""): ("post", ("login", 302, 302, 302, 302, 403)),
     ("attestation:learner_debts", "classmate"): ("get", ALL_STAFF),
     ("attestation:learner_debts", "stranger"): ("get", FOREIGN_VIEW),
     ("attestation:commission_list", ""): ("get", ALL_STAFF),
@@ -171,8 +176,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("attestation:commission_detail", "mine_commission"): ("get", ALL_STAFF),
     ("attestation:commission_detail", "other_commission"): ("get", FOREIGN_VIEW),
     ("documents:registry", ""): ("get", DOCUMENT_VIEW),
-    ("documents:registry_xlsx", ""): ("get", DOCUMENT_VIEW),
-    ("documents:registry_pdf", ""): ("get", DOCUMENT_VIEW),
+    # The registry's files are made by jobs: the page's forms POST its filters (GET: back to it).
+    ("documents:registry_xlsx", ""): ("post", ("login", 302, 302, 302, 403, 403)),
+    ("documents:registry_pdf", ""): ("post", ("login", 302, 302, 302, 403, 403)),
     ("documents:due_list", ""): ("get", REGISTRY_ONLY),
     ("documents:frdo", ""): ("get", REGISTRY_ONLY),
     ("documents:frdo_file", "frdo_export"): ("get", REGISTRY_ONLY),
@@ -208,10 +214,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("documents:study_certificate", "stranger_enrollment"): ("get", REGISTRY_ONLY),
     ("documents:group_documents", "mine"): ("get", DOCUMENT_VIEW),
     ("documents:group_documents", "other"): ("get", DOCUMENT_FOREIGN),
-    ("documents:group_documents_pdf", "mine"): ("get", DOCUMENT_VIEW),
-    ("documents:group_documents_pdf", "other"): ("get", DOCUMENT_FOREIGN),
-    ("documents:group_documents_zip", "mine"): ("get", DOCUMENT_VIEW),
-    ("documents:group_documents_zip", "other"): ("get", DOCUMENT_FOREIGN),
+    ("documents:group_documents_pdf", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_pdf", "other"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_zip", "mine"): ("get", OLD_FILE_ADDRESS),
+    ("documents:group_documents_zip", "other"): ("get", OLD_FILE_ADDRESS),
     # Printing in the background: no format chosen sends the person back to the page (302).
     ("documents:group_documents_print", "mine"): ("post", ("login", 302, 302, 302, 403, 403)),
     ("documents:group_documents_print", "other"): ("post", ("login", 302, 302, 404, 403, 403)),
@@ -680,11 +686,7 @@ def test_every_url_is_in_the_matrix() -> None:
 
 PDF_URLS = {
     "attestation:protocol_pdf",
-    "attestation:group_summary_pdf",
-    "documents:registry_pdf",
     "documents:document_pdf",
-    "documents:group_documents_pdf",
-    "documents:group_documents_zip",
     "cards:card_pdf",
     "cards:version_pdf",
     "privacy:consent_form_pdf",

@@ -19,6 +19,15 @@ from zachetka.documents.models import Document
 from zachetka.programs.models import Enrollment
 from zachetka.web.tests.test_authorization_matrix import _document, _protocol
 
+# Exports made by a background job: the page's form POSTs its filters and the job makes the file.
+JOB_EXPORTS = {
+    "web:learner_list_xlsx",
+    "programs:enrollment_list_xlsx",
+    "documents:registry_xlsx",
+    "documents:registry_pdf",
+    "attestation:debt_list_xlsx",
+}
+
 
 def _sheet(response):  # noqa: ANN001, ANN202
     assert response.status_code == 200, response.content[:300]
@@ -89,12 +98,15 @@ def two_groups(make_group, make_learner, make_enrollment, make_user, curator):
 # Learners
 
 
-def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     client.force_login(registrar)
     page = client.get(reverse("web:learner_list"), {"group": mine.pk, "status": "studying"})
-    assert f"{reverse('web:learner_list_xlsx')}?group={mine.pk}&amp;status=studying" in page.content.decode()
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx"), {"group": mine.pk, "status": "studying"}))
+    assert (
+        f'action="{reverse("web:learner_list_xlsx")}?group={mine.pk}&amp;status=studying"'
+        in page.content.decode()
+    )
+    sheet = _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?group={mine.pk}&status=studying"))
     assert sheet["A1"].value == "Слушатели"
     assert sheet["A2"].value == f"Отбор: группа — {mine.code}; статус обучения — обучается"
     assert _header(sheet) == [
@@ -121,9 +133,9 @@ def test_learner_export_has_exactly_the_filtered_rows(client, registrar, two_gro
     assert sheet.print_title_rows == "$3:$3"
 
 
-def test_a_curators_export_has_no_snils(client, curator, two_groups):
+def test_a_curators_export_has_no_snils(client, curator, two_groups, job_file):
     client.force_login(curator)
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx")))
+    sheet = _sheet(job_file(client, reverse("web:learner_list_xlsx")))
     header = _header(sheet)
     assert "СНИЛС" not in header and "Дата рождения" not in header and "Гражданство (ОКСМ)" not in header
     assert header == ["№", "Фамилия Имя Отчество", "Пол", "Телефон", "Эл. почта", "Зачислений"]
@@ -137,22 +149,22 @@ def test_a_curators_export_has_no_snils(client, curator, two_groups):
     assert not snils & {str(value) for row in sheet.iter_rows(values_only=True) for value in row}
 
 
-def test_a_teachers_export_has_no_contacts(client, teacher, two_groups):
+def test_a_teachers_export_has_no_contacts(client, teacher, two_groups, job_file):
     from zachetka.programs.models import TeachingAssignment
 
     mine = two_groups["mine"]
     TeachingAssignment.objects.create(group=mine, module=mine.program.modules.first(), teacher=teacher)
     client.force_login(teacher)
-    sheet = _sheet(client.get(reverse("web:learner_list_xlsx")))
+    sheet = _sheet(job_file(client, reverse("web:learner_list_xlsx")))
     assert _header(sheet) == ["№", "Фамилия Имя Отчество", "Пол", "Зачислений"]
 
 
-def test_learner_export_is_logged_with_the_learners_it_holds(client, registrar, two_groups):
+def test_learner_export_is_logged_with_the_learners_it_holds(client, registrar, two_groups, job_file):
     other = two_groups["other"]
     client.force_login(registrar)
-    _sheet(client.get(reverse("web:learner_list_xlsx"), {"group": other.pk}))
-    record = AccessRecord.objects.get()
-    assert record.view_name == "web:learner_list_xlsx" and record.kind == "xlsx"
+    _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?group={other.pk}"))
+    record = AccessRecord.objects.get()  # the download; starting the job showed nobody
+    assert record.view_name == "jobs:file" and record.kind == "xlsx"
     assert set(record.learners) == {two_groups["people"]["gleb"].pk, two_groups["people"]["dina"].pk}
 
 
@@ -190,7 +202,10 @@ def test_query_count_does_not_grow_with_rows(
     def queries() -> int:
         client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse(url_name)).status_code == 200
+            if url_name in JOB_EXPORTS:  # the POST starts the job, which runs at once in tests
+                assert client.post(reverse(url_name)).status_code == 302
+            else:
+                assert client.get(reverse(url_name)).status_code == 200
         return len(captured)
 
     add(2)
@@ -199,30 +214,36 @@ def test_query_count_does_not_grow_with_rows(
     assert queries() == few
 
 
-def test_an_export_beyond_the_bound_is_refused_with_a_message(client, registrar, two_groups, monkeypatch):
+def test_an_export_beyond_the_bound_is_refused_with_a_message(
+    client, registrar, two_groups, monkeypatch, job_file
+):
+    from django.urls import resolve
+
+    from zachetka.jobs.models import Job
+
     monkeypatch.setattr(list_export, "MAX_ROWS", 3)
     client.force_login(registrar)
-    response = client.get(reverse("web:learner_list_xlsx"), {"sex": "F"})
-    assert response.status_code == 200  # three women: within the bound
-    response = client.get(reverse("web:learner_list_xlsx"))
-    assert response.status_code == 302 and response.url == reverse("web:learner_list") + "?"
-    page = client.get(response.url).content.decode()
-    assert "В выгрузке было бы 5 строк, а за один раз выгружается не больше 3" in page
+    _sheet(job_file(client, f"{reverse('web:learner_list_xlsx')}?sex=F"))  # three women: within the bound
+    response = client.post(reverse("web:learner_list_xlsx"))
+    job = Job.objects.get(pk=resolve(response.url).kwargs["pk"])
+    assert job.status == Job.Status.FAILED and not job.file
+    message = "В выгрузке было бы 5 строк, а за один раз выгружается не больше 3"
+    assert message in job.error and message in client.get(response.url).content.decode()
     # Only the export given was logged; the refused one showed nobody.
-    exports = AccessRecord.objects.filter(view_name="web:learner_list_xlsx")
+    exports = AccessRecord.objects.filter(view_name="jobs:file")
     assert list(exports.values_list("learner_count", flat=True)) == [3]
 
 
 # Enrolments
 
 
-def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     client.force_login(registrar)
     page = client.get(reverse("programs:enrollment_list"), {"group": mine.pk}).content.decode()
-    assert f"{reverse('programs:enrollment_list_xlsx')}?group={mine.pk}" in page
+    assert f'action="{reverse("programs:enrollment_list_xlsx")}?group={mine.pk}"' in page
     sheet = _sheet(
-        client.get(reverse("programs:enrollment_list_xlsx"), {"group": mine.pk, "status": "studying"})
+        job_file(client, f"{reverse('programs:enrollment_list_xlsx')}?group={mine.pk}&status=studying")
     )
     assert sheet["A2"].value == f"Отбор: группа — {mine.code}; статус — обучается"
     rows = _table(sheet)
@@ -237,17 +258,17 @@ def test_enrollment_export_has_exactly_the_filtered_rows(client, registrar, two_
     ]
     assert rows[1][6] is None and rows[1][7] is None
     _no_formulas(sheet)
-    record = AccessRecord.objects.get(view_name="programs:enrollment_list_xlsx")
+    record = AccessRecord.objects.get(view_name="jobs:file")
     assert set(record.learners) == {two_groups["people"]["anna"].pk, two_groups["people"]["boris"].pk}
 
 
-def test_a_curators_enrollment_export_keeps_to_their_groups(client, curator, two_groups):
+def test_a_curators_enrollment_export_keeps_to_their_groups(client, curator, two_groups, job_file):
     client.force_login(curator)
-    rows = _table(_sheet(client.get(reverse("programs:enrollment_list_xlsx"))))
+    rows = _table(_sheet(job_file(client, reverse("programs:enrollment_list_xlsx"))))
     assert {row[2] for row in rows} == {two_groups["mine"].code}
     # Asking for another group's enrolments yields none of them.
     rows = _table(
-        _sheet(client.get(reverse("programs:enrollment_list_xlsx"), {"group": two_groups["other"].pk}))
+        _sheet(job_file(client, f"{reverse('programs:enrollment_list_xlsx')}?group={two_groups['other'].pk}"))
     )
     assert rows == []
 
@@ -255,7 +276,7 @@ def test_a_curators_enrollment_export_keeps_to_their_groups(client, curator, two
 # Documents (the registry book)
 
 
-def test_registry_export_applies_the_group_filter(client, registrar, two_groups):
+def test_registry_export_applies_the_group_filter(client, registrar, two_groups, job_file):
     mine, other = two_groups["mine"], two_groups["other"]
     enrollments = two_groups["enrollments"]
     _document(enrollments["anna"], 1)
@@ -263,8 +284,10 @@ def test_registry_export_applies_the_group_filter(client, registrar, two_groups)
     _document(enrollments["boris"], 3)
     client.force_login(registrar)
     page = client.get(reverse("documents:registry"), {"group": other.pk}).content.decode()
-    assert f"{reverse('documents:registry_xlsx')}?group={other.pk}" in page and "Скачать XLSX" in page
-    sheet = _sheet(client.get(reverse("documents:registry_xlsx"), {"group": mine.pk}))
+    assert (
+        f'action="{reverse("documents:registry_xlsx")}?group={other.pk}"' in page and "Скачать XLSX" in page
+    )
+    sheet = _sheet(job_file(client, f"{reverse('documents:registry_xlsx')}?group={mine.pk}&page=2"))
     assert sheet["A2"].value == f"Отбор: группа {mine.code}"
     rows = _table(sheet)
     assert [row[1] for row in rows] == ["2026-00001", "2026-00003"]
@@ -272,10 +295,40 @@ def test_registry_export_applies_the_group_filter(client, registrar, two_groups)
     _no_formulas(sheet)
 
 
+def test_a_registry_export_never_starts_on_a_get_and_the_same_filters_are_one_request(
+    client, registrar, two_groups
+):
+    from django.http import QueryDict
+
+    from zachetka.documents import jobs as document_jobs
+    from zachetka.jobs import services as jobs
+    from zachetka.jobs.models import Job
+
+    mine = two_groups["mine"]
+    client.force_login(registrar)
+    # An old link or bookmark: back to the registry with its filters, where the button is.
+    response = client.get(reverse("documents:registry_xlsx"), {"year": 2026, "group": mine.pk, "page": 3})
+    assert response.status_code == 302
+    assert response.url == f"{reverse('documents:registry')}?group={mine.pk}&year=2026"
+    assert not Job.objects.exists()
+    # The same filters in another order (or on another page) are the same request: one job.
+    first, second = QueryDict(f"year=2026&group={mine.pk}"), QueryDict(f"group={mine.pk}&page=2&year=2026")
+    made = [
+        jobs.request(
+            by=registrar,
+            kind=document_jobs.REGISTRY,
+            params={"query": list_export.query_params(data), "output_format": "xlsx"},
+            title="Книга регистрации",
+        )
+        for data in (first, second)
+    ]
+    assert made[0] == (made[1][0], True) and made[1][1] is False
+
+
 # Debts
 
 
-def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups):
+def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups, job_file):
     mine = two_groups["mine"]
     protocol = _protocol(mine)
     enrollments = two_groups["enrollments"]
@@ -285,8 +338,8 @@ def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups
         )
     client.force_login(registrar)
     page = client.get(reverse("attestation:debt_list"), {"overdue": "1"}).content.decode()
-    assert f"{reverse('attestation:debt_list_xlsx')}?overdue=1" in page
-    sheet = _sheet(client.get(reverse("attestation:debt_list_xlsx"), {"overdue": "1"}))
+    assert f'action="{reverse("attestation:debt_list_xlsx")}?overdue=1"' in page
+    sheet = _sheet(job_file(client, f"{reverse('attestation:debt_list_xlsx')}?overdue=1"))
     assert sheet["A2"].value.startswith("Отбор: задолженности — только с истёкшим сроком")
     rows = _table(sheet)
     assert [row[1] for row in rows] == ["Алексеева Анна Петровна"]
@@ -296,6 +349,6 @@ def test_debt_export_has_exactly_the_filtered_rows(client, registrar, two_groups
         _as_cell(dt.date(2020, 1, 10)),
         "да",
     ]
-    everything = _table(_sheet(client.get(reverse("attestation:debt_list_xlsx"))))
+    everything = _table(_sheet(job_file(client, reverse("attestation:debt_list_xlsx"))))
     assert [row[1] for row in everything] == ["Алексеева Анна Петровна", "Борисов Борис Ильич"]
     _no_formulas(sheet)

@@ -3,7 +3,8 @@ learners' personal fields the role must not see, in pages, PDFs, XLSX and ZIP fi
 
 The crawl starts at the home page and follows every link within the site (GET only), and also
 requests every GET URL of the authorization matrix for the world's objects, plus searches by
-СНИЛС. What each role must and must not see is written out here, on its own, not read from
+СНИЛС; files made by background jobs are started by a POST, as their pages' forms do, and read.
+What each role must and must not see is written out here, on its own, not read from
 `core.personal_fields`: the test checks the table, not itself.
 """
 
@@ -16,7 +17,7 @@ import zipfile
 from urllib.parse import parse_qs, quote_plus, urldefrag, urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from zachetka.achievements.models import Achievement
 from zachetka.core import personal_fields, snils
@@ -24,6 +25,21 @@ from zachetka.people.models import Learner
 from zachetka.web.tests.test_authorization_matrix import MATRIX, _objects
 
 CRAWL_LIMIT = 400
+# Files made by background jobs, per group: (URL name, the form's fields).
+GROUP_JOBS = (
+    ("gradebook:group_export_job", {}),
+    ("attestation:group_summary_print", {"format": "xlsx"}),
+    ("attestation:group_summary_print", {"format": "pdf"}),
+    ("documents:group_documents_print", {"format": "zip"}),
+)
+# List exports made by background jobs, of the whole list (no filter).
+LIST_JOBS = (
+    "web:learner_list_xlsx",
+    "programs:enrollment_list_xlsx",
+    "documents:registry_xlsx",
+    "documents:registry_pdf",
+    "attestation:debt_list_xlsx",
+)
 SKIPPED_PREFIXES = ("/static/", "/admin/", "/logout/", "/media/")
 
 # The personal data the world's learners get, one value per learner and field kind.
@@ -175,6 +191,15 @@ class Crawl:
             if response["Content-Type"].startswith("text/html"):
                 queue.extend(self._internal(re.findall(r'href="([^"]+)"', text)))
 
+    def run_job(self, url: str, data: dict) -> None:
+        """Start a job as its page's form does and read the file it made (if the role may)."""
+        response = self.client.post(url, data)
+        if response.status_code != 302:
+            return
+        match = resolve(urlsplit(response["Location"]).path)
+        if match.view_name == "jobs:job_detail":
+            self.visit([reverse("jobs:file", args=[match.kwargs["pk"]])])
+
     def _internal(self, hrefs: list[str]) -> list[str]:
         urls = []
         for href in hrefs:
@@ -270,6 +295,13 @@ def test_each_role_sees_only_its_personal_fields(client, probe_world, personas, 
     client.force_login(personas[role])
     crawl = Crawl(client, pdf_text)
     crawl.visit(_start_urls(world, objects))
+    for group in (world["mine"], world["other"]):
+        for name, data in GROUP_JOBS:
+            crawl.run_job(reverse(name, args=[group.pk]), data)
+    for name in LIST_JOBS:
+        crawl.run_job(reverse(name), {})
+    job_files = [url for url in crawl.bodies if resolve(urlsplit(url).path).view_name == "jobs:file"]
+    assert role == "learner" or job_files, f"{role}: ни один файл задания не прочитан"
     assert len(crawl.bodies) > 5, f"{role}: обход почти ничего не открыл ({sorted(crawl.bodies)})"
 
     leaks, shown = [], {key: set() for key in LEARNERS}

@@ -97,10 +97,9 @@ def test_gradebook_grid_and_its_print(client, teacher, group):
         assert_in_russian_order(response.content.decode())
 
 
-def test_gradebook_workbook(client, teacher, group):
+def test_gradebook_workbook(client, teacher, group, job_file):
     client.force_login(teacher)
-    response = client.get(reverse("gradebook:group_export", args=[group.pk]))
-    assert response.status_code == 200
+    response = job_file(client, reverse("gradebook:group_export_job", args=[group.pk]))
     assert surnames_in(response.content, "1. Введение") == RUSSIAN_ORDER
 
 
@@ -114,16 +113,14 @@ def test_statement_page_and_pdf(client, teacher, statement, pdf_text):
     assert_in_russian_order(pdf_text(response.content))
 
 
-def test_group_summary_page_pdf_and_workbook(client, director, statement, group, pdf_text):
+def test_group_summary_page_pdf_and_workbook(client, director, statement, group, pdf_text, job_file):
     client.force_login(director)
     response = client.get(reverse("attestation:group_summary", args=[group.pk]))
     assert response.status_code == 200
     assert_in_russian_order(response.content.decode())
-    response = client.get(reverse("attestation:group_summary_pdf", args=[group.pk]))
-    assert response.status_code == 200
-    assert_in_russian_order(pdf_text(response.content))
-    response = client.get(reverse("attestation:group_summary_xlsx", args=[group.pk]))
-    assert response.status_code == 200
+    url = reverse("attestation:group_summary_print", args=[group.pk])
+    assert_in_russian_order(pdf_text(job_file(client, url, {"format": "pdf"}).content))
+    response = job_file(client, url, {"format": "xlsx"})
     assert surnames_in(response.content) == RUSSIAN_ORDER
 
 
