@@ -94,6 +94,9 @@ WATCHED: dict[str, tuple[str, Finder]] = {
     "programs:enrollment_edit": ("pk", enrollment),
     "gradebook:grid": ("group_pk", group),
     "gradebook:grid_print": ("group_pk", group),
+    # The Moodle import's preview shows the group's learners with the grades to be written.
+    "lms:gradebook_import_preview": ("group_pk", group),
+    "lms:gradebook_import_confirm": ("group_pk", group),
     "attestation:group_debts": ("pk", group),
     "attestation:group_admission": ("pk", group),
     "attestation:group_protocols": ("pk", group),

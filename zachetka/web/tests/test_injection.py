@@ -212,9 +212,9 @@ ENTRIES: list[Entry] = [
         ("gradebook:column_fill", "mine_assessment"),
         (ColumnFillForm,),
         user="teacher",
-        page=("gradebook:grid", "mine_gm"),
         keep=frozenset({"value"}),
         data=lambda ctx: {"value": "5"},
+        form_on_page=False,  # the grid's script draws the fill choices from the page's data
     ),
     # A grade's reason (asked for a late grade) goes in its history; the value takes a scale's value.
     Entry(
@@ -466,6 +466,9 @@ NOT_TYPED = {
     # The upload's own cells are the import's business (checked by the import tests); its
     # admission order number is the same field as the enrolment form's.
     "people.ImportUploadForm": "an import file; its order number is typed in EnrollmentCreateForm",
+    # The confirmation needs a staged Moodle file; its reason becomes each grade's change reason,
+    # the very field the grid's late-correction reason fills (the gradebook:cell_save entry).
+    "lms.ConfirmForm": "its reason is a grade's change reason, typed through gradebook:cell_save",
 }
 
 
