@@ -1,6 +1,7 @@
 """Reads of the gradebook, scoped by the acting user, in a constant number of queries."""
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -248,9 +249,20 @@ def _columns(group: Group, module: Module) -> list[Column]:
 
 
 def _enrollments(group: Group) -> list[Enrollment]:
+    """The group's rows: only what a row shows (the name, the status said by the learner's sex),
+    not the learner's whole record."""
     return list(
         Enrollment.objects.filter(group=group)
         .select_related("learner")
+        .only(
+            "pk",
+            "group_id",
+            "status",
+            "learner__last_name",
+            "learner__first_name",
+            "learner__middle_name",
+            "learner__sex",
+        )
         .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
     )
 
@@ -331,38 +343,39 @@ _CELL_LISTS = {
 }
 
 
-def _grade_lists(assessment_ids: list[int]) -> dict[str, str]:
-    """Every grade row of these columns as JSON lists built by the database in one query: at
-    60,000 rows, Python would spend more on a tuple per row than the database on the lists."""
+def _grade_lists(assessment_ids: list[int]) -> tuple[dict[str, str], list[int]]:
+    """Every grade row of these columns as JSON lists built by the database in one query (at
+    60,000 rows, Python would spend more on a tuple per row than the database on the lists),
+    and, from the same scan, the distinct authors of the grades."""
     if not assessment_ids:
-        return dict.fromkeys(_CELL_LISTS, "[]")
+        return dict.fromkeys(_CELL_LISTS, "[]"), []
     if connection.vendor == "postgresql":
         # Text, so that the driver hands over the JSON as the database wrote it.
         columns = ", ".join(f"JSON_AGG({expression})::text" for expression in _CELL_LISTS.values())
+        authors = "JSON_AGG(DISTINCT entered_by_id)::text"
     else:
         columns = ", ".join(f"JSON_GROUP_ARRAY({expression})" for expression in _CELL_LISTS.values())
+        authors = "JSON_GROUP_ARRAY(DISTINCT entered_by_id)"
     placeholders = ", ".join(["%s"] * len(assessment_ids))
-    sql = f"SELECT {columns} FROM {Grade._meta.db_table} WHERE assessment_id IN ({placeholders})"  # noqa: S608 - only placeholders and fixed names
+    sql = f"SELECT {columns}, {authors} FROM {Grade._meta.db_table} WHERE assessment_id IN ({placeholders})"  # noqa: S608 - only placeholders and fixed names
     with connection.cursor() as cursor:
         cursor.execute(sql, assessment_ids)
-        lists = cursor.fetchone()
-    return {name: text or "[]" for name, text in zip(_CELL_LISTS, lists, strict=True)}
+        *lists, author_ids = cursor.fetchone()
+    cells = {name: text or "[]" for name, text in zip(_CELL_LISTS, lists, strict=True)}
+    return cells, json.loads(author_ids or "[]")
 
 
 def compact_grid(user: Actor, group: Group, module: Module) -> CompactGrid:
     """The grid's data for the page in as many queries whatever its size, with no Python
     object per cell (see `_grade_lists`)."""
     columns = _columns(group, module)
-    assessment_ids = [column.assessment.pk for column in columns]
-    author_ids = (
-        Grade.objects.filter(assessment_id__in=assessment_ids).order_by().values("entered_by_id").distinct()
-    )
+    cells, author_ids = _grade_lists([column.assessment.pk for column in columns])
     return CompactGrid(
         group=group,
         module=module,
         columns=columns,
         enrollments=_enrollments(group),
-        cells=_grade_lists(assessment_ids),
+        cells=cells,
         authors={
             u.pk: names.user_full_name(u)
             for u in User.objects.filter(pk__in=author_ids).only("pk", "username", "first_name", "last_name")
