@@ -92,23 +92,34 @@
   var OVERSCAN_COLS = 2;
   var style = window.getComputedStyle(scroller);
   var measure = document.createElement("canvas").getContext("2d");
+  var measureWeight = "";
+  // Setting a canvas's font parses the CSS font text: once per weight, not once per text.
   function textWidth(text, weight) {
-    measure.font = weight + " " + style.fontSize + " " + style.fontFamily;
+    if (weight !== measureWeight) {
+      measure.font = weight + " " + style.fontSize + " " + style.fontFamily;
+      measureWeight = weight;
+    }
     return measure.measureText(text).width;
   }
   var widest = 0;
   rows.forEach(function (row) {
     widest = Math.max(widest, textWidth(row[1], "400") + (row[2] ? textWidth(row[2], "400") + 24 : 0));
   });
+  var measured = {};  // columns of one scale share their widest texts
+
   var WHO_W = Math.min(Math.max(Math.ceil(widest) + 24, 180), 420);
   var STICKY_W = N_W + WHO_W;
   var colX = [];
   var colW = [];
   var x = STICKY_W;
   columns.forEach(function (column) {
-    var w = 0;
-    column.widest.forEach(function (text) { w = Math.max(w, textWidth(text, "600")); });
-    w = Math.max(Math.ceil(w) + 18, 58);
+    var key = column.widest.join("\u0000");
+    var w = measured[key];
+    if (w === undefined) {
+      w = 0;
+      column.widest.forEach(function (text) { w = Math.max(w, textWidth(text, "600")); });
+      w = measured[key] = Math.max(Math.ceil(w) + 18, 58);
+    }
     colX.push(x);
     colW.push(w);
     x += w;
