@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from zachetka.core import audit
 from zachetka.core.models import AuditEvent
+from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, GradingScale
 
 LIST = "/api/v1/assessments/"
@@ -166,3 +167,16 @@ def test_another_groups_assessment_is_not_editable(world, teacher, curator, api_
     assert api_as(curator).patch(_detail(other), {"title": "x", "version": 1}).status_code == 404
     other.refresh_from_db()
     assert other.title == "Тест 1"
+
+
+def test_a_closed_gradebook_takes_no_new_or_changed_columns(world, teacher, director, api_as):
+    group = world["mine"]
+    gradebook.lock_gradebook(by=director, group=group, module=group.program.modules.first())
+    api = api_as(teacher)
+    added = api.post(LIST, _new(world))
+    assert added.status_code == 422
+    assert added.json()["detail"] == "Журнал модуля закрыт: новые мероприятия не добавляются."
+    changed = api.patch(_detail(world["assessments"]["mine"]), {"title": "x", "version": 1})
+    assert changed.status_code == 422
+    assert changed.json()["detail"] == "Журнал модуля закрыт: мероприятия не меняются."
+    assert Assessment.objects.count() == 2
