@@ -226,7 +226,7 @@ class AssessmentDetail(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         assessment = selectors.assessment_for(request.user, pk)
         response = Response(api.AssessmentSerializer(assessment).data)
-        response["ETag"] = _grade_etag(assessment.version)
+        response["ETag"] = _version_etag(assessment.version)
         return response
 
     @extend_schema(
@@ -274,7 +274,7 @@ class AssessmentDetail(ApiView):
             changes=changes,
         )
         response = Response(api.AssessmentSerializer(assessment).data)
-        response["ETag"] = _grade_etag(assessment.version)
+        response["ETag"] = _version_etag(assessment.version)
         return response
 
 
@@ -305,7 +305,7 @@ def _version_from_if_match(request: Request) -> int | None:
     return int(text)
 
 
-def _grade_etag(version: int) -> str:
+def _version_etag(version: int) -> str:
     return f'"v{version}"'
 
 
@@ -321,7 +321,7 @@ class GradeCell(ApiView):
         )
         _mark(request, [grade.enrollment.learner_id])
         response = Response(api.GradeSerializer(grade).data)
-        response["ETag"] = _grade_etag(grade.version)
+        response["ETag"] = _version_etag(grade.version)
         return response
 
     @extend_schema(
@@ -373,11 +373,11 @@ class GradeCell(ApiView):
         )
         if grade is None:
             response = Response(status=204)
-            response["ETag"] = _grade_etag(0)
+            response["ETag"] = _version_etag(0)
             return response
         grade.enrollment = enrollment
         response = Response(api.GradeSerializer(grade).data)
-        response["ETag"] = _grade_etag(grade.version)
+        response["ETag"] = _version_etag(grade.version)
         return response
 
 
@@ -423,11 +423,7 @@ class GradeBulk(ApiView):
                 fingerprint=services.request_fingerprint("POST", request.path, cells),
             )
         except services.KeyReused:
-            raise Problem(
-                409,
-                f"Ключ «{key}» уже использован для другого запроса: для нового запроса нужен новый ключ.",
-                kind="idempotency-key-reused",
-            ) from None
+            raise _key_reused(key) from None
         except services.RowErrors as refused:
             raise Problem(
                 422,
