@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from zachetka.core.versioning import ConcurrentEditError
 from zachetka.gradebook.services import GradeConflict, ReasonRequired
 
 CONTENT_TYPE = "application/problem+json"
@@ -68,7 +69,7 @@ def _flatten(data: Any, path: str = "") -> list[dict[str, Any]]:
 
 
 def _from_django(error: DjangoValidationError) -> Problem:
-    if isinstance(error, GradeConflict):
+    if isinstance(error, GradeConflict | ConcurrentEditError):
         return Problem(409, " ".join(error.messages), kind="conflict")
     if isinstance(error, ReasonRequired):
         return Problem(422, " ".join(error.messages), kind="reason-required")

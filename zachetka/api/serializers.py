@@ -1,6 +1,7 @@
 """What the API reads and writes, field by field. A learner's personal fields appear only as
 far as the reader's role sees them (core.access.visible_personal_fields)."""
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -9,7 +10,7 @@ from rest_framework import serializers
 from zachetka.attestation.models import Protocol, ProtocolResult
 from zachetka.core import access
 from zachetka.documents.models import Document
-from zachetka.gradebook.models import Assessment, Grade
+from zachetka.gradebook.models import Assessment, Grade, GradingScale
 from zachetka.people.models import Learner
 from zachetka.programs.models import Enrollment, Group, Module, Program
 
@@ -86,6 +87,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     scale = serializers.CharField(source="scale.title", read_only=True)
     scale_kind = serializers.CharField(source="scale.kind", read_only=True)
+    scale_id = serializers.IntegerField(read_only=True, help_text="Шкала: её номер для записи.")
+    version = serializers.IntegerField(read_only=True, help_text="Версия для правки (PATCH).")
 
     class Meta:
         model = Assessment
@@ -100,6 +103,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "weight",
             "scale",
             "scale_kind",
+            "scale_id",
+            "version",
         ]
 
 
@@ -243,6 +248,62 @@ class VerifyQuery(serializers.Serializer):
                 "Укажите код из QR-ссылки или регистрационный номер вместе с фамилией владельца."
             )
         return attrs
+
+
+# --- Assessment writes: the checks of the gradebook's form (gradebook.forms.AssessmentForm) ---
+
+_DUE_BEFORE_HELD = "Срок внесения оценок не может быть раньше даты мероприятия."
+
+
+class AssessmentChangeSerializer(serializers.Serializer):
+    """The fields of an assessment a grader may change (the HTML form's), all optional."""
+
+    held_on = serializers.DateField(required=False, help_text="Дата мероприятия, ГГГГ-ММ-ДД.")
+    title = serializers.CharField(required=False, max_length=120)
+    kind = serializers.ChoiceField(choices=Assessment.Kind.choices, required=False)
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    scale = _id(required=False, help_text="Номер действующей шкалы.")
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Внести оценки до; не указано — через установленное число дней после даты мероприятия.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="Версия, которую видел клиент; вместо неё можно передать If-Match.",
+    )
+
+    def validate_weight(self, value: Any) -> Any:
+        if value <= 0:
+            raise serializers.ValidationError("Вес должен быть больше нуля.")
+        return value
+
+    def validate_scale(self, value: int) -> GradingScale:
+        scale = GradingScale.objects.filter(is_active=True, pk=value).first()
+        if scale is None:
+            raise serializers.ValidationError(f"Действующей шкалы № {value} нет.")
+        return scale
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.instance
+        held_on = attrs.get("held_on", instance.held_on if instance else None)
+        due_on = attrs.get("due_on")
+        if held_on and due_on and due_on < held_on:
+            raise serializers.ValidationError({"due_on": _DUE_BEFORE_HELD})
+        return attrs
+
+
+class AssessmentCreateSerializer(AssessmentChangeSerializer):
+    group = _id(help_text="Группа.")
+    module = _id(help_text="Модуль программы группы.")
+    held_on = serializers.DateField(help_text="Дата мероприятия, ГГГГ-ММ-ДД.")
+    title = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=Assessment.Kind.choices, default=Assessment.Kind.CURRENT)
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
+    scale = _id(help_text="Номер действующей шкалы.")
+    version = None
 
 
 # --- Grade writes ---

@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,18 +231,59 @@ def upsert_grades(
     if len(rows) > MAX_BULK_ROWS:
         raise ValidationError(f"В одном запросе не больше {MAX_BULK_ROWS} оценок, передано {len(rows)}.")
     with _through(token), transaction.atomic():
-        if key:
-            try:
-                with transaction.atomic():
-                    IdempotencyKey.objects.create(token=token, key=key, request_hash=fingerprint)
-            except IntegrityError:
-                first = IdempotencyKey.objects.get(token=token, key=key)
-                if first.request_hash != fingerprint:
-                    raise KeyReused from None
-                return Replay(first.status_code, first.response, repeated=True)
+        if key and (replay := _claim_key(token, key, fingerprint)):
+            return replay
         body = {"saved": 0, "cells": _upsert(by=by, rows=rows)}
         body["saved"] = len(body["cells"])
         if key:
-            IdempotencyKey.objects.filter(token=token, key=key).update(status_code=200, response=body)
-            IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
+            _store_answer(token, key, 200, body)
     return Replay(200, body, repeated=False)
+
+
+def _claim_key(token: ApiToken, key: str, fingerprint: str) -> Replay | None:
+    """Take a client key for this request (inside the caller's transaction); if it was taken
+    already, the stored answer to the same request, or KeyReused for another request."""
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(token=token, key=key, request_hash=fingerprint)
+    except IntegrityError:
+        first = IdempotencyKey.objects.get(token=token, key=key)
+        if first.request_hash != fingerprint:
+            raise KeyReused from None
+        return Replay(first.status_code, first.response, repeated=True)
+    return None
+
+
+def _store_answer(token: ApiToken, key: str, status_code: int, body: dict[str, Any]) -> None:
+    IdempotencyKey.objects.filter(token=token, key=key).update(status_code=status_code, response=body)
+    IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
+
+
+def create_assessment(
+    *,
+    by: User,
+    token: ApiToken,
+    fields: dict[str, Any],
+    render: Callable[[Assessment], dict[str, Any]],
+    key: str = "",
+    fingerprint: str = "",
+) -> Replay:
+    """Add a gradebook column by the gradebook's own service; `render` gives the answer's body.
+    With a client key the column is added once, as a bulk grade upload is written once."""
+    with _through(token), transaction.atomic():
+        if key and (replay := _claim_key(token, key, fingerprint)):
+            return replay
+        body = render(gradebook.create_assessment(by=by, **fields))
+        if key:
+            _store_answer(token, key, 201, body)
+    return Replay(201, body, repeated=False)
+
+
+def update_assessment(
+    *, by: User, token: ApiToken, assessment: Assessment, expected_version: int, changes: dict[str, Any]
+) -> Assessment:
+    """Change a gradebook column by the gradebook's own service (its version rule included)."""
+    with _through(token):
+        return gradebook.update_assessment(
+            by=by, assessment=assessment, expected_version=expected_version, **changes
+        )

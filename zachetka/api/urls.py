@@ -29,6 +29,7 @@ urlpatterns = [
     path("groups/", views.GroupList.as_view(), name="group_list"),
     path("enrollments/", views.EnrollmentList.as_view(), name="enrollment_list"),
     path("assessments/", views.AssessmentList.as_view(), name="assessment_list"),
+    path("assessments/<id:pk>/", views.AssessmentDetail.as_view(), name="assessment_detail"),
     path("grades/", views.GradeList.as_view(), name="grade_list"),
     path("grades/bulk/", views.GradeBulk.as_view(), name="grade_bulk"),
     path(

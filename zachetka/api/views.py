@@ -9,6 +9,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import decorator_from_middleware
@@ -27,8 +28,10 @@ from zachetka.api.problems import Problem
 from zachetka.core import access
 from zachetka.core.clientip import client_ip
 from zachetka.documents import services as documents
-from zachetka.gradebook.models import Grade
-from zachetka.programs.models import Enrollment
+from zachetka.gradebook import selectors as gradebook_selectors
+from zachetka.gradebook import services as gradebook
+from zachetka.gradebook.models import Assessment, Grade
+from zachetka.programs.models import Enrollment, Group, Module
 
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
@@ -122,10 +125,40 @@ class EnrollmentList(ApiListView):
         )
 
 
-@extend_schema(parameters=[api.AssessmentFilter], tags=["Журнал"])
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise Problem(400, "Ключ Idempotency-Key — не длиннее 100 символов.")
+    return key
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Ключ запроса (до 100 символов)."
+)
+GRADES_BY = "Мероприятия добавляют преподаватели этого модуля, куратор и учебная часть."
+CHANGED_BY = "Менять мероприятие могут преподаватели этого модуля, куратор и учебная часть."
+
+
+def _key_reused(key: str) -> Problem:
+    return Problem(
+        409,
+        f"Ключ «{key}» уже использован для другого запроса: для нового запроса нужен новый ключ.",
+        kind="idempotency-key-reused",
+    )
+
+
+def _render_assessment(assessment: Assessment) -> dict[str, Any]:
+    return dict(api.AssessmentSerializer(assessment).data)
+
+
+@extend_schema(tags=["Журнал"])
 class AssessmentList(ApiListView):
     serializer_class = api.AssessmentSerializer
     filter_class = api.AssessmentFilter
+
+    @extend_schema(parameters=[api.AssessmentFilter])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # noqa: ANN201
         found = self.filters()
@@ -136,6 +169,113 @@ class AssessmentList(ApiListView):
             since=found.get("since"),
             until=found.get("until"),
         )
+
+    @extend_schema(
+        request=api.AssessmentCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: api.AssessmentSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """Добавить мероприятие (столбец журнала) с теми же проверками, что форма журнала."""
+        access.require(request.user, "gradebook.add_assessment")
+        written = api.AssessmentCreateSerializer(data=request.data)
+        written.is_valid(raise_exception=True)
+        fields = dict(written.validated_data)
+        key = _idempotency_key(request)
+        try:
+            group, module = gradebook_selectors.module_for_group(
+                request.user, fields["group"], fields["module"]
+            )
+        except Group.DoesNotExist:
+            raise Problem(
+                422,
+                f"Группа № {fields['group']} не найдена.",
+                errors=[{"field": "group", "detail": "Не найдена."}],
+            ) from None
+        except Module.DoesNotExist:
+            raise Problem(
+                422,
+                f"Модуль № {fields['module']} не входит в программу группы.",
+                errors=[{"field": "module", "detail": "Не входит в программу группы."}],
+            ) from None
+        if not access.may_grade(request.user, group.pk, module.pk):
+            raise PermissionDenied(GRADES_BY)
+        fields.update(group=group, module=module)
+        try:
+            outcome = services.create_assessment(
+                by=request.user,
+                token=request.auth,
+                fields=fields,
+                render=_render_assessment,
+                key=key,
+                fingerprint=services.request_fingerprint("POST", request.path, request.data) if key else "",
+            )
+        except services.KeyReused:
+            raise _key_reused(key) from None
+        response = Response(outcome.body, status=outcome.status_code)
+        if outcome.repeated:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+@extend_schema(tags=["Журнал"])
+class AssessmentDetail(ApiView):
+    """Одно мероприятие (столбец журнала), `ETag: "v<версия>"`."""
+
+    @extend_schema(responses={200: api.AssessmentSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(request.user, pk)
+        response = Response(api.AssessmentSerializer(assessment).data)
+        response["ETag"] = _version_etag(assessment.version)
+        return response
+
+    @extend_schema(
+        request=api.AssessmentChangeSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match", str, OpenApiParameter.HEADER, description='Версия мероприятия: "v3".'
+            )
+        ],
+        responses={200: api.AssessmentSerializer},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        """Изменить мероприятие: те же проверки, что в форме журнала; нужна версия, которую видел клиент."""
+        access.require(request.user, "gradebook.change_assessment")
+        assessment = selectors.assessment_for(request.user, pk)
+        if not access.may_grade(request.user, assessment.group_id, assessment.module_id):
+            raise PermissionDenied(CHANGED_BY)
+        written = api.AssessmentChangeSerializer(assessment, data=request.data, partial=True)
+        written.is_valid(raise_exception=True)
+        changes = dict(written.validated_data)
+        if_match = _version_from_if_match(request)
+        expected = changes.pop("version", if_match)
+        if expected is None:
+            raise Problem(
+                428, "Укажите версию мероприятия, которую вы видели: заголовок If-Match или поле version."
+            )
+        if "due_on" in changes and changes["due_on"] is None:
+            changes["due_on"] = gradebook.default_due_on(changes.get("held_on", assessment.held_on))
+        if changes.get("held_on") and "due_on" not in changes and assessment.due_on < changes["held_on"]:
+            raise Problem(
+                422,
+                "Срок внесения оценок не может быть раньше даты мероприятия.",
+                errors=[
+                    {
+                        "field": "due_on",
+                        "detail": "Срок внесения оценок не может быть раньше даты мероприятия.",
+                    }
+                ],
+            )
+        assessment = services.update_assessment(
+            by=request.user,
+            token=request.auth,
+            assessment=assessment,
+            expected_version=expected,
+            changes=changes,
+        )
+        response = Response(api.AssessmentSerializer(assessment).data)
+        response["ETag"] = _version_etag(assessment.version)
+        return response
 
 
 @extend_schema(parameters=[api.GradeFilter], tags=["Журнал"])
@@ -165,7 +305,7 @@ def _version_from_if_match(request: Request) -> int | None:
     return int(text)
 
 
-def _grade_etag(version: int) -> str:
+def _version_etag(version: int) -> str:
     return f'"v{version}"'
 
 
@@ -181,7 +321,7 @@ class GradeCell(ApiView):
         )
         _mark(request, [grade.enrollment.learner_id])
         response = Response(api.GradeSerializer(grade).data)
-        response["ETag"] = _grade_etag(grade.version)
+        response["ETag"] = _version_etag(grade.version)
         return response
 
     @extend_schema(
@@ -233,11 +373,11 @@ class GradeCell(ApiView):
         )
         if grade is None:
             response = Response(status=204)
-            response["ETag"] = _grade_etag(0)
+            response["ETag"] = _version_etag(0)
             return response
         grade.enrollment = enrollment
         response = Response(api.GradeSerializer(grade).data)
-        response["ETag"] = _grade_etag(grade.version)
+        response["ETag"] = _version_etag(grade.version)
         return response
 
 
@@ -283,11 +423,7 @@ class GradeBulk(ApiView):
                 fingerprint=services.request_fingerprint("POST", request.path, cells),
             )
         except services.KeyReused:
-            raise Problem(
-                409,
-                f"Ключ «{key}» уже использован для другого запроса: для нового запроса нужен новый ключ.",
-                kind="idempotency-key-reused",
-            ) from None
+            raise _key_reused(key) from None
         except services.RowErrors as refused:
             raise Problem(
                 422,

@@ -21,6 +21,9 @@ class ApiClient:
     def put(self, path: str, data: dict, **headers: str) -> Any:
         return self.client.put(path, data, content_type="application/json", headers=self.headers | headers)
 
+    def patch(self, path: str, data: dict, **headers: str) -> Any:
+        return self.client.patch(path, data, content_type="application/json", headers=self.headers | headers)
+
     def post(self, path: str, data: dict, **headers: str) -> Any:
         return self.client.post(path, data, content_type="application/json", headers=self.headers | headers)
 

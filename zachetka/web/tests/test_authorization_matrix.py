@@ -323,6 +323,12 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("api:group_list", ""): ("get", API_ALL_STAFF),
     ("api:enrollment_list", ""): ("get", API_ALL_STAFF),
     ("api:assessment_list", ""): ("get", API_ALL_STAFF),
+    ("api:assessment_detail", "mine_assessment"): ("get", API_ALL_STAFF),
+    ("api:assessment_detail", "other_assessment"): ("get", API_FOREIGN),
+    # Assessment writes: a form body is refused (415); an edit without the version seen, 428.
+    ("api:assessment_list", "no_args_post"): ("post", (401, 415, 415, 415, 415, 403)),
+    ("api:assessment_detail", "mine_assessment_edit"): ("patch", (401, 428, 428, 428, 428, 403)),
+    ("api:assessment_detail", "other_assessment_edit"): ("patch", (401, 428, 428, 404, 404, 403)),
     ("api:grade_list", ""): ("get", API_ALL_STAFF),
     # Writes take JSON, checked once the grader reaches the column: a form body is refused (415),
     # an empty one is named field by field (400).
@@ -645,6 +651,9 @@ def _objects(world: dict) -> dict:
         "retention_hold": _hold(world["enrollments"]["stranger"], mine.curator),
         "backup_record": _backup_record(),
         "other_assessment": world["assessments"]["other"],
+        "mine_assessment_edit": world["assessments"]["mine"],
+        "other_assessment_edit": world["assessments"]["other"],
+        "no_args_post": [],
         "mine_cell": [world["assessments"]["mine"].pk, world["enrollments"]["own"].pk],
         "other_cell": [world["assessments"]["other"].pk, world["enrollments"]["stranger"].pk],
         "curator_job": _job(mine.curator),
