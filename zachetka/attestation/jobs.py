@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zachetka.attestation import export, pdf, selectors
-from zachetka.core import list_export, plural
+from zachetka.core import list_export
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.programs.models import Group
@@ -58,10 +58,7 @@ def debt_list(progress: Progress, user: User, *, query: list) -> Output:
     overdue_only = list_export.query_dict(query).get("overdue") == "1"
     today = timezone.localdate()
     debts = selectors.open_debts(user, overdue_only=overdue_only, today=today)
-    count = debts.count()
-    if count > list_export.MAX_ROWS:
-        raise ValidationError(list_export.too_many_rows_message(count))
-    progress.step(0, 1, f"запись XLSX: {plural.count_with(count, 'строка', 'строки', 'строк')}", force=True)
+    list_export.start_rows(progress, debts)
     rows, learner_ids = [], []
     for number, debt in enumerate(debts, start=1):
         rows.append(

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from openpyxl import Workbook
@@ -35,6 +37,22 @@ def too_many_rows_message(count: int) -> str:
         f"В выгрузке было бы {found}, а за один раз выгружается не больше {most}. "
         "Уточните фильтры и скачайте частями."
     )
+
+
+def bounded_count(items: QuerySet) -> int:
+    """How many rows the export will have; ValidationError (the job fails with the message)
+    beyond MAX_ROWS, before anything but the count is read."""
+    count = items.count()
+    if count > MAX_ROWS:
+        raise ValidationError(too_many_rows_message(count))
+    return count
+
+
+def start_rows(progress: Any, items: QuerySet) -> int:
+    """`bounded_count`, told on the job's progress bar as the rows about to be written."""
+    count = bounded_count(items)
+    progress.step(0, 1, f"запись XLSX: {plural.count_with(count, 'строка', 'строки', 'строк')}", force=True)
+    return count
 
 
 def describe_filters(parts: Sequence[tuple[str, str]]) -> str:

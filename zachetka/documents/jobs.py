@@ -73,9 +73,7 @@ def registry_export(progress: Progress, user: User, *, query: list, output_forma
         raise ValidationError("Неизвестный формат книги регистрации.")
     _, chosen = registry_filter(user, list_export.query_dict(query))
     documents = selectors.registry(user, **chosen)
-    count = documents.count()
-    if count > list_export.MAX_ROWS:
-        raise ValidationError(list_export.too_many_rows_message(count))
+    count = list_export.bounded_count(documents)
     found = plural.count_with(count, "документ", "документа", "документов")
     learner_ids = list(documents.values_list("enrollment__learner_id", flat=True))
     name = "Книга регистрации выданных документов"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from openpyxl import Workbook
 
-from zachetka.core import access, list_export, plural, xlsx
+from zachetka.core import access, list_export, xlsx
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.people import selectors as people_selectors
@@ -157,10 +157,7 @@ def learner_list(progress: Progress, user: User, *, query: list) -> Output:
     """The learners with the list page's filters, personal columns as the page shows them."""
     search, filters = learner_filters(list_export.query_dict(query))
     learners = people_selectors.learner_list(user, query=search, **filters)
-    count = learners.count()
-    if count > list_export.MAX_ROWS:
-        raise ValidationError(list_export.too_many_rows_message(count))
-    progress.step(0, 1, f"запись XLSX: {plural.count_with(count, 'строка', 'строки', 'строк')}", force=True)
+    list_export.start_rows(progress, learners)
     everywhere = access.personal_fields_everywhere(user)
     fields = [(name, title) for name, title in EXPORT_FIELDS if name in everywhere]
     rows, learner_ids = [], []
