@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("zachetka.api.urls")),
+    path("", include("zachetka.api.urls_tokens")),
     path("", include("zachetka.web.urls")),
     path("", include("zachetka.people.urls")),
     path("", include("zachetka.programs.urls")),

@@ -55,5 +55,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Токен интеграции: `manage.py create_api_token NAME --as LOGIN`.",
+            "description": "Токен интеграции: «Администрирование → Интеграции (API)» "
+            "или `manage.py create_api_token NAME --as LOGIN`.",
         }

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 
 from zachetka.api.models import ApiToken
 from zachetka.attestation.models import Protocol, ProtocolResult
-from zachetka.core import access
+from zachetka.core import access, collation, roles
 from zachetka.documents import selectors as documents
 from zachetka.documents.models import Document
 from zachetka.gradebook.models import Assessment, Grade
@@ -144,3 +144,14 @@ def document_for(user: Actor, pk: int) -> Document:
 def tokens() -> QuerySet[ApiToken]:
     """Every API token, those in force first (no secret is stored to show)."""
     return ApiToken.objects.select_related("user").order_by(F("revoked_at").asc(nulls_first=True), "name")
+
+
+def token_accounts() -> QuerySet[User]:
+    """Accounts a token may act as: active staff and representatives of recipient organisations
+    (a learner's own account is for the personal cabinet, not for a system)."""
+    ids = User.objects.filter(is_active=True, groups__name__in=(*roles.STAFF_ROLES, roles.EMPLOYER)).values(
+        "pk"
+    )
+    return User.objects.filter(pk__in=ids).order_by(
+        *collation.collated("last_name", "first_name"), "username"
+    )

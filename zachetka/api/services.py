@@ -16,34 +16,51 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zachetka.api.models import TOKEN_START, ApiToken, IdempotencyKey, token_hash
-from zachetka.core import audit
+from zachetka.core import audit, names
 from zachetka.gradebook import services as gradebook
 from zachetka.gradebook.models import Assessment, Grade
 from zachetka.programs.models import Enrollment
 
+# The administration's permissions on the «Интеграции (API)» page.
+VIEW_TOKENS = "api.view_apitoken"
+ISSUE_TOKENS = "api.add_apitoken"
+REVOKE_TOKENS = "api.change_apitoken"
 # A client key protects against a repeated request for this long; older keys are swept away.
 KEY_LIFETIME = dt.timedelta(days=30)
 # The most cells one bulk request may carry: a sheet of 200 learners by 50 columns.
 MAX_BULK_ROWS = 10_000
 
 
-@transaction.atomic
-def create_token(*, name: str, user: User, created_by: str = "") -> tuple[ApiToken, str]:
-    """Issue a token acting as `user`; return it with its text, which is shown only now."""
+def create_token(
+    *, name: str, user: User, created_by: str = "", by: User | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token acting as `user`; return it with its text, which is shown only now.
+
+    `by` is the administration's member issuing it on the site; `created_by` names the operator
+    of `manage.py create_api_token`, which has no site user."""
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Укажите название интеграции."})
-    if ApiToken.objects.filter(name=name).exists():
-        raise ValidationError({"name": f"Токен «{name}» уже есть."})
     if not user.is_active:
         raise ValidationError({"user": f"Учётная запись «{user.get_username()}» отключена."})
+    created_by = created_by or (user_label(by) if by is not None else "")
+    try:
+        return _create_token(name=name, user=user, created_by=created_by, by=by)
+    except IntegrityError as error:  # the same name issued at the same moment: the index decides
+        raise ValidationError({"name": f"Токен «{name}» уже есть."}) from error
+
+
+@transaction.atomic
+def _create_token(*, name: str, user: User, created_by: str, by: User | None) -> tuple[ApiToken, str]:
+    if ApiToken.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"Токен «{name}» уже есть."})
     prefix = secrets.token_hex(6)
     text = f"{TOKEN_START}{prefix}.{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         name=name, user=user, prefix=prefix, secret_hash=token_hash(text), created_by=created_by
     )
     audit.record(
-        by=None,
+        by=by,
         action=audit.Action.API_TOKEN_CREATED,
         subject=token,
         after={"name": name, "user": user.get_username(), "created_by": created_by},
@@ -52,7 +69,7 @@ def create_token(*, name: str, user: User, created_by: str = "") -> tuple[ApiTok
 
 
 @transaction.atomic
-def revoke_token(*, name: str, revoked_by: str = "") -> ApiToken:
+def revoke_token(*, name: str, revoked_by: str = "", by: User | None = None, reason: str = "") -> ApiToken:
     """Revoke a token at once: its next request gets 401."""
     token = ApiToken.objects.select_for_update().filter(name=name).first()
     if token is None:
@@ -62,12 +79,18 @@ def revoke_token(*, name: str, revoked_by: str = "") -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(
-        by=None,
+        by=by,
         action=audit.Action.API_TOKEN_REVOKED,
         subject=token,
-        extra={"name": name, "revoked_by": revoked_by},
+        extra={"name": name, "revoked_by": revoked_by or (user_label(by) if by is not None else "")},
+        reason=reason.strip(),
     )
     return token
+
+
+def user_label(user: User) -> str:
+    """«Фамилия Имя Отчество (login)»: who issued or revoked a token, as the list shows it."""
+    return f"{names.user_full_name(user)} ({user.get_username()})"
 
 
 @contextmanager

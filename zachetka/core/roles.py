@@ -138,6 +138,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
         "gradebook.change_gradingscale",
         "organization.view_deadlines",
         "organization.change_deadlines",
+        # Tokens of the systems that use the API (Администрирование → Интеграции).
+        "api.view_apitoken",
+        "api.add_apitoken",
+        "api.change_apitoken",
     ),
     STAFF: _REGISTRY_WORK,
     CURATOR: (

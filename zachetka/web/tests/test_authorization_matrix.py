@@ -100,6 +100,9 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     # Failed log-ins and lock-outs (django-axes); lifting a lock without a reason is refused (302).
     ("staff:logins", ""): ("get", ADMINISTRATION_ONLY),
     ("staff:lockout_lift", ""): ("post", ADMINISTRATION_ACTION),
+    # Tokens of the systems that use the API: the administration issues and revokes them.
+    ("api_tokens:token_list", ""): ("get", ADMINISTRATION_ONLY),
+    ("api_tokens:token_revoke", "api_token"): ("post", ADMINISTRATION_ACTION),
     ("gradebook:grid", "mine_gm"): ("get", ALL_STAFF),
     ("gradebook:grid", "other_gm"): ("get", FOREIGN_VIEW),
     ("gradebook:grid_print", "mine_gm"): ("get", ALL_STAFF),
@@ -658,6 +661,7 @@ def _objects(world: dict) -> dict:
         "other_cell": [world["assessments"]["other"].pk, world["enrollments"]["stranger"].pk],
         "curator_job": _job(mine.curator),
         "staff_member": mine.curator,
+        "api_token": api_services.create_token(name="Moodle", user=mine.curator)[0],
         "scale": world["assessments"]["mine"].scale,
         "representative": (representative := _representative(mine.curator)),
         "privacy_recipient": representative.recipient,

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from zachetka.accesslog.forms import PeriodForm
 from zachetka.achievements.forms import AchievementForm, RejectForm
 from zachetka.archive.forms import ActForm, HoldForm
+from zachetka.api.forms import RevokeForm, TokenForm
 from zachetka.attestation.forms import CommissionForm
 from zachetka.blanks.forms import FindForm, ReceiptForm, WriteOffForm
 from zachetka.core.forms import AuditFilterForm
@@ -456,6 +457,19 @@ ENTRIES: list[Entry] = [
         (DeactivateForm,),
         user="director",
         page=("staff:staff_detail", "other_teacher"),
+    ),
+    Entry(
+        ("api_tokens:token_list", ""),
+        (TokenForm,),
+        user="director",
+        data=lambda ctx: {"user": ctx["staff_member"].pk},
+        status=201,  # the answer shows the new token once
+    ),
+    Entry(
+        ("api_tokens:token_revoke", "api_token"),
+        (RevokeForm,),
+        user="director",
+        page=("api_tokens:token_list", ""),
     ),
 ]
 
