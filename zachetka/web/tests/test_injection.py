@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zachetka.accesslog.forms import PeriodForm
 from zachetka.achievements.forms import AchievementForm, RejectForm
-from zachetka.archive.forms import ActForm, HoldForm
 from zachetka.api.forms import RevokeForm, TokenForm
+from zachetka.archive.forms import ActForm, HoldForm
 from zachetka.attestation.forms import CommissionForm
 from zachetka.blanks.forms import FindForm, ReceiptForm, WriteOffForm
 from zachetka.core.forms import AuditFilterForm
