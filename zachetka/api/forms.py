@@ -21,6 +21,7 @@ class TokenForm(forms.Form):
     user = AccountChoiceField(
         label="Действует от имени",
         queryset=User.objects.none(),
+        empty_label="— выберите учётную запись —",
         help_text="Токен получает роли и область видимости этой учётной записи: преподаватель — свои "
         "группы, учебная часть — все.",
     )
