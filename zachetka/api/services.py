@@ -63,7 +63,7 @@ def _create_token(*, name: str, user: User, created_by: str, by: User | None) ->
         by=by,
         action=audit.Action.API_TOKEN_CREATED,
         subject=token,
-        after={"name": name, "user": user.get_username(), "created_by": created_by},
+        after={"name": name, "acts_as": user_label(user), "created_by": created_by},
     )
     return token, text
 

@@ -45,6 +45,8 @@ def test_the_administration_issues_a_token_that_works_at_once_and_is_shown_once(
     assert token.created_by == "Директорова Ольга (director)"
     event = AuditEvent.objects.get(action=audit.Action.API_TOKEN_CREATED)
     assert event.actor_id == director.pk
+    trail = client.get(reverse("core:audit_list")).content.decode()
+    assert "<div>действует от имени: <ins>Учётова Марина (registrar)</ins></div>" in trail
 
     # Never again: the list shows the token's name, never its text.
     listing = client.get(PAGE).content.decode()

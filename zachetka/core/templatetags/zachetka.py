@@ -144,6 +144,7 @@ def audit_value(subject_type: str, name: str, value: object) -> str:
 # Names of the values services record besides a row's fields (`extra` and nested keys).
 EXTRA_LABELS = {
     "username": "пользователь",
+    "acts_as": "действует от имени",
     "source": "файл",
     "created": "добавлено",
     "updated": "обновлено",
