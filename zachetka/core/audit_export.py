@@ -2,7 +2,7 @@
 people by ФИО, fields by their Russian names (core.selectors.audit_lines)."""
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,7 +29,10 @@ def _lines(events: QuerySet[AuditEvent]) -> Iterator[AuditLine]:
     yield from audit_lines(chunk)
 
 
-def workbook(events: QuerySet[AuditEvent], subtitle: str) -> bytes:
+def workbook(
+    events: QuerySet[AuditEvent], subtitle: str, *, shown: Callable[[Iterable[int]], None] | None = None
+) -> bytes:
+    """The workbook; `shown` is told the learners each line names (for the access log)."""
     book = Workbook()
     sheet = book.active
     sheet.title = xlsx.sheet_title("Журнал аудита")
@@ -40,6 +43,8 @@ def workbook(events: QuerySet[AuditEvent], subtitle: str) -> bytes:
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
     top = Alignment(wrap_text=True, vertical="top")
     for row, line in enumerate(_lines(events), start=HEADER_ROW + 1):
+        if shown is not None and line.learner_ids:
+            shown(line.learner_ids)
         values = (
             line.seq,
             line.at,

@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zachetka.core import access, audit, collation, names, roles, sealing
+from zachetka.core import access, audit, audit_refs, collation, names, roles, sealing
 from zachetka.core.models import AuditEvent
 from zachetka.core.templatetags.zachetka import audit_rows
 
@@ -99,6 +100,8 @@ class AuditLine:
     reason: str
     is_destroyed: bool
     learner_id: int | None
+    # Every learner the line names: the event's own and those its data refers to by id.
+    learner_ids: frozenset[int]
 
     @property
     def data_text(self) -> str:
@@ -114,13 +117,22 @@ class AuditLine:
 
 
 def audit_lines(events: Iterable[AuditEvent]) -> list[AuditLine]:
-    """The events opened (core.sealing) and named: two queries whatever their number (the
-    learners' keys, the actors' accounts)."""
+    """The events opened (core.sealing) and named: a few queries whatever their number (the
+    learners' keys, the actors' accounts, one per kind of row the events' data refers to)."""
     events = sealing.opened(events)
     people = User.objects.in_bulk({event.actor_id for event in events if event.actor_id is not None})
+    referenced = [
+        {} if event.subject_repr == sealing.DESTROYED else audit_refs.referenced([event]) for event in events
+    ]
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for ids in referenced:
+        for label, pks in ids.items():
+            wanted[label] |= pks
+    refs = audit_refs.resolve(wanted)
     lines = []
-    for event in events:
+    for event, ids in zip(events, referenced, strict=True):
         destroyed = event.subject_repr == sealing.DESTROYED
+        named_learners = ids.get(audit_refs.LEARNER, set())
         lines.append(
             AuditLine(
                 seq=event.seq,
@@ -129,10 +141,11 @@ def audit_lines(events: Iterable[AuditEvent]) -> list[AuditLine]:
                 ip_address=event.ip_address,
                 action=audit.ACTION_LABELS.get(event.action, event.action),
                 subject=DESTROYED_TEXT if destroyed else event.subject_repr,
-                rows=[] if destroyed else audit_rows(event),
+                rows=[] if destroyed else audit_rows(event, refs),
                 reason=event.reason,
                 is_destroyed=destroyed,
                 learner_id=event.learner_id,
+                learner_ids=frozenset({event.learner_id} - {None} | named_learners),
             )
         )
     return lines

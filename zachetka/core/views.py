@@ -57,7 +57,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if events is not None:
         page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = selectors.audit_lines(page.object_list)
-        accesslog.mark(request, (line.learner_id for line in page.object_list))
+        accesslog.mark(request, (pk for line in page.object_list for pk in line.learner_ids))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -80,7 +80,7 @@ def audit_list_xlsx(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
     accesslog.mark(request, events.exclude(learner_id=None).values_list("learner_id", flat=True).distinct())
-    content = audit_export.workbook(events, _subtitle(form))
+    content = audit_export.workbook(events, _subtitle(form), shown=lambda ids: accesslog.mark(request, ids))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

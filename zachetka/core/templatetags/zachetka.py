@@ -6,12 +6,11 @@ from collections import Counter, defaultdict
 
 from django import template
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from zachetka.core import access, audit, grammar, names, plural, snils, typography
+from zachetka.core import access, audit, audit_refs, grammar, names, plural, snils, typography
 
 register = template.Library()
 
@@ -108,25 +107,29 @@ def typo(value: object) -> SafeString:
     return mark_safe(typography.typeset(str(conditional_escape(value))))  # noqa: S308 - escaped above
 
 
-def _field(subject_type: str, name: str) -> object | None:
-    try:
-        return apps.get_model(subject_type)._meta.get_field(name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return None
+_field = audit_refs.subject_field
 
 
 @register.simple_tag
-def audit_value(subject_type: str, name: str, value: object) -> str:
+def audit_value(subject_type: str, name: str, value: object, refs: audit_refs.Refs | None = None) -> str:
     """A stored value as people read it: choices by their label, ISO dates as ДД.ММ.ГГГГ,
-    lists and mappings (a commission's seats, a scale's values) item by item."""
+    lists and mappings (a commission's seats, a scale's values) item by item; with `refs`
+    (core.audit_refs), the id of a related row as «its name (№ id)»."""
     if value in (None, ""):
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(audit_value(subject_type, name, item) for item in value) or "—"
+        return ", ".join(audit_value(subject_type, name, item, refs) for item in value) or "—"
     if isinstance(value, dict):
         return "; ".join(
-            f"{_extra_label(key)}: {audit_value(subject_type, key, item)}" for key, item in value.items()
+            f"{_resolved_label(_extra_label(key), subject_type, key, refs)}: "
+            f"{audit_value(subject_type, key, item, refs)}"
+            for key, item in value.items()
         )
+    if refs is not None:
+        target = audit_refs.relation_target(subject_type, name)
+        found = audit_refs.named(refs, target, value) if target else None
+        if found is not None:
+            return found
     field = _field(subject_type, name)
     choices = dict(getattr(field, "flatchoices", None) or [])
     if value in choices:
@@ -228,18 +231,29 @@ def field_labels() -> dict[str, str]:
 NUMERIC_KEYS = {"attestation.protocol": "слушатель (id)"}
 
 
-def _row_label(subject_type: str, key: str) -> str:
+def _resolved_label(label: str, subject_type: str, key: str, refs: audit_refs.Refs | None) -> str:
+    """A label without its «(id)» where the value is shown by name."""
+    target = audit_refs.relation_target(subject_type, key) if refs is not None else None
+    return label.removesuffix(" (id)") if target in audit_refs.NAMERS else label
+
+
+def _row_label(subject_type: str, key: str, refs: audit_refs.Refs | None = None) -> str:
     """The subject's field name («фамилия»), else that field's name in the project's models,
     else the name of a recorded value (a reverse relation such as a commission's `members` has
     no verbose name of its own)."""
     if str(key).isdigit():
+        target = audit_refs.NUMERIC_KEYS.get(subject_type)
+        if refs is not None and target:
+            return f"{NUMERIC_KEYS[subject_type].removesuffix(' (id)')} {audit_refs.named(refs, target, key)}"
         return f"{NUMERIC_KEYS.get(subject_type, '№')} {key}"
-    return _given_verbose_name(_field(subject_type, key)) or field_labels().get(key) or _extra_label(key)
+    label = _given_verbose_name(_field(subject_type, key)) or field_labels().get(key) or _extra_label(key)
+    return _resolved_label(label, subject_type, key, refs)
 
 
 @register.simple_tag
-def audit_rows(event: object) -> list[dict[str, str | None]]:
-    """An event's data as lines «name: before → after»; any shape of `data` renders."""
+def audit_rows(event: object, refs: audit_refs.Refs | None = None) -> list[dict[str, str | None]]:
+    """An event's data as lines «name: before → after»; any shape of `data` renders. With
+    `refs` (core.audit_refs.resolve), ids of related rows read as their names."""
     data = event.data if isinstance(event.data, dict) else {"data": event.data}
     before = data.get("before") if isinstance(data.get("before"), dict) else {}
     after = data.get("after") if isinstance(data.get("after"), dict) else {}
@@ -248,13 +262,19 @@ def audit_rows(event: object) -> list[dict[str, str | None]]:
     for key in [*after, *(key for key in before if key not in after)]:
         rows.append(
             {
-                "label": _row_label(subject_type, key),
-                "before": audit_value(subject_type, key, before[key]) if key in before else None,
-                "after": audit_value(subject_type, key, after[key]) if key in after else None,
+                "label": _row_label(subject_type, key, refs),
+                "before": audit_value(subject_type, key, before[key], refs) if key in before else None,
+                "after": audit_value(subject_type, key, after[key], refs) if key in after else None,
             }
         )
     for key, value in data.items():
         if key in ("before", "after") and isinstance(value, dict):
             continue
-        rows.append({"label": _extra_label(key), "before": None, "after": audit_value("", key, value)})
+        rows.append(
+            {
+                "label": _resolved_label(_extra_label(key), "", key, refs),
+                "before": None,
+                "after": audit_value("", key, value, refs),
+            }
+        )
     return rows

@@ -201,7 +201,8 @@ def test_only_administration_exports(client, request, who):
 
 def test_fields_without_a_subject_are_named_from_the_models(client, director, teacher):
     """A corrected grade is recorded without a subject: its fields are still named by the
-    models' verbose names (Grade.value «оценка», Grade.assessment «мероприятие», an id)."""
+    models' verbose names (Grade.value «оценка», Grade.assessment «мероприятие», named by its
+    title where the row still exists)."""
     event = _record(
         teacher,
         at=dt.datetime(2026, 10, 5, 9, 0, tzinfo=UTC),
@@ -214,7 +215,7 @@ def test_fields_without_a_subject_are_named_from_the_models(client, director, te
     response = client.get(reverse("core:audit_list"), {"action": audit.Action.GRADE_CORRECTED})
     [line] = response.context["page"]
     assert line.seq == event.seq
-    assert {row["label"] for row in line.rows} == {"оценка", "мероприятие (id)"}
+    assert {row["label"] for row in line.rows} == {"оценка", "мероприятие"}
     assert "оценка: <del>4</del> → <ins>5</ins>" in response.content.decode()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from zachetka.core import audit, selectors
+from zachetka.core import audit, names, selectors
 from zachetka.core.models import AuditEvent
 from zachetka.documents import services as documents
 from zachetka.gradebook.models import GradingScale
@@ -145,9 +145,10 @@ def test_a_commission_shows_its_seats(client, director, course):
         course["secretary"],
         course["commission"].members.get(role="member").user,
     )
-    # PostgreSQL's jsonb keeps its own key order: each seat is looked for on its own.
-    for seat in (f"председатель: {chair.pk}", f"секретарь: {secretary.pk}", f"члены: {teacher.pk}"):
-        assert seat in page
+    # PostgreSQL's jsonb keeps its own key order: each seat is looked for on its own. The seats
+    # were recorded as account ids; the page names the people.
+    for label, person in (("председатель", chair), ("секретарь", secretary), ("члены", teacher)):
+        assert f"{label}: {names.user_full_name(person)} (№ {person.pk})" in page
 
 
 def test_every_field_is_named_in_russian(director, every_kind_recorded):
