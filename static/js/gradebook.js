@@ -399,18 +399,34 @@
   // ---- Messages next to the cell --------------------------------------------------------
 
   var bubbleTimer = null;
+  var OFF_VIEW = -1;  // the bubble's index when its cell is scrolled out of the drawn area
+  // Below the cell when the window has room, else above it; never outside the window.
+  function placeBubble(rect) {
+    var height = bubble.offsetHeight;
+    var top = rect.bottom + 4;
+    if (top + height > window.innerHeight - 4) { top = rect.top - 4 - height; }
+    top = Math.max(4, Math.min(top, window.innerHeight - 4 - height));
+    bubble.style.left = Math.max(4, Math.min(rect.left, document.documentElement.clientWidth - 344)) + "px";
+    bubble.style.top = top + "px";
+  }
+  // A message about a cell out of view (a save answered after the cursor moved far on) is
+  // shown at the grid's lower edge, naming the cell; a success then needs no bubble.
+  function gridEdge() {
+    var box = scroller.getBoundingClientRect();
+    var bottom = Math.min(box.bottom, window.innerHeight);
+    return { left: box.left + 8, top: bottom - 8, bottom: bottom - 8 };
+  }
   function say(r, c, text, kind) {
     statusBox.textContent = text;
     clearTimeout(bubbleTimer);
+    if (!bubble) { return; }
     var el = cellEl(r, c);
-    if (!el || !bubble) { return; }
-    bubble.textContent = text;
+    if (!el && kind === "ok") { return; }
+    bubble.textContent = el ? text : cellName(r, c) + ": " + text;
     bubble.className = "cell-bubble " + (kind || "");
     bubble.hidden = false;
-    var rect = el.getBoundingClientRect();
-    bubble.style.left = Math.max(4, Math.min(rect.left, document.documentElement.clientWidth - 344)) + "px";
-    bubble.style.top = (rect.bottom + 4) + "px";
-    bubble.dataset.index = String(r * COLS + c);
+    bubble.dataset.index = String(el ? r * COLS + c : OFF_VIEW);
+    placeBubble(el ? el.getBoundingClientRect() : gridEdge());
     if (kind === "ok") {
       bubbleTimer = setTimeout(function () { bubble.hidden = true; }, 2500);
     }
@@ -419,13 +435,13 @@
   function followBubble() {
     if (!bubble || bubble.hidden) { return; }
     var index = Number(bubble.dataset.index);
+    if (index === OFF_VIEW) { placeBubble(gridEdge()); return; }
     var el = cellEl(Math.floor(index / COLS), index % COLS);
     if (!el) { bubble.hidden = true; return; }
     var rect = el.getBoundingClientRect();
     var box = scroller.getBoundingClientRect();
     if (rect.bottom < box.top + HEAD_H || rect.top > box.bottom) { bubble.hidden = true; return; }
-    bubble.style.left = Math.max(4, Math.min(rect.left, document.documentElement.clientWidth - 344)) + "px";
-    bubble.style.top = (rect.bottom + 4) + "px";
+    placeBubble(rect);
   }
   window.addEventListener("scroll", followBubble, { passive: true });
 

@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LEARNERS = 300
 ASSESSMENTS = 200
 LATE_COLUMN = 2  # «Работа 3»: its deadline has passed
+PASS_COLUMN = 7  # «Работа 8»: «зачтено» / «не зачтено», the widest values a grid shows
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def big_grid(teacher):
     Learner.objects.bulk_create(people)
     enrollments = Enrollment.objects.bulk_create([Enrollment(learner=p, group=group) for p in people])
     five = GradingScale.objects.get(kind=GradingScale.Kind.FIVE_POINT)
+    pass_fail = GradingScale.objects.get(kind=GradingScale.Kind.PASS_FAIL)
     columns = Assessment.objects.bulk_create(
         [
             Assessment(
@@ -58,7 +60,7 @@ def big_grid(teacher):
                 held_on=today - dt.timedelta(days=ASSESSMENTS + 10 - i),
                 due_on=today - dt.timedelta(days=1) if i == LATE_COLUMN else today + dt.timedelta(days=3),
                 title=f"Работа {i + 1}",
-                scale=five,
+                scale=pass_fail if i == PASS_COLUMN else five,
                 created_by=teacher,
             )
             for i in range(ASSESSMENTS)
@@ -66,14 +68,21 @@ def big_grid(teacher):
     )
     now = timezone.now()
     points = {"5": 100, "4": 80, "3": 60}
+
+    def value(i: int, j: int) -> tuple[str, int | None, bool]:
+        if j == PASS_COLUMN:
+            return ("зачтено", None, True) if i % 2 else ("не зачтено", None, False)
+        mark = "543"[(i + j) % 3]
+        return mark, points[mark], True
+
     Grade.objects.bulk_create(
         [
             Grade(
                 assessment=column,
                 enrollment=enrollment,
-                value="543"[(i + j) % 3],
-                points=points["543"[(i + j) % 3]],
-                is_passing=True,
+                value=value(i, j)[0],
+                points=value(i, j)[1],
+                is_passing=value(i, j)[2],
                 entered_by=teacher,
                 entered_at=now,
             )
@@ -224,6 +233,13 @@ def test_every_visible_cell_is_reachable_and_the_grid_scrolls_with_the_cursor(
     page.goto(f"{live_server.url}/groups/{big_grid['group'].pk}/modules/{big_grid['module'].pk}/gradebook/")
     editor = page.locator("#grid .vg-editor")
     expect(editor).to_have_count(1)
+    # «не зачтено», «зачтено» and every value of the five-point scale fit their columns.
+    expect(cell(page, 0, PASS_COLUMN)).to_have_text("не зачтено")
+    expect(cell(page, 1, PASS_COLUMN)).to_have_text("зачтено")
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('#grid .vg-c[data-c]')]"
+        ".every(el => el.scrollWidth <= el.clientWidth)"
+    )
     # Every grade cell in view lies under the pointer itself (not under the sticky header,
     # the learner column or anything else), so a click reaches it.
     covered = page.evaluate(
@@ -262,6 +278,15 @@ def test_every_visible_cell_is_reachable_and_the_grid_scrolls_with_the_cursor(
     cell(page, last_row, 3).click()
     expect(editor).to_be_focused()
     expect(editor).to_have_accessible_name(name(last_row, 3))
+    # A message about a cell at the window's lower edge stays inside the window (above the cell).
+    page.keyboard.type("9")
+    page.keyboard.press("Tab")
+    bubble = page.locator("#cell-bubble")
+    expect(bubble).to_contain_text(f"Ученик{last_row:03d} Иван Петрович — Работа 4")
+    expect(bubble).to_be_in_viewport(ratio=1)
+    page.keyboard.press("Shift+Tab")
+    expect(editor).to_have_accessible_name(name(last_row, 3))
+    page.keyboard.press("Escape")
     for _ in range(30):
         page.keyboard.press("ArrowDown")
     expect(editor).to_have_accessible_name(name(last_row + 30, 3))
@@ -270,11 +295,6 @@ def test_every_visible_cell_is_reachable_and_the_grid_scrolls_with_the_cursor(
         page.keyboard.press("Tab")
     expect(editor).to_have_accessible_name(name(last_row + 30, 43))
     expect(editor).to_be_in_viewport()
-    # «зачтено» and every value of the scale fit their column.
-    assert page.evaluate(
-        "() => [...document.querySelectorAll('#grid .vg-c[data-c]')]"
-        ".every(el => el.scrollWidth <= el.clientWidth)"
-    )
 
 
 def test_printing_the_grid_page_prints_every_row_and_column(browser, live_server, log_in, teacher, big_grid):
@@ -290,3 +310,43 @@ def test_printing_the_grid_page_prints_every_row_and_column(browser, live_server
     expect(printed.locator("tbody tr")).to_have_count(LEARNERS)
     assert printed.locator("tbody td").count() == LEARNERS * (ASSESSMENTS + 2)  # №, grades, result
     expect(printed.locator("tbody tr").last).to_contain_text("Ученик299 Иван Петрович")
+
+
+def test_a_late_answer_about_a_cell_scrolled_away_names_the_cell(
+    browser, live_server, log_in, teacher, director, big_grid
+):
+    """The save of a cell is answered after the teacher has moved far on: the message is shown
+    at the grid's edge, inside the window, naming the learner and the assessment."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, "teacher")
+    page.goto(f"{live_server.url}/groups/{big_grid['group'].pk}/modules/{big_grid['module'].pk}/gradebook/")
+    editor = page.locator("#grid .vg-editor")
+    expect(editor).to_have_count(1)
+    held = []
+    page.route("**/gradebook/cell/", lambda route: held.append(route))
+    behind = grade(big_grid, 2, 5)
+    cell(page, 2, 5).click()
+    expect(editor).to_have_accessible_name(name(2, 5))
+    page.keyboard.type("4" if behind.value != "4" else "5")
+    with page.expect_request("**/gradebook/cell/"):
+        page.keyboard.press("Enter")
+    for _ in range(80):
+        page.keyboard.press("ArrowDown")
+    expect(editor).to_have_accessible_name(name(83, 5))
+    expect(cell(page, 2, 5)).to_have_count(0)  # row 2 is no longer drawn
+    # Meanwhile a colleague changed that cell: the held save now meets their version.
+    TeachingAssignment.objects.create(group=big_grid["group"], module=big_grid["module"], teacher=director)
+    services.record_grade(
+        by=director,
+        assessment=big_grid["columns"][5],
+        enrollment=big_grid["enrollments"][2],
+        text="2" if behind.value != "2" else "3",
+        expected_version=behind.version,
+    )
+    assert len(held) == 1
+    held[0].continue_()
+    bubble = page.locator("#cell-bubble")
+    expect(bubble).to_contain_text("Ученик002 Иван Петрович — Работа 6")
+    expect(bubble).to_contain_text("изменил другой пользователь")
+    expect(bubble).to_be_in_viewport(ratio=1)
+    expect(editor).to_have_accessible_name(name(83, 5))  # the cursor stays where the teacher is
