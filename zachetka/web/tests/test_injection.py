@@ -841,6 +841,8 @@ def _made_outputs(client, users: dict, ctx: dict) -> list[tuple[str, str, bool]]
     from zachetka.archive import services as archive
     from zachetka.archive.models import DestructionAct
     from zachetka.attestation.models import Protocol
+    from zachetka.core import views as core_views
+    from zachetka.core.models import AuditEvent
     from zachetka.documents.models import Document
     from zachetka.gradebook.models import GradeChange
     from zachetka.jobs.models import Job
@@ -894,6 +896,12 @@ def _made_outputs(client, users: dict, ctx: dict) -> list[tuple[str, str, bool]]
             ("registrar", _url("archive:act_pdf", act), False),
             ("registrar", _url("archive:act_extract", act), False),
         ]
+    # Every page of the audit (the matrix fetches the first): the reasons the forms and the API
+    # typed, each on the page of its event.
+    pages = -(-AuditEvent.objects.count() // core_views.PAGE_SIZE)
+    outputs += [
+        ("director", f"{reverse('core:audit_list')}?page={page}", False) for page in range(2, pages + 1)
+    ]
     # The group's whole gradebook as XLSX (a job, run at once in tests): the titles and grades
     # the forms and the API typed.
     _log_in(client, users, "registrar")
