@@ -5,7 +5,8 @@ An entry point is one `Entry`: a URL that takes typed text, who submits it, and 
 classes it covers. The test fetches the page that holds the form, takes every field as the
 browser would send it, types a payload into every text field, adds what the entry gives
 (valid values for fields that are not free text) and submits. A JSON entry (the gradebook's
-cell, an API write) sends `data` as a JSON body instead.
+cell, an API write: POST, PUT or PATCH) sends `data` as a JSON body instead, with the entry's
+`headers` (an API token).
 """
 
 from __future__ import annotations
@@ -69,17 +70,26 @@ class Entry:
     data: Callable[[dict], dict] = field(default=lambda ctx: {})
     keep: frozenset[str] = frozenset()
     text: tuple[str, ...] = ()
-    method: str = "post"  # "post" (a form), "get" (a search form), "json" (a JSON body)
+    # "post" (a form), "get" (a search form), "json" (a JSON body POSTed), "put" and "patch" (a
+    # JSON body sent so).
+    method: str = "post"
     # False where the page shows the form only in states the world lacks (a lock-out to lift):
     # then `data` and the typed fields are posted as they are.
     form_on_page: bool = True
-    # Request headers (an API token: `lambda ctx: {"Authorization": f"Token {ctx['token']}"}`).
+    # Request headers (an API token: `lambda ctx: {"Authorization": f"Bearer {ctx['token']}"}`).
     headers: Callable[[dict], dict] = field(default=lambda ctx: {})
     status: int = 302
 
     @property
     def label(self) -> str:
         return f"{self.url[0]}[{self.url[1]}]" if self.url[1] else self.url[0]
+
+    @property
+    def json_body(self) -> bool:
+        return self.method in JSON_METHODS
+
+
+JSON_METHODS = frozenset({"json", "put", "patch"})
 
 
 def resolve(ctx: dict, url: tuple[str, str]) -> str:
@@ -114,11 +124,17 @@ class Payloads:
     def __init__(self) -> None:
         self.typed: dict[str, Typed] = {}
 
-    def next(self, entry: str, name: str, max_length: int | None, *, inline: bool = False) -> str | None:
-        """The next payload; `inline`: one that goes inside a line (no tab or carriage return)."""
+    def next(
+        self, entry: str, name: str, max_length: int | None, *, inline: bool = False, checked: bool = False
+    ) -> str | None:
+        """The next payload; `inline`: one that goes inside a line (no tab or carriage return);
+        `checked`: for a field that takes only a checked value, one that no check lets through
+        (not ending in a digit: «+7331001» is a blank's number «7331001» with the prefix «+»)."""
         marker = f"{MARKER}{len(self.typed) + 1:03d}"
         candidates = [COMBINED[len(self.typed) % len(COMBINED)]]
         candidates += [TEMPLATES[(len(self.typed) + turn) % len(TEMPLATES)] for turn in range(len(TEMPLATES))]
+        if checked:
+            candidates.sort(key=lambda template: template.format(m=marker)[-1].isdigit())
         for template in candidates:
             payload = template.format(m=marker)
             if inline and payload != payload.strip():
@@ -204,7 +220,9 @@ class Seen:
     def _payload(self, marker: str) -> str:
         return self.payloads.typed[marker].payload.strip() if marker in self.payloads.typed else marker
 
-    def check(self, content: bytes, content_type: str, where: str) -> None:
+    def check(self, content: bytes, content_type: str, where: str, *, page_data: bool = False) -> None:
+        """`page_data`: JSON a page's script shows (a cell's history); other JSON (an API's
+        answer echoing what was sent) shows nothing to anyone."""
         kind = content_type.split(";")[0]
         if kind == "text/html":
             html = content.decode("utf-8")
@@ -222,7 +240,9 @@ class Seen:
                     self.check(archive.read(member), inner, f"{where} {member}")
             return
         elif kind == "application/json":
-            json.loads(content)  # data: the page's script puts it in as text
+            text = json.dumps(json.loads(content), ensure_ascii=False)
+            if page_data:  # the page's script puts it in as text (textContent)
+                self._found("json", text)
         else:
             return
         self.outputs[kind] = self.outputs.get(kind, 0) + 1

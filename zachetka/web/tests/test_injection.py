@@ -2,13 +2,18 @@
 form stay inert text wherever the site shows them.
 
 One world; every entry point of `ENTRIES` gets a payload in each of its text fields (see
-injection.py); then every page, PDF, XLSX and ZIP of the authorization matrix is fetched as a
-role that may open it and checked: no element or handler a payload made on pages, each payload
-whole as text in PDFs, no live formula in any workbook cell. A form class with a text field
-that no entry covers fails `test_every_text_form_is_attacked`; an API write is one more entry
-with `method="json"`.
+injection.py), the API's writes with an integration's token; `UPLOADS` send files (a Moodle
+gradebook, a learners' file) whose cells carry payloads to their previews. Then the pages and
+files of what the entries made, and every page, PDF, XLSX and ZIP of the authorization matrix,
+are fetched as a role that may open them and checked: no element or handler a payload made on
+pages, each payload whole as text in PDFs, no live formula in any workbook cell. Every payload
+typed must be found in some output (or be exempted in `NOT_SHOWN`, with the reason), so that
+an entry that silently stops reaching its outputs fails. A form class with a text field that
+no entry covers (a project app's, or one a URL's view takes, like Django's password reset)
+fails `test_every_text_form_is_attacked`.
 """
 
+import csv
 import io
 import json
 from importlib import import_module
@@ -16,7 +21,11 @@ from importlib import import_module
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from zachetka.accesslog.forms import PeriodForm
 from zachetka.achievements.forms import AchievementForm, RejectForm
@@ -34,9 +43,10 @@ from zachetka.documents.forms import (
     VerifyForm,
 )
 from zachetka.gradebook.forms import AssessmentForm, ColumnFillForm, ReasonForm
+from zachetka.lms.forms import ConfirmForm
 from zachetka.organization.forms import RequisitesForm
 from zachetka.paper.forms import CaseForm, OriginalForm
-from zachetka.people.forms import LearnerForm
+from zachetka.people.forms import ImportUploadForm, LearnerForm
 from zachetka.privacy.forms import (
     CloseWithdrawalForm,
     ConsentForm,
@@ -74,7 +84,7 @@ from zachetka.web.tests.injection import (
     resolve,
     text_fields,
 )
-from zachetka.web.tests.test_authorization_matrix import MATRIX, ROLES, _objects
+from zachetka.web.tests.test_authorization_matrix import MATRIX, ROLES, _document, _objects
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -137,9 +147,37 @@ def _learner_data(ctx: dict) -> dict:
     }
 
 
+def _api_token(ctx: dict) -> dict:
+    """An integration's token acting as the teacher (zachetka.api.authentication)."""
+    return {"Authorization": f"Bearer {ctx['api_writer']}"}
+
+
+def _api_assessment_version(ctx: dict) -> int:
+    ctx["api_assessment"].refresh_from_db()
+    return ctx["api_assessment"].version
+
+
+def _lockout(ctx: dict) -> dict:
+    """The login the «login» entry typed, locked out at its address (as after its fifth failure):
+    the lift form carries that login (hidden) and asks the reason."""
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.filter(username__contains=MARKER).latest("pk")
+    AccessAttempt.objects.filter(pk=attempt.pk).update(failures_since_start=settings.AXES_FAILURE_LIMIT)
+    return {"username": attempt.username, "ip_address": attempt.ip_address}
+
+
 ENTRIES: list[Entry] = [
     # A failed log-in's login is shown on the administration's «Входы» page.
     Entry(("login", ""), (LoginForm,), user="anonymous", status=200, data=lambda ctx: {"password": "x"}),
+    # Django's password reset: the address is checked (the typed one is refused on the form).
+    Entry(
+        ("password_reset", ""),
+        (PasswordResetForm,),
+        user="anonymous",
+        keep=frozenset({"email"}),
+        data=lambda ctx: {"email": "nobody@example.ru"},
+    ),
     Entry(("people:learner_create", ""), (LearnerForm,), keep=LEARNER_CHECKED, data=_learner_data),
     Entry(
         ("people:learner_edit", "classmate"),
@@ -231,6 +269,59 @@ ENTRIES: list[Entry] = [
             "version": _grade_version(ctx["mine_assessment"], ctx["enrollments"]["classmate"]),
         },
     ),
+    # The API's writes, with an integration's token (no session): an assessment's title, a
+    # grade's reason (the value is a checked grade).
+    Entry(
+        ("api:assessment_list", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_token,
+        status=201,
+        text=("title",),
+        data=lambda ctx: {
+            "group": ctx["mine"].pk,
+            "module": ctx["api_assessment"].module_id,
+            "held_on": "2026-11-21",
+            "scale": ctx["api_assessment"].scale_id,
+        },
+    ),
+    Entry(
+        ("api:assessment_detail", "api_assessment"),
+        method="patch",
+        user="anonymous",
+        headers=_api_token,
+        status=200,
+        text=("title",),
+        data=lambda ctx: {"version": _api_assessment_version(ctx)},
+    ),
+    Entry(
+        ("api:grade_cell", "api_cell"),
+        method="put",
+        user="anonymous",
+        headers=_api_token,
+        status=200,
+        text=("reason",),
+        data=lambda ctx: {"value": "5", "expected_version": 0},
+    ),
+    Entry(
+        ("api:grade_bulk", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_token,
+        status=200,
+        text=("idempotency_key",),
+        data=lambda ctx: {
+            "grades": [
+                {
+                    "assessment": ctx["api_assessment"].pk,
+                    "enrollment": ctx["enrollments"]["classmate"].pk,
+                    "value": "4",
+                    "expected_version": 0,
+                    "reason": TYPED,
+                }
+            ]
+        },
+    ),
     Entry(
         ("organization:requisites", ""),
         (RequisitesForm,),
@@ -282,25 +373,35 @@ ENTRIES: list[Entry] = [
             f"value-{ctx['enrollments']['classmate'].pk}": "5",
         },
     ),
+    # A document of its own (mine_document is destroyed below): the lost original and its
+    # duplicate show the reason.
     Entry(
-        ("documents:document_duplicate", "mine_document"),
+        ("documents:document_duplicate", "dup_document"),
         (ReplacementForm,),
-        page=("documents:document_detail", "mine_document"),
+        page=("documents:document_detail", "dup_document"),
         keep=frozenset({"series", "number"}),  # a blank in stock: one received above
-        data=lambda ctx: {"series": _last_receipt_series(), "number": "000102"},
+        data=lambda ctx: {
+            "series": _last_receipt_series(),
+            "number": "000102",
+            "issued_on": f"{timezone.localdate():%d.%m.%Y}",
+        },
     ),
+    # A revoked document, which the registry's templates cannot report: corrected by hand.
     Entry(
-        ("documents:frdo_correction", "mine_document"),
+        ("documents:frdo_correction", "revoked_document"),
         (FrdoCorrectionForm,),
-        form_on_page=False,
+        page=("documents:frdo", ""),
     ),
+    Entry(("documents:protocol_annul", "signed_final"), (AnnulmentForm,), user="director"),
+    # A draft annulled on its own page (no form class: a textarea of the page).
     Entry(
-        ("documents:protocol_annul", "mine_final"),
-        (AnnulmentForm,),
+        ("attestation:protocol_annul", "mine_protocol"),
         user="director",
-        form_on_page=False,  # a draft: its page sends the person back to the protocol
+        page=("attestation:protocol_detail", "mine_protocol"),
+        text=("reason",),
     ),
-    Entry(("documents:verify", ""), (VerifyForm,), user="anonymous", method="get", status=200),
+    # The public check is a POST form; each check is listed on «Проверки документов».
+    Entry(("documents:verify", ""), (VerifyForm,), user="anonymous", status=200),
     Entry(
         ("documents:verification_checks", ""),
         (VerificationCheckFilter,),
@@ -428,13 +529,13 @@ ENTRIES: list[Entry] = [
         data=lambda ctx: {"values": f"зач | {TYPED} | 100 | да\nнезач | не зачтено | 0 | нет"},
     ),
     Entry(("staff:logins", ""), (LoginFailureFilterForm,), user="director", method="get", status=200),
+    # The login is hidden on the page: the one the «login» entry typed (shown on «Входы»).
     Entry(
         ("staff:lockout_lift", ""),
         (LiftLockoutForm,),
         user="director",
-        form_on_page=False,
-        text=("username",),  # hidden on the page, but a login someone typed
-        data=lambda ctx: {"ip_address": "127.0.0.1"},
+        page=("staff:logins", ""),
+        data=_lockout,
     ),
     Entry(
         ("gradebook:lock", "mine_gm"),
@@ -477,16 +578,12 @@ ENTRIES: list[Entry] = [
 NOT_TYPED = {
     # Their one text field is a blank's number, which must be a number in the register.
     "documents.IssueForm": "the blank's number is checked against the register",
-    # The upload's own cells are the import's business (checked by the import tests); its
-    # admission order number is the same field as the enrolment form's.
-    "people.ImportUploadForm": "an import file; its order number is typed in EnrollmentCreateForm",
-    # The confirmation needs a staged Moodle file; its reason becomes each grade's change reason,
-    # the very field the grid's late-correction reason fills (the gradebook:cell_save entry).
-    "lms.ConfirmForm": "its reason is a grade's change reason, typed through gradebook:cell_save",
 }
 
 
 def _form_classes() -> dict[str, type[forms.BaseForm]]:
+    """The form classes of the project's apps, and those the site's views take from elsewhere
+    (Django's password reset): every URL's class-based view with a `form_class`."""
     found = {}
     for app in apps.get_app_configs():
         if not app.name.startswith("zachetka."):
@@ -502,14 +599,40 @@ def _form_classes() -> dict[str, type[forms.BaseForm]]:
                 and value.__module__ == module.__name__
             ):
                 found[f"{app.label}.{value.__name__}"] = value
+
+    def walk(patterns: list) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                view = getattr(pattern.callback, "view_class", None)
+                initkwargs = getattr(pattern.callback, "view_initkwargs", {})
+                # LoginView takes its form as `authentication_form`, its `form_class` unused.
+                form = next(
+                    (
+                        found_form
+                        for source in (initkwargs, vars(view) if view else {})
+                        for attribute in ("authentication_form", "form_class")
+                        if (found_form := source.get(attribute))
+                    ),
+                    None,
+                )
+                if form is None and view is not None:
+                    form = getattr(view, "authentication_form", None) or getattr(view, "form_class", None)
+                if isinstance(form, type) and issubclass(form, forms.BaseForm):
+                    found.setdefault(f"{form.__module__}.{form.__name__}", form)
+
+    walk(get_resolver().url_patterns)
     return found
 
 
 def test_every_text_form_is_attacked() -> None:
-    typed = {form for entry in ENTRIES for form in entry.forms}
+    typed = {form for entry in ENTRIES for form in entry.forms} | UPLOAD_FORMS
+    discovered = _form_classes()
+    assert "django.contrib.auth.forms.PasswordResetForm" in discovered
     missing = {
         name
-        for name, form in _form_classes().items()
+        for name, form in discovered.items()
         if text_fields(form) and form not in typed and name not in NOT_TYPED
     }
     assert missing == set(), "forms with text fields that no entry types into"
@@ -519,6 +642,18 @@ def _log_in(client, users: dict, role: str) -> None:  # noqa: ANN001
     client.logout()
     if role != "anonymous":
         client.force_login(users[role])
+
+
+def _fill_typed(value, entry: str, name: str, payloads: Payloads):  # noqa: ANN001, ANN202
+    """`value` with a payload wherever it holds TYPED (inside a JSON body's lists and objects
+    too), each named by the key it is under."""
+    if isinstance(value, dict):
+        return {key: _fill_typed(inner, entry, str(key), payloads) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_fill_typed(inner, entry, name, payloads) for inner in value]
+    if isinstance(value, str) and TYPED in value:
+        return value.replace(TYPED, payloads.next(entry, name, None, inline=True))
+    return value
 
 
 def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, seen: Seen) -> None:  # noqa: ANN001
@@ -541,17 +676,19 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
         data = dict(given)
     declared = {name: length for form in entry.forms for name, length in text_fields(form).items()}
     fields.update({name: declared.get(name) for name in entry.text})
-    for name, value in data.items():
-        if isinstance(value, str) and TYPED in value:
-            data[name] = value.replace(TYPED, payloads.next(entry.label, name, None, inline=True))
-    typed = {name: payloads.next(entry.label, name, length) for name, length in fields.items()}
+    data = _fill_typed(data, entry.label, "", payloads)
+    typed = {
+        name: payloads.next(entry.label, name, length, checked=name in entry.keep)
+        for name, length in fields.items()
+    }
     typed = {name: payload for name, payload in typed.items() if payload is not None}
 
     headers = entry.headers(ctx)
 
     def send(values: dict):  # noqa: ANN202
-        if entry.method == "json":
-            return client.post(url, json.dumps(values), content_type="application/json", headers=headers)
+        if entry.json_body:
+            method = getattr(client, "post" if entry.method == "json" else entry.method)
+            return method(url, json.dumps(values), content_type="application/json", headers=headers)
         if entry.method == "get":
             return client.get(url, values, headers=headers)
         return client.post(url, values, headers=headers)
@@ -568,9 +705,9 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
             value.seek(0)
     response = send({**data, **typed})
     if response.status_code != entry.status:
-        raise AssertionError(
-            f"{response.status_code} instead of {entry.status}: {page_errors(response.content.decode())}"
-        )
+        body = response.content.decode()
+        why = body[:1500] if entry.json_body else page_errors(body)
+        raise AssertionError(f"{response.status_code} instead of {entry.status}: {why}")
     seen.check(response.content, response.get("Content-Type", ""), entry.label)
     if response.status_code == 302:
         followed = client.get(response.url)
@@ -578,12 +715,113 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
         seen.check(followed.content, followed.get("Content-Type", ""), f"{entry.label} -> {response.url}")
 
 
+def _revoked(document):  # noqa: ANN001, ANN202
+    """A document revoked before it was reported: ФИС ФРДО wants it corrected by hand."""
+
+    document.state, document.state_reason, document.state_changed_at = "revoked", "Ошибка", timezone.now()
+    document.save(update_fields=["state", "state_reason", "state_changed_at"])
+    return document
+
+
+def _issued_lately(enrollment, seq: int):  # noqa: ANN001, ANN202
+    """A document issued ten days ago (the matrix's documents are dated by their group's end,
+    ahead of today; a document's columns do not change), so that a duplicate can be issued
+    today: made from a copy of the study whose group ends then."""
+    import datetime as dt
+
+    from zachetka.programs.models import Enrollment
+
+    study = Enrollment.objects.select_related("learner", "group__program").get(pk=enrollment.pk)
+    study.group.ends_on = timezone.localdate() - dt.timedelta(days=10)  # in memory only
+    document = _document(study, seq)
+    # The register's numbers the world took by hand (1 to 4): the duplicate gets the next one.
+    from zachetka.core import numbering
+    from zachetka.documents.models import RegistrationCounter
+
+    for _ in range(4):
+        numbering.take_next(RegistrationCounter, year=2026)
+    return document
+
+
+def _signed_final(group):  # noqa: ANN001, ANN202
+    """A signed final protocol (annulled with the documents issued on it)."""
+
+    from zachetka.attestation.models import Protocol
+    from zachetka.gradebook.models import GradingScale
+
+    return Protocol.objects.create(
+        kind=Protocol.Kind.FINAL,
+        status=Protocol.Status.SIGNED,
+        number=f"ИА-2026-П{group.pk:04d}",
+        held_on=group.ends_on,
+        group=group,
+        final_form="exam",
+        scale=GradingScale.objects.get(kind="five_point"),
+        created_by=group.curator,
+        signed_at=timezone.now(),
+    )
+
+
+def _due_for_destruction(make_group, make_learner, make_enrollment, director) -> None:  # noqa: ANN001
+    """A learner whose studies ended in 2019: past retention, so an act may be drafted (its
+    number after the matrix's act, made by hand as this year's first)."""
+    import datetime as dt
+
+    from zachetka.archive.models import ActCounter
+    from zachetka.core import numbering
+    from zachetka.programs import services as program_services
+
+    numbering.take_next(ActCounter, year=timezone.localdate().year)
+
+    group = make_group(starts_on=dt.date(2019, 2, 1), ends_on=dt.date(2019, 6, 30))
+    program_services.complete_enrollment(
+        by=director,
+        enrollment=make_enrollment(make_learner(last_name="Старов"), group),
+        completed_on=dt.date(2019, 6, 30),
+        outcome="passed",
+        reason="Протокол",
+    )
+
+
+def _api_assessment(mine, teacher, like):  # noqa: ANN001, ANN202
+    import datetime as dt
+
+    from zachetka.gradebook import services as gradebook
+
+    return gradebook.create_assessment(
+        by=teacher,
+        group=mine,
+        module=like.module,
+        held_on=dt.date(2026, 11, 20),
+        due_on=dt.date(2026, 12, 10),
+        title="Контрольная",
+        scale=like.scale,
+    )
+
+
 @pytest.fixture
-def attack_world(world, director, registrar, curator, teacher, learner_user) -> dict:
+def attack_world(
+    world, director, registrar, curator, teacher, learner_user, make_group, make_learner, make_enrollment
+) -> dict:
+    from zachetka.api.services import create_token
+
+    objects = _objects(world)
+    _due_for_destruction(make_group, make_learner, make_enrollment, director)
+    own = world["enrollments"]["own"]
+    api_assessment = _api_assessment(world["mine"], teacher, world["assessments"]["mine"])
     return {
         **world,
-        **(objects := _objects(world)),
+        **objects,
         "defense_protocol": _as_defense(objects["mine_final"]),
+        # Another group's (one final protocol in force per group), curated by the same person.
+        "signed_final": _signed_final(make_group(program=world["mine"].program, curator=curator)),
+        # The classmate's: one valid document per study (the own one has mine_document); the
+        # revoked one first, so that the duplicated one can be valid.
+        "revoked_document": _revoked(_document(world["enrollments"]["classmate"], 4)),
+        "dup_document": _issued_lately(world["enrollments"]["classmate"], 3),
+        "api_assessment": api_assessment,
+        "api_cell": [api_assessment.pk, own.pk],
+        "api_writer": create_token(name="Инъекции", user=teacher)[1],
         "director": director,
         "registrar": registrar,
         "curator": curator,
@@ -592,22 +830,87 @@ def attack_world(world, director, registrar, curator, teacher, learner_user) -> 
     }
 
 
-def _made_outputs() -> list[tuple[str, object]]:
-    """(url name, object) of the pages and files of objects the entries made with payloads."""
+def _url(name: str, made: object) -> str:
+    return resolve({"made": made}, (name, "made"))
+
+
+def _made_outputs(client, users: dict, ctx: dict) -> list[tuple[str, str, bool]]:  # noqa: ANN001
+    """(role, url, page data?) of the pages and files of what the entries made with payloads (not
+    objects of the matrix's world), after the steps that make the files: the gradebook's XLSX
+    (a job), the destruction act's PDF and extract (made when the act is executed)."""
+    from zachetka.archive import services as archive
+    from zachetka.archive.models import DestructionAct
     from zachetka.attestation.models import Protocol
+    from zachetka.core import views as core_views
+    from zachetka.core.models import AuditEvent
+    from zachetka.documents.models import Document
+    from zachetka.gradebook.models import GradeChange
+    from zachetka.jobs.models import Job
     from zachetka.privacy.models import Consent, Disclosure
 
     consent = Consent.objects.filter(purpose__contains=MARKER).last()
     disclosure = Disclosure.objects.filter(legal_ground__contains=MARKER).last()
     defense = Protocol.objects.filter(results__work_topic__contains=MARKER).last()
-    return [
-        ("privacy:consent_detail", consent),
-        ("privacy:consent_form_pdf", consent),
-        ("privacy:disclosure_pdf", disclosure),
-        ("privacy:disclosure_xlsx", disclosure),
-        ("attestation:protocol_detail", defense),
-        ("attestation:protocol_pdf", defense),
+    made = {
+        "consent": [consent] if consent else [],
+        "disclosure": [disclosure] if disclosure else [],
+        "defense": [defense] if defense else [],
+        "annulled protocol": list(Protocol.objects.filter(annul_reason__contains=MARKER)),
+        "document": list(
+            Document.objects.filter(state_reason__contains=MARKER)
+            | Document.objects.filter(original__state_reason__contains=MARKER)
+        ),
+        "grade change": list(GradeChange.objects.filter(reason__contains=MARKER).select_related("grade")),
+        "destruction act": list(DestructionAct.objects.filter(basis__contains=MARKER)),
+    }
+    outputs: list[tuple[str, str, bool]] = []
+    for kind, found in made.items():
+        assert found, f"nothing was made with a payload: {kind}"
+    outputs += [
+        ("registrar", _url("privacy:consent_detail", consent), False),
+        ("registrar", _url("privacy:consent_form_pdf", consent), False),
+        ("registrar", _url("privacy:disclosure_pdf", disclosure), False),
+        ("registrar", _url("privacy:disclosure_xlsx", disclosure), False),
+        ("registrar", _url("attestation:protocol_detail", defense), False),
+        ("registrar", _url("attestation:protocol_pdf", defense), False),
     ]
+    for protocol in made["annulled protocol"]:
+        outputs += [
+            ("registrar", _url("attestation:protocol_detail", protocol), False),
+            ("registrar", _url("attestation:protocol_pdf", protocol), False),
+            ("registrar", _url("attestation:group_protocols", protocol.group), False),
+        ]
+    for document in made["document"]:
+        outputs += [
+            ("registrar", _url("documents:document_detail", document), False),
+            ("registrar", _url("documents:document_pdf", document), False),
+        ]
+    for change in made["grade change"]:
+        query = f"?assessment={change.grade.assessment_id}&enrollment={change.grade.enrollment_id}"
+        outputs.append(("registrar", reverse("gradebook:cell_history") + query, True))
+    for act in made["destruction act"]:
+        archive.approve_act(by=users["director"], act=act)
+        archive.execute_act(by=users["registrar"], act=act)
+        outputs += [
+            ("registrar", _url("archive:act_detail", act), False),
+            ("registrar", _url("archive:act_pdf", act), False),
+            ("registrar", _url("archive:act_extract", act), False),
+        ]
+    # Every page of the audit (the matrix fetches the first): the reasons the forms and the API
+    # typed, each on the page of its event.
+    pages = -(-AuditEvent.objects.count() // core_views.PAGE_SIZE)
+    outputs += [
+        ("director", f"{reverse('core:audit_list')}?page={page}", False) for page in range(2, pages + 1)
+    ]
+    # The group's whole gradebook as XLSX (a job, run at once in tests): the titles and grades
+    # the forms and the API typed.
+    _log_in(client, users, "registrar")
+    started = client.post(reverse("gradebook:group_export_job", args=[ctx["mine"].pk]))
+    assert started.status_code == 302, started.status_code
+    job = Job.objects.filter(owner=users["registrar"]).latest("created_at")
+    assert job.status == Job.Status.DONE, job.status
+    outputs.append(("registrar", _url("jobs:file", job), False))
+    return outputs
 
 
 # Stored files the matrix's world fakes with a few bytes (scans, uploads, files made earlier):
@@ -626,6 +929,133 @@ STORED_FAKES = {
     "jobs:file",
 }
 
+LEARNER_FILE_COLUMNS = ("Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "СНИЛС", "Email", "Телефон")
+LEARNER_FILE_COLUMNS += ("Гражданство",)
+
+# (entry, field) typed with a payload that no page, PDF or workbook shows, and why. Everything
+# else typed must be found in at least one output it was checked in.
+NOT_SHOWN = {
+    ("documents:document_duplicate[dup_document]", "series"): (
+        "a blank's series must be one in the register: refused, and the refusal names the field only"
+    ),
+    **{
+        ("web:learner_import", f"file {column}"): (
+            "a learners' file's cell that looks like a formula or holds markup is refused naming its "
+            "column, without repeating the value"
+        )
+        for column in LEARNER_FILE_COLUMNS
+    },
+    ("lms:gradebook_import[mine_gm]", "reason"): (
+        "typed into a confirmation refused for the file's errors, whose page offers no confirmation "
+        "(so no reason field) again; a reason given becomes each grade's change reason, the field "
+        "gradebook:cell_save and the API's grade writes type into, shown in the cell's history"
+    ),
+    ("api:grade_bulk", "idempotency_key"): (
+        "a client's request key, kept only to answer a repeated request the same; never shown"
+    ),
+}
+
+
+# --------------------------------------------------------------------- uploaded files
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _counts() -> dict[str, int]:
+    from zachetka.gradebook.models import Grade, GradeChange
+    from zachetka.people.models import Learner
+    from zachetka.programs.models import Enrollment
+
+    return {model.__name__: model.objects.count() for model in (Grade, GradeChange, Learner, Enrollment)}
+
+
+def _upload_moodle(client, users: dict, ctx: dict, payloads: Payloads, seen: Seen) -> None:  # noqa: ANN001
+    """A Moodle gradebook export whose text cells carry payloads (names, e-mail, ID number, a
+    grade item's title, a column Moodle adds, a grade): the preview shows them escaped, and the
+    confirmation (with a payload as its reason) is refused with nothing written."""
+
+    label = "lms:gradebook_import[mine_gm]"
+    _log_in(client, users, "teacher")
+
+    def typed(name: str) -> str:
+        return payloads.next(label, name, None, inline=True)
+
+    classmate = ctx["classmate"]
+    classmate.refresh_from_db()  # its e-mail as the entries left it: the row is matched by it
+    header = ["First name", "Last name", "ID number", "Email address"]
+    header += [f"Assignment: {typed('grade item')} (Real)", "Quiz: Контрольная (Real)", typed("other column")]
+    rows = [
+        header,
+        [classmate.first_name, classmate.last_name, "", classmate.email, "5", typed("grade"), ""],
+        [typed("first name"), typed("last name"), typed("ID number"), typed("e-mail"), "5", "4", ""],
+    ]
+    before = _counts()
+    url = resolve(ctx, ("lms:gradebook_import", "mine_gm"))
+    uploaded = client.post(url, {"file": SimpleUploadedFile("Оценки.csv", _csv(rows), "text/csv")})
+    assert uploaded.status_code == 302, page_errors(uploaded.content.decode())
+    path, _, query = uploaded.url.partition("?")
+    token = query.removeprefix("token=")
+    mapping = {"column_4": "", "column_5": str(ctx["mine_assessment"].pk)}
+    preview = client.get(path, {"token": token, **mapping})
+    assert preview.status_code == 422, preview.status_code  # the grade is not one of the scale
+    seen.check(preview.content, preview["Content-Type"], f"{label} preview")
+    confirm_url = resolve(ctx, ("lms:gradebook_import_confirm", "mine_gm"))
+    values = form_values(preview.content.decode(), path, confirm_url)
+    data = {**mapping, **values, "token": token, "reason": typed("reason")}
+    refused = client.post(confirm_url, data)
+    assert refused.status_code == 422, refused.status_code
+    seen.check(refused.content, refused["Content-Type"], f"{label} confirm (refused)")
+    assert _counts() == before, "a refused Moodle import wrote something"
+
+
+def _upload_learners(client, users: dict, ctx: dict, payloads: Payloads, seen: Seen) -> None:  # noqa: ANN001
+    """A learners' file with payloads in every text cell: refused, each value named in the
+    error list; then a valid file with a payload as a column's title and as the admission
+    order's number: its preview lists them. Nothing is written before the confirmation."""
+    label = "web:learner_import"
+    _log_in(client, users, "registrar")
+    url = reverse(label)
+
+    def typed(name: str) -> str:
+        return payloads.next(label, name, None, inline=True)
+
+    header = list(LEARNER_FILE_COLUMNS)
+    refused_rows = [header, [typed(f"file {column}") for column in header]]
+    before = _counts()
+    refused = client.post(url, {"file": SimpleUploadedFile("Слушатели.csv", _csv(refused_rows), "text/csv")})
+    assert refused.status_code == 422, refused.status_code
+    seen.check(refused.content, refused["Content-Type"], f"{label} (refused file)")
+    rows = [
+        [*header, typed("file column title")],
+        ["Лебедев", "Олег", "Петрович", "02.03.1991", "М", "", "", "", "643", "x"],
+    ]
+    preview = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("Слушатели.csv", _csv(rows), "text/csv"),
+            "group": ctx["mine"].pk,
+            "admission_order_number": payloads.next(
+                label,
+                "admission_order_number",
+                ImportUploadForm.base_fields["admission_order_number"].max_length,
+                inline=True,
+            ),
+            "admission_order_date": "01.09.2026",
+        },
+    )
+    assert preview.status_code == 200, page_errors(preview.content.decode())
+    seen.check(preview.content, preview["Content-Type"], f"{label} preview")
+    assert _counts() == before, "a learners' file was written before its confirmation"
+
+
+UPLOADS = (_upload_moodle, _upload_learners)
+# The forms of those uploads (their text fields are typed there).
+UPLOAD_FORMS = {ImportUploadForm, ConfirmForm}
+
 
 def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> None:
     ctx = attack_world
@@ -640,6 +1070,27 @@ def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> 
             _submit(client, users, ctx, entry, payloads, seen)
         except AssertionError as error:
             failures.append(f"{entry.label}: {error}")
+    for upload in UPLOADS:
+        try:
+            upload(client, users, ctx, payloads, seen)
+        except AssertionError as error:
+            failures.append(f"{upload.__name__}: {error}")
+    # Outputs of what the entries made (not objects of the matrix's world), first: executing
+    # the destruction act depersonalises a learner the matrix's pages would show.
+    try:
+        made = _made_outputs(client, users, ctx)
+    except AssertionError as error:
+        failures.append(f"made outputs: {error}")
+        made = []
+    for role, url, page_data in made:
+        _log_in(client, users, role)
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        try:
+            assert response.status_code == 200, f"{response.status_code}"
+            seen.check(content, response.get("Content-Type", ""), url, page_data=page_data)
+        except AssertionError as error:
+            failures.append(f"{url}: {error}")
     for (name, key), (method, statuses) in MATRIX.items():
         if method != "get" or 200 not in statuses or name in STORED_FAKES:
             continue
@@ -653,25 +1104,23 @@ def test_typed_payloads_stay_text_everywhere(client, attack_world, settings) -> 
             seen.check(content, response.get("Content-Type", ""), f"{url} as {role}")
         except AssertionError as error:
             failures.append(f"{url}: {error}")
-    # Outputs of what the entries made (not objects of the matrix's world).
-    _log_in(client, users, "registrar")
-    for name, made in _made_outputs():
-        if made is None:
-            failures.append(f"{name}: nothing was made with a payload")
-            continue
-        url = resolve({"made": made}, (name, "made"))
-        response = client.get(url)
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        try:
-            seen.check(content, response.get("Content-Type", ""), url)
-        except AssertionError as error:
-            failures.append(f"{url}: {error}")
     report = [
         f"{typed.entry} {typed.field} {typed.payload!r}: {sorted(seen.shown.get(marker, ()))}"
         for marker, typed in payloads.typed.items()
     ]
     print("\n".join(report), seen.outputs)  # noqa: T201 - with -s: which field reached which output
     assert not failures, "\n".join(failures)
+    # Every payload typed reached an output that shows it (so that an entry whose submission
+    # silently does nothing, or whose result is not fetched, fails here), unless exempted.
+    unseen = {
+        (typed.entry, typed.field) for marker, typed in payloads.typed.items() if marker not in seen.shown
+    }
+    seen_anyway = {
+        (typed.entry, typed.field) for marker, typed in payloads.typed.items() if marker in seen.shown
+    } & NOT_SHOWN.keys()
+    assert unseen - NOT_SHOWN.keys() == set(), "typed payloads that no output showed"
+    assert seen_anyway == set(), "NOT_SHOWN exemptions of payloads that an output shows"
+    assert NOT_SHOWN.keys() <= unseen | seen_anyway, "NOT_SHOWN exemptions of fields no entry types"
     # Not vacuous: markup reached pages, PDFs and workbooks, and every kind of formula a workbook.
     for kind in ("html", "pdf", "xlsx"):
         for markup in ("<script>", "<img"):
