@@ -292,6 +292,8 @@ if APP_SERVERS > 1:
 # (its worker was killed) is marked failed.
 JOBS_KEEP_DAYS = env_int("ZACHETKA_JOBS_KEEP_DAYS", 7)
 JOBS_SILENT_SECONDS = env_int("ZACHETKA_JOBS_SILENT_SECONDS", 15 * 60)
+# A running job's worker refreshes its heartbeat this often even while one step lasts minutes.
+JOBS_HEARTBEAT_SECONDS = env_int("ZACHETKA_JOBS_HEARTBEAT_SECONDS", 60)
 
 IMPORT_STAGING_DIR = Path(env_str("ZACHETKA_IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))
 IMPORT_STAGING_HOURS = env_int("ZACHETKA_IMPORT_STAGING_HOURS", 6)

@@ -18,7 +18,10 @@
   function show(state) {
     box.dataset.jobStatus = state.status;
     label.textContent = state.status_label;
-    bar.value = state.percent;
+    // A running stage of unknown length (a PDF being laid out) has no count: the bar then
+    // only shows that work goes on.
+    if (state.status === "running" && !state.total) bar.removeAttribute("value");
+    else bar.value = state.percent;
     bar.textContent = state.percent + "%";
     if (count) count.textContent = state.total ? state.done + " из " + state.total : "";
     stage.textContent = state.stage;

@@ -1,6 +1,7 @@
 """The consolidated statement of a group as an XLSX workbook laid out for printing."""
 
 import io
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -11,7 +12,8 @@ from zachetka.core import dates, xlsx
 HEADER_ROW = 4
 
 
-def summary_workbook(summary: Summary) -> bytes:
+def summary_workbook(summary: Summary, *, on_row: Callable[[int], None] | None = None) -> bytes:
+    """The consolidated statement as XLSX; `on_row` is told each learner's row as it is written."""
     group = summary.group
     workbook = Workbook()
     sheet = workbook.active
@@ -36,6 +38,8 @@ def summary_workbook(summary: Summary) -> bytes:
         cell.border = xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for number, row in enumerate(summary.rows, start=1):
+        if on_row is not None:
+            on_row(number)
         values = [
             number,
             row.enrollment.learner.full_name,

@@ -25,25 +25,27 @@ def summary_title(group: Group, output_format: str) -> str:
 def summary(progress: Progress, user: User, *, group_id: int, output_format: str) -> Output:
     if output_format not in FORMATS:
         raise ValidationError("Неизвестный формат сводной ведомости.")
-    progress.step(0, 2, "сбор результатов из подписанных протоколов", force=True)
+    progress.working("сбор результатов из подписанных протоколов")
     try:
         found = selectors.group_summary(user, group_id)
     except Group.DoesNotExist as missing:
         raise ValidationError("Группа не найдена или недоступна.") from missing
     learner_ids = [row.enrollment.learner_id for row in found.rows]
+    count = len(found.rows)
     if output_format == "pdf":
-        progress.step(1, 2, f"вёрстка PDF: {len(found.rows)} слушателей", force=True)
         return Output(
             name=f"Сводная ведомость {found.group.code}.pdf",
             content_type="application/pdf",
-            content=pdf.render_summary_pdf(found),
+            content=pdf.render_summary_pdf(found, on_stage=progress.working),
             learner_ids=learner_ids,
         )
-    progress.step(1, 2, f"запись XLSX: {len(found.rows)} слушателей", force=True)
+    content = export.summary_workbook(
+        found, on_row=lambda done: progress.step(done, count, f"запись XLSX: слушатель {done} из {count}")
+    )
     return Output(
         name=f"Сводная ведомость {found.group.code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        content=export.summary_workbook(found),
+        content=content,
         learner_ids=learner_ids,
     )
 
@@ -58,9 +60,9 @@ def debt_list(progress: Progress, user: User, *, query: list) -> Output:
     overdue_only = list_export.query_dict(query).get("overdue") == "1"
     today = timezone.localdate()
     debts = selectors.open_debts(user, overdue_only=overdue_only, today=today)
-    list_export.start_rows(progress, debts)
+    reading = list_export.start_rows(progress, debts)
     rows, learner_ids = [], []
-    for number, debt in enumerate(debts, start=1):
+    for number, debt in enumerate(reading, start=1):
         rows.append(
             [
                 number,
@@ -89,6 +91,7 @@ def debt_list(progress: Progress, user: User, *, query: list) -> Output:
             "Срок истёк",
         ],
         rows=rows,
+        progress=progress,
     )
     return Output(
         name="Академические задолженности.xlsx",

@@ -1,6 +1,7 @@
 """Protocols and the consolidated statement as PDF (A4, Cyrillic fonts, signature lines),
 rendered from HTML templates by WeasyPrint (Debian: libpango-1.0-0, libpangoft2-1.0-0)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -91,17 +92,18 @@ def summary_in_words(summary: selectors.Summary) -> dict[int, tuple[list[str], s
     return words
 
 
-def render_summary_pdf(summary: selectors.Summary) -> bytes:
+def render_summary_pdf(summary: selectors.Summary, *, on_stage: Callable[..., None] | None = None) -> bytes:
     """The consolidated statement on landscape A4, module titles as numbered columns, results in
-    words."""
+    words. `on_stage` is told each page laid out (`core.pdf.reporting`)."""
     words = summary_in_words(summary)
     rows = [(row, *words[row.enrollment.pk]) for row in summary.rows]
-    return core_pdf.render_pdf(
-        "attestation/summary_pdf.html",
-        {
-            "requisites": organization.current(),
-            "summary": summary,
-            "rows": rows,
-            "printed_on": timezone.localdate(),
-        },
-    )
+    with core_pdf.reporting(on_stage):
+        return core_pdf.render_pdf(
+            "attestation/summary_pdf.html",
+            {
+                "requisites": organization.current(),
+                "summary": summary,
+                "rows": rows,
+                "printed_on": timezone.localdate(),
+            },
+        )

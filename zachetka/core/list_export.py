@@ -10,7 +10,7 @@ A slow export runs as a background job (`start_job`): its page's form POSTs the 
 """
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -48,11 +48,21 @@ def bounded_count(items: QuerySet) -> int:
     return count
 
 
-def start_rows(progress: Any, items: QuerySet) -> int:
-    """`bounded_count`, told on the job's progress bar as the rows about to be written."""
+def start_rows(progress: Any, items: QuerySet) -> Iterator[Any]:
+    """`bounded_count` (refused at once beyond MAX_ROWS), then the items, each told on the
+    job's progress bar as it is read («чтение: строка 3000 из 20000»): the first half of the
+    export's units, the rows written by `workbook(progress=...)` being the second."""
     count = bounded_count(items)
-    progress.step(0, 1, f"запись XLSX: {plural.count_with(count, 'строка', 'строки', 'строк')}", force=True)
-    return count
+    progress.step(
+        0, 2 * count, f"чтение: {plural.count_with(count, 'строка', 'строки', 'строк')}", force=True
+    )
+
+    def told() -> Iterator[Any]:
+        for number, item in enumerate(items.iterator(chunk_size=2000), start=1):
+            progress.step(number, 2 * count, f"чтение: строка {number} из {count}")
+            yield item
+
+    return told()
 
 
 def describe_filters(parts: Sequence[tuple[str, str]]) -> str:
@@ -61,8 +71,17 @@ def describe_filters(parts: Sequence[tuple[str, str]]) -> str:
     return "Отбор: " + "; ".join(shown) if shown else "Отбор: без фильтров (все записи)"
 
 
-def workbook(*, title: str, filters: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet: `title`, the `filters` line, the header and the rows, fitted and print-ready."""
+def workbook(
+    *,
+    title: str,
+    filters: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    progress: Any = None,
+) -> bytes:
+    """One sheet: `title`, the `filters` line, the header and the rows, fitted and print-ready.
+    A job's `progress` is told each row written, after the rows read (`start_rows`)."""
+    count = len(rows)
     book = Workbook()
     sheet = book.active
     sheet.title = xlsx.sheet_title(title)
@@ -73,6 +92,9 @@ def workbook(*, title: str, filters: str, headers: Sequence[str], rows: Iterable
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row, values in enumerate(rows, start=HEADER_ROW + 1):
+        if progress is not None:
+            written = row - HEADER_ROW
+            progress.step(count + written, 2 * count, f"запись XLSX: строка {written} из {count}")
         for column, value in enumerate(values, start=1):
             xlsx.write_value(sheet, row, column, value).border = xlsx.BOX
     xlsx.fit_columns(sheet, first_row=HEADER_ROW, header_row=HEADER_ROW)

@@ -1,6 +1,7 @@
 """The registry book of issued documents for printing: XLSX and PDF."""
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -101,11 +102,16 @@ def pdf_column_widths(rows: list[list[str]]) -> list[float | None]:
     return widths
 
 
-def registry_rows(documents: QuerySet[Document], *, typed: bool = False) -> list[list]:
+def registry_rows(
+    documents: QuerySet[Document], *, typed: bool = False, on_row: Callable[[int], None] | None = None
+) -> list[list]:
     """The registry's rows as text (for the PDF) or, `typed`, with the row number as a number
-    and the date as a date (for the spreadsheet)."""
+    and the date as a date (for the spreadsheet). `on_row` is told each row's number as it is
+    read."""
     rows = []
     for number, d in enumerate(documents.iterator(chunk_size=2000), start=1):
+        if on_row is not None:
+            on_row(number)
         protocol = f"№ {d.protocol.number} от {dates.format_date(d.protocol.held_on)}" if d.protocol else ""
         state = d.get_state_display()
         if d.issue != Document.Issue.ORIGINAL:
@@ -143,7 +149,15 @@ def registry_subtitle(chosen: dict) -> str:
     return ", ".join(parts) or "все документы"
 
 
-def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
+def registry_workbook(
+    documents: QuerySet[Document],
+    chosen: dict,
+    *,
+    on_row: Callable[[int], None] | None = None,
+    on_written: Callable[[int], None] | None = None,
+) -> bytes:
+    """The registry book as XLSX; `on_row` is told each document read, `on_written` each row
+    written to the sheet."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = xlsx.sheet_title("Книга регистрации")
@@ -156,7 +170,9 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
         cell = xlsx.write(sheet, HEADER_ROW, index, column.title)
         cell.font, cell.fill, cell.border = Font(bold=True), xlsx.HEAD_FILL, xlsx.BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for offset, values in enumerate(registry_rows(documents, typed=True), start=1):
+    for offset, values in enumerate(registry_rows(documents, typed=True, on_row=on_row), start=1):
+        if on_written is not None:
+            on_written(offset)
         for index, value in enumerate(values, start=1):
             cell = xlsx.write_value(sheet, HEADER_ROW + offset, index, value)
             cell.border = xlsx.BOX
@@ -173,16 +189,26 @@ def registry_workbook(documents: QuerySet[Document], chosen: dict) -> bytes:
     return buffer.getvalue()
 
 
-def registry_pdf(documents: QuerySet[Document], chosen: dict) -> bytes:
-    """The registry book on landscape A4, each column wide enough for its longest token."""
-    rows = registry_rows(documents)
-    return pdf.render_pdf(
-        "documents/registry_pdf.html",
-        {
-            "requisites": organization.current(),
-            "subtitle": registry_subtitle(chosen),
-            "columns": list(zip((column.title for column in COLUMNS), pdf_column_widths(rows), strict=True)),
-            "rows": rows,
-            "printed_on": timezone.localdate(),
-        },
-    )
+def registry_pdf(
+    documents: QuerySet[Document],
+    chosen: dict,
+    *,
+    on_row: Callable[[int], None] | None = None,
+    on_stage: Callable[..., None] | None = None,
+) -> bytes:
+    """The registry book on landscape A4, each column wide enough for its longest token.
+    `on_row` is told each document read, `on_stage` each page laid out (`core.pdf.reporting`)."""
+    rows = registry_rows(documents, on_row=on_row)
+    with pdf.reporting(on_stage):
+        return pdf.render_pdf(
+            "documents/registry_pdf.html",
+            {
+                "requisites": organization.current(),
+                "subtitle": registry_subtitle(chosen),
+                "columns": list(
+                    zip((column.title for column in COLUMNS), pdf_column_widths(rows), strict=True)
+                ),
+                "rows": rows,
+                "printed_on": timezone.localdate(),
+            },
+        )

@@ -48,9 +48,21 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FileField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from zachetka.attestation.models import Protocol, ProtocolResult
@@ -180,6 +192,7 @@ def _last_submission(field: str) -> Subquery:
 # a hundred thousand of them).
 RECORD = {
     "pk": "pk",
+    "learner_id": "enrollment__learner_id",
     "kind": "kind",
     "issue": "issue",
     "state": "state",
@@ -425,9 +438,29 @@ class Written:
     state: str
     sha256: str
     change_number: str
+    learner_id: int
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Prepared:
+    """A workbook made and checked, not yet recorded: what `record` marks as sent."""
+
+    template: Template
+    year: int
+    group: Group | None
+    only_new: bool
+    content: bytes
+    sha256: str
+    file_name: str
+    written: list[Written]
+    # When reading began: a document exported by someone else since then stops the recording.
+    read_since: dt.datetime
+
+    @property
+    def learner_ids(self) -> list[int]:
+        return [w.learner_id for w in self.written]
+
+
 def export(
     *,
     by: User | None,
@@ -446,11 +479,38 @@ def export(
     the template takes no changes, documents changed since they were sent are never written:
     `manual_corrections()` lists them.
 
-    `on_step`, if given, is told every STEP_ROWS documents how many of all were read."""
+    `on_step`, if given, is told every STEP_ROWS documents how many of all were read. The
+    reading and writing of the workbook (most of the time) happen outside any transaction of
+    this export; the records are written in one short transaction, and the file stored for it is
+    deleted again if that transaction fails: all or nothing."""
+    prepared = prepare(
+        by=by, template_key=template_key, year=year, group=group, only_new=only_new, on_step=on_step
+    )
+    stored = store(prepared)
+    try:
+        with transaction.atomic():
+            return record(prepared, by=by, stored=stored)
+    except BaseException:
+        discard(stored)
+        raise
+
+
+def prepare(
+    *,
+    by: User | None,
+    template_key: str,
+    year: int,
+    group: Group | None = None,
+    only_new: bool = True,
+    on_step: OnStep | None = None,
+) -> Prepared:
+    """Read the documents and write the workbook (no database writes); FrdoRefused with every
+    row's problems, ValidationError when there is nothing to export."""
     if by is not None:
         access.require(by, "documents.add_frdoexport")
     template = load(template_key)
     today = timezone.localdate()
+    read_since = timezone.now()
     written: list[Written] = []
     problems: list[str] = []
     total_problems = 0
@@ -480,48 +540,89 @@ def export(
                     )
                 elif not total_problems:  # once refused, rows are only checked, to report them all
                     sheet.write_row(values)
-                    written.append(Written(r["pk"], r["state"], digest, r.get("change_number", "")))
+                    written.append(
+                        Written(r["pk"], r["state"], digest, r.get("change_number", ""), r["learner_id"])
+                    )
         if total_problems:
             raise FrdoRefused(problems, total_problems)
         if not written:
             raise ValidationError("Нет документов для выгрузки: все уже выгружены и не менялись.")
-        digest = hashlib.sha256(Path(scratch.name).read_bytes()).hexdigest()
-        suffix = f"-{group.code}" if group else ""
-        file_name = f"ФРДО-{template.key}-{year}{suffix}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-        record = FrdoExport.objects.create(
-            template=template.key,
-            template_version=template.version,
-            year=year,
-            group=group,
-            only_new=only_new,
-            rows=len(written),
-            sha256=digest,
-            file_name=file_name,
-            created_by=by,
-        )
-        with open(scratch.name, "rb") as handle:  # noqa: PTH123
-            record.file.save(file_name, File(handle), save=True)
-    _record_sent(record, by, written)
+        content = Path(scratch.name).read_bytes()
+    suffix = f"-{group.code}" if group else ""
+    return Prepared(
+        template=template,
+        year=year,
+        group=group,
+        only_new=only_new,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        file_name=f"ФРДО-{template.key}-{year}{suffix}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx",
+        written=written,
+        read_since=read_since,
+    )
+
+
+def _file_field() -> FileField:
+    return FrdoExport._meta.get_field("file")
+
+
+def store(prepared: Prepared) -> str:
+    """Store the workbook (before the records that name it: `discard` it if they fail)."""
+    field = _file_field()
+    return field.storage.save(
+        field.generate_filename(None, prepared.file_name), ContentFile(prepared.content)
+    )
+
+
+def discard(stored: str) -> None:
+    _file_field().storage.delete(stored)
+
+
+def record(prepared: Prepared, *, by: User | None, stored: str) -> FrdoExport:
+    """Record the export as sent and mark its documents; to be called inside a transaction.
+    ValidationError if one of its documents was exported by someone else since it was read."""
+    ids = [w.pk for w in prepared.written]
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        # Locked, so two exports of the same documents cannot both mark them.
+        locked = Document.objects.select_for_update().filter(pk__in=chunk)
+        if locked.filter(frdo_exported_at__gte=prepared.read_since).exists():
+            raise ValidationError(
+                "Пока шла выгрузка, часть её документов выгрузили в другой раз. Запустите выгрузку снова."
+            )
+    template = prepared.template
+    export_record = FrdoExport.objects.create(
+        template=template.key,
+        template_version=template.version,
+        year=prepared.year,
+        group=prepared.group,
+        only_new=prepared.only_new,
+        rows=len(prepared.written),
+        sha256=prepared.sha256,
+        file_name=prepared.file_name,
+        file=stored,
+        created_by=by,
+    )
+    _record_sent(export_record, by, prepared.written)
     now = timezone.now()
-    ids = [w.pk for w in written]
     for start in range(0, len(ids), 1000):
         Document.objects.filter(pk__in=ids[start : start + 1000]).update(
-            frdo_exported_at=now, frdo_export=record
+            frdo_exported_at=now, frdo_export=export_record
         )
     audit.record(
         by=by,
         action=audit.Action.FRDO_EXPORTED,
-        subject=record,
+        subject=export_record,
         after={
             "template": template.key,
             "version": template.version,
-            "year": year,
-            "rows": len(written),
-            "changes": sum(1 for w in written if w.change_number),
+            "year": prepared.year,
+            "rows": len(prepared.written),
+            "changes": sum(1 for w in prepared.written if w.change_number),
         },
-        extra={"sha256": digest},
+        extra={"sha256": prepared.sha256},
     )
-    return record
+    return export_record
 
 
 def _record_sent(record: FrdoExport, by: User | None, written: list[Written]) -> None:

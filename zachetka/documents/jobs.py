@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from zachetka.core import list_export, plural
 from zachetka.documents import export, frdo, pdf, selectors
 from zachetka.documents.forms import registry_filter
-from zachetka.documents.models import Document, FrdoSubmission
+from zachetka.documents.models import Document
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.programs.models import Group
@@ -52,7 +52,6 @@ def group_print(progress: Progress, user: User, *, group_id: int, output_format:
         content = pdf.render_pdf(documents, blank=blank, on_step=progress.step)
         name = f"Документы {group.code}{' (бланки)' if blank else ''}.pdf"
         content_type = "application/pdf"
-    progress.step(len(documents), len(documents), "файл готов", force=True)
     return Output(
         name=name,
         content_type=content_type,
@@ -74,24 +73,29 @@ def registry_export(progress: Progress, user: User, *, query: list, output_forma
     _, chosen = registry_filter(user, list_export.query_dict(query))
     documents = selectors.registry(user, **chosen)
     count = list_export.bounded_count(documents)
-    found = plural.count_with(count, "документ", "документа", "документов")
     learner_ids = list(documents.values_list("enrollment__learner_id", flat=True))
     name = "Книга регистрации выданных документов"
     if output_format == "pdf":
-        progress.step(0, 1, f"вёрстка PDF: {found}", force=True)
-        return Output(
-            name=f"{name}.pdf",
-            content_type="application/pdf",
-            content=export.registry_pdf(documents, chosen),
-            learner_ids=learner_ids,
+        # The layout (minutes for thousands of documents) is told page by page; its number of
+        # pages is not known until it ends.
+        content = export.registry_pdf(
+            documents,
+            chosen,
+            on_row=lambda done: progress.step(done, count, f"чтение: документ {done} из {count}"),
+            on_stage=progress.working,
         )
-    progress.step(0, 1, f"запись XLSX: {found}", force=True)
-    return Output(
-        name=f"{name}.xlsx",
-        content_type=XLSX,
-        content=export.registry_workbook(documents, chosen),
-        learner_ids=learner_ids,
+        return Output(
+            name=f"{name}.pdf", content_type="application/pdf", content=content, learner_ids=learner_ids
+        )
+    content = export.registry_workbook(
+        documents,
+        chosen,
+        on_row=lambda done: progress.step(done, 2 * count, f"чтение: документ {done} из {count}"),
+        on_written=lambda done: progress.step(
+            count + done, 2 * count, f"запись XLSX: строка {done} из {count}"
+        ),
     )
+    return Output(name=f"{name}.xlsx", content_type=XLSX, content=content, learner_ids=learner_ids)
 
 
 def frdo_export_title(template_key: str, year: int, group: Group | None) -> str:
@@ -125,7 +129,9 @@ def frdo_export(
             raise ValidationError("Группа не найдена или недоступна.")
     progress.stage("отбор документов")
     try:
-        record = frdo.export(
+        # Read and written outside any transaction, so the page sees the rows go by (on SQLite
+        # too); the marks are written with the job's success, in its transaction.
+        prepared = frdo.prepare(
             by=user,
             template_key=template_key,
             year=year,
@@ -135,14 +141,19 @@ def frdo_export(
         )
     except frdo.FrdoRefused as refusal:
         raise ValidationError(refusal_message(refusal), code="frdo_refused") from refusal
-    with record.file.open("rb") as handle:
-        content = handle.read()
-    progress.step(record.rows, record.rows, f"выгружено строк: {record.rows}", force=True)
+    rows = len(prepared.written)
+    progress.step(
+        rows,
+        rows,
+        f"запись отметок о выгрузке: {plural.count_with(rows, 'документ', 'документа', 'документов')}",
+        force=True,
+    )
+    stored = frdo.store(prepared)
     return Output(
-        name=record.file_name,
+        name=prepared.file_name,
         content_type=XLSX,
-        content=content,
-        learner_ids=FrdoSubmission.objects.filter(export=record).values_list(
-            "document__enrollment__learner_id", flat=True
-        ),
+        content=prepared.content,
+        learner_ids=prepared.learner_ids,
+        commit=lambda: frdo.record(prepared, by=user, stored=stored),
+        discard=lambda: frdo.discard(stored),
     )

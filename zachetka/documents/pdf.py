@@ -17,8 +17,9 @@ from zachetka.documents.models import Document
 from zachetka.organization import selectors as organization
 from zachetka.organization.models import Requisites
 
-# Reports progress: (documents done, documents in all, the stage in Russian).
-Step = Callable[[int, int, str], None]
+# Reports progress as a job's Progress.step: (units done, units in all, the stage in Russian,
+# force=False).
+Step = Callable[..., None]
 
 
 def verification_url(document: Document) -> str:
@@ -168,13 +169,15 @@ def supplement_spots(context: dict, layout: dict) -> list[Spot]:
     return spots
 
 
-def _rendered(documents: list[Document], *, blank: bool, on_step: Step | None = None) -> list:
+def _rendered(documents: list[Document], *, blank: bool, on_step: Step | None = None, total: int = 0) -> list:
+    """The documents laid out, each told to `on_step` as the first of `total` units (the
+    caller's later units: assembling the file)."""
     layouts = settings.DOCUMENT_BLANK_LAYOUTS
     requisites = organization.current()
     rendered = []
     for number, document in enumerate(documents, start=1):
         if on_step is not None:
-            on_step(number - 1, len(documents), f"документ {number} из {len(documents)}")
+            on_step(number - 1, total or len(documents), f"документ {number} из {len(documents)}")
         context = document_context(document, requisites)
         if blank:
             layout = layouts.get(document.kind, layouts["default"])
@@ -190,8 +193,15 @@ def _rendered(documents: list[Document], *, blank: bool, on_step: Step | None = 
 
 
 def render_pdf(documents: list[Document], *, blank: bool = False, on_step: Step | None = None) -> bytes:
-    """One PDF holding every given document, each on its own pages."""
-    return core_pdf.join_pdf(_rendered(documents, blank=blank, on_step=on_step))
+    """One PDF holding every given document, each on its own pages: a unit of work per
+    document, and the last one for writing the file from all of them."""
+    total = len(documents) + 1
+    rendered = _rendered(documents, blank=blank, on_step=on_step, total=total)
+    if on_step is not None:
+        on_step(
+            len(documents), total, f"сборка PDF: {len(documents)} из {len(documents)} документов", force=True
+        )
+    return core_pdf.join_pdf(rendered)
 
 
 def file_name(document: Document) -> str:
@@ -199,10 +209,14 @@ def file_name(document: Document) -> str:
 
 
 def render_zip(documents: list[Document], *, blank: bool = False, on_step: Step | None = None) -> bytes:
-    """A ZIP of one PDF per document, named «<рег. номер> <Фамилия И. О.>.pdf»."""
+    """A ZIP of one PDF per document, named «<рег. номер> <Фамилия И. О.>.pdf»: a unit of work
+    per document laid out, then one per document written to the archive."""
     buffer = io.BytesIO()
+    count = len(documents)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        rendered_all = _rendered(documents, blank=blank, on_step=on_step)
-        for document, rendered in zip(documents, rendered_all, strict=True):
+        rendered_all = _rendered(documents, blank=blank, on_step=on_step, total=2 * count)
+        for number, (document, rendered) in enumerate(zip(documents, rendered_all, strict=True), start=1):
+            if on_step is not None:
+                on_step(count + number - 1, 2 * count, f"сборка PDF: документ {number} из {count}")
             archive.writestr(file_name(document), rendered.write_pdf())
     return buffer.getvalue()

@@ -40,8 +40,9 @@ class Job(models.Model):
     created_at = models.DateTimeField("создано", auto_now_add=True)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
-    # Set by every progress report: a running job that stops reporting was cut off (the worker
-    # was killed) and is marked failed by the periodic clean-up.
+    # Set by every progress report and every JOBS_HEARTBEAT_SECONDS by the worker running it: a
+    # running job that stops beating was cut off (the worker was killed) and is marked failed by
+    # the periodic clean-up.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

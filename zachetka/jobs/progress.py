@@ -37,9 +37,20 @@ class Progress:
         self._write(done=done, total=total, stage=stage[:200])
 
     def stage(self, text: str) -> None:
-        """A step whose length is not known (reading, packing): the text only."""
+        """A short step between counted ones (reading the file, the report): the text only,
+        the count stays."""
         self._last_write = time.monotonic()
         self._write(stage=text[:200])
+
+    def working(self, text: str, *, force: bool = True) -> None:
+        """A step whose length is not known (a PDF laid out page by page): the text, and no
+        count, so the page shows a bar that only says work goes on. `force=False` lets a stage
+        told many times a second (each page laid out) be written at the rate limit."""
+        now = time.monotonic()
+        if not force and now - self._last_write < _MIN_INTERVAL_S:
+            return
+        self._last_write = now
+        self._write(stage=text[:200], done=0, total=0)
 
     def _write(self, **fields: object) -> None:
         fields["heartbeat_at"] = timezone.now()

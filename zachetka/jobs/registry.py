@@ -2,7 +2,8 @@
 
 A kind is a plain function `run(progress, user, **params) -> Output`: it reads what `user` may
 see (the same selectors as the page that starts it), reports progress, and returns the file.
-It writes nothing to storage itself: the runner stores the file only when the work succeeded.
+It writes nothing to storage itself: the runner stores the file only when the work succeeded;
+work that must be written only if the job succeeds goes in the Output's `commit`.
 """
 
 from collections.abc import Callable, Iterable
@@ -19,6 +20,13 @@ class Output:
     content: bytes
     # Learners whose data the file shows (recorded in the access log when it is downloaded).
     learner_ids: Iterable[int] = field(default_factory=tuple)
+    # Work that must be written together with the job's success (an export marking the
+    # documents it holds): run inside the transaction that marks the job done, so a job cut off
+    # meanwhile, or a failure storing the file, writes none of it.
+    commit: Callable[[], None] | None = None
+    # Undoes what the work left outside the database (a file it stored) when the job does not
+    # end done.
+    discard: Callable[[], None] | None = None
 
 
 Runner = Callable[..., Output]

@@ -4,13 +4,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -81,20 +82,65 @@ def run(job_id: str) -> None:
             raise JobNotVisibleYet(job_id)
         return  # delivered twice: the first delivery runs it
     job = Job.objects.select_related("owner").get(pk=job_id)
-    try:
-        if not job.owner.is_active:
-            raise PermissionDenied("Учётная запись отключена.")
-        kind = registry.get(job.kind)
-        access.require(job.owner, kind.permission)
-        output = registry.run(kind, Progress(job.pk), job.owner, dict(job.params))
-    except (ValidationError, PermissionDenied) as error:
-        _fail(job, _message(error))
-        return
-    except Exception:
-        logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        _fail(job, INTERNAL_ERROR)
-        return
-    _finish(job, output)
+    with _Heartbeat(job.pk):
+        try:
+            if not job.owner.is_active:
+                raise PermissionDenied("Учётная запись отключена.")
+            kind = registry.get(job.kind)
+            access.require(job.owner, kind.permission)
+            output = registry.run(kind, Progress(job.pk), job.owner, dict(job.params))
+        except (ValidationError, PermissionDenied) as error:
+            _fail(job, _message(error))
+            return
+        except Exception:
+            logger.exception("Job %s (%s) failed", job.pk, job.kind)
+            _fail(job, INTERNAL_ERROR)
+            return
+        try:
+            _finish(job, output)
+        except (ValidationError, PermissionDenied) as error:
+            _fail(job, _message(error))
+        except _NoLongerRunning:
+            logger.warning("Job %s (%s) ended after it was marked cut off", job.pk, job.kind)
+        except Exception:
+            logger.exception("Job %s (%s) failed while storing its outcome", job.pk, job.kind)
+            _fail(job, INTERNAL_ERROR)
+
+
+class _NoLongerRunning(Exception):
+    """The job's row left the running state while it worked (the clean-up marked it cut off)."""
+
+
+class _Heartbeat:
+    """Refreshes a running job's heartbeat every JOBS_HEARTBEAT_SECONDS from a thread of its
+    own, so a single long step (a PDF laid out for minutes, one big query) is not taken for a
+    worker that was killed. The thread has its own connection; on SQLite, while the job holds
+    the write lock, a beat waits and may fail: it is skipped (the next one comes)."""
+
+    def __init__(self, job_id: object) -> None:
+        self._job_id = job_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"job-heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> "_Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.JOBS_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self._job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    logger.warning("Job %s: heartbeat skipped", self._job_id, exc_info=True)
+        finally:
+            connection.close()
 
 
 def _message(error: Exception) -> str:
@@ -104,20 +150,29 @@ def _message(error: Exception) -> str:
 
 
 def _fail(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(
+    """Mark a running job failed; one already marked cut off keeps its own message."""
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
         status=Job.Status.FAILED, error=message, finished_at=timezone.now(), stage=""
     )
 
 
 def _finish(job: Job, output: registry.Output) -> None:
+    """Store the file and mark the job done, with the work's own `commit` in the same
+    transaction; a job no longer running (cut off meanwhile) keeps neither, nor does a failure."""
     safe_name = PurePosixPath(output.name.replace("\\", "/")).name or "file"
-    stored = job.file.storage.save(
-        job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
-        ContentFile(output.content),
-    )
+    stored = None
     try:
+        stored = job.file.storage.save(
+            job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
+            ContentFile(output.content),
+        )
         with transaction.atomic():
-            Job.objects.filter(pk=job.pk).update(
+            # Locked first: the clean-up cannot mark it cut off between the check and the end.
+            if not Job.objects.select_for_update().filter(pk=job.pk, status=Job.Status.RUNNING).exists():
+                raise _NoLongerRunning(job.pk)
+            if output.commit is not None:
+                output.commit()
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                 status=Job.Status.DONE,
                 file=stored,
                 file_name=safe_name[:200],
@@ -128,8 +183,11 @@ def _finish(job: Job, output: registry.Output) -> None:
                 stage="",
                 finished_at=timezone.now(),
             )
-    except Exception:
-        job.file.storage.delete(stored)
+    except BaseException:
+        if stored is not None:
+            job.file.storage.delete(stored)
+        if output.discard is not None:
+            output.discard()
         raise
 
 

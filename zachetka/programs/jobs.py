@@ -55,9 +55,9 @@ def enrollment_list(progress: Progress, user: User, *, query: list) -> Output:
     """The enrolments with the list page's filters, as the page shows them."""
     search, filters = enrollment_filters(list_export.query_dict(query))
     enrollments = selectors.enrollment_list(user, query=search, **filters)
-    list_export.start_rows(progress, enrollments)
+    reading = list_export.start_rows(progress, enrollments)
     rows, learner_ids = [], []
-    for number, e in enumerate(enrollments, start=1):
+    for number, e in enumerate(reading, start=1):
         rows.append(
             [
                 number,
@@ -91,6 +91,7 @@ def enrollment_list(progress: Progress, user: User, *, query: list) -> Output:
         filters=list_export.describe_filters(described),
         headers=ENROLLMENT_EXPORT_HEADERS,
         rows=rows,
+        progress=progress,
     )
     return Output(
         name="Зачисления.xlsx",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from openpyxl import Workbook
 
-from zachetka.core import access, list_export, xlsx
+from zachetka.core import access, list_export, plural, xlsx
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.people import selectors as people_selectors
@@ -98,6 +98,14 @@ def _import(progress: Progress, user: User, staged: staging.StagedFile) -> Outpu
         raise ValidationError(file_error)
     if errors:
         raise ValidationError(import_check.error_report(errors))
+    # Told before the write transaction opens: on SQLite what the job writes inside it is seen
+    # by the page only when it ends.
+    progress.step(
+        total,
+        2 * total,
+        f"запись: {plural.count_with(total, 'строка', 'строки', 'строк')} в базу",
+        force=True,
+    )
     outcome = program_services.import_learners(
         by=user,
         planned=planned,
@@ -157,11 +165,11 @@ def learner_list(progress: Progress, user: User, *, query: list) -> Output:
     """The learners with the list page's filters, personal columns as the page shows them."""
     search, filters = learner_filters(list_export.query_dict(query))
     learners = people_selectors.learner_list(user, query=search, **filters)
-    list_export.start_rows(progress, learners)
+    reading = list_export.start_rows(progress, learners)
     everywhere = access.personal_fields_everywhere(user)
     fields = [(name, title) for name, title in EXPORT_FIELDS if name in everywhere]
     rows, learner_ids = [], []
-    for number, learner in enumerate(learners, start=1):
+    for number, learner in enumerate(reading, start=1):
         shown = access.visible_personal_fields(user, learner)
         values: dict[str, object] = {
             "birth_date": learner.birth_date,
@@ -195,6 +203,7 @@ def learner_list(progress: Progress, user: User, *, query: list) -> Output:
         filters=list_export.describe_filters(described),
         headers=["№", "Фамилия Имя Отчество", "Пол", *(title for _, title in fields), "Зачислений"],
         rows=rows,
+        progress=progress,
     )
     return Output(
         name="Слушатели.xlsx",
