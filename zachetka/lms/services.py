@@ -1,5 +1,6 @@
 """Importing a Moodle gradebook export: every grade through the gradebook's own save, all or nothing."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -51,8 +52,32 @@ def _changed_since_preview(cell: PlannedCell, value_now: str) -> RowError:
     )
 
 
-@transaction.atomic
-def import_grades(
+def _writes(plan: Plan, seen_versions: dict[str, int], reason: str) -> list[gradebook.CellWrite]:
+    return [
+        gradebook.CellWrite(
+            assessment=cell.assessment,
+            enrollment=cell.enrollment,
+            text=cell.value,
+            expected_version=seen_versions.get(cell.key, -1),
+            reason=_reason_for(cell, reason),
+        )
+        for cell in plan.to_write
+    ]
+
+
+def _row_errors(cells: list[PlannedCell], failures: list[tuple[int, Exception]]) -> list[RowError]:
+    errors = []
+    for index, error in failures:
+        cell = cells[index]
+        if isinstance(error, gradebook.GradeConflict):  # changed in the moment since it was planned
+            errors.append(_changed_since_preview(cell, error.grade.value if error.grade else ""))
+        else:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            errors.append(RowError(cell.row, cell.column.header, " ".join(messages)))
+    return errors
+
+
+def import_grades(  # noqa: PLR0913 - what the confirmation carries
     *,
     by: User,
     group: Group,
@@ -62,12 +87,16 @@ def import_grades(
     overwrite: bool,
     reason: str,
     source: str,
+    on_checked: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Write a planned Moodle import into a group's module, refusing all of it if any cell fails.
 
-    Each cell goes through `gradebook.services.record_grade`, so it meets the grid's checks
-    (who may grade, the closed gradebook, the reason after the deadline, the version the
-    preview showed); an error in any row undoes every cell already written."""
+    Every cell meets the checks of the grid's save (`gradebook.services.record_grades`: who may
+    grade, the closed gradebook, the reason after the deadline, the version the preview showed);
+    an error in any row writes nothing. With `on_checked(learner rows checked, rows in all)` (a
+    background import), the cells are first checked outside the write's transaction, so that the
+    progress is seen as it goes (on SQLite a transaction's own writes, the progress among them,
+    are seen by others only when it ends), then checked again as they are written."""
     if not selectors.may_import(by, group, module):
         raise PermissionDenied(
             "Импортировать оценки могут преподаватели этого модуля, куратор группы и учебная часть."
@@ -83,25 +112,48 @@ def import_grades(
         )
         raise ValidationError(f"Файл меняет {changed}: подтвердите перезапись.")
     reason = reason.strip()
-    errors: list[RowError] = []
-    for cell in plan.to_write:
-        try:
-            gradebook.record_grade(
-                by=by,
-                assessment=cell.assessment,
-                enrollment=cell.enrollment,
-                text=cell.value,
-                expected_version=seen_versions.get(cell.key, -1),
-                reason=_reason_for(cell, reason),
-            )
-        except gradebook.GradeConflict as conflict:  # changed in the moment since it was planned
-            errors.append(_changed_since_preview(cell, conflict.grade.value if conflict.grade else ""))
-        except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            errors.append(RowError(cell.row, cell.column.header, " ".join(messages)))
-    if errors:
-        # Raising undoes the transaction: the cells saved before the first error are not kept.
-        raise ImportRefused(errors)
+    cells = plan.to_write
+    writes = _writes(plan, seen_versions, reason)
+    if on_checked is not None:
+        rows = {cell.row for cell in cells}
+        rows_before = _rows_before(cells)
+
+        def checked(done: int) -> None:
+            on_checked(rows_before[done - 1], len(rows))
+
+        failures = gradebook.check_grades(by=by, writes=writes, on_step=checked)
+        if failures:
+            raise ImportRefused(_row_errors(cells, failures))
+    return _write(by=by, group=group, module=module, plan=plan, writes=writes, reason=reason, source=source)
+
+
+def _rows_before(cells: list[PlannedCell]) -> list[int]:
+    """For each cell (in the plan's order, row by row), the learner rows finished with it."""
+    counts, rows, previous = [], 0, None
+    for index, cell in enumerate(cells):
+        if cell.row != previous:
+            previous = cell.row
+            rows += 1
+        last_of_row = index + 1 == len(cells) or cells[index + 1].row != cell.row
+        counts.append(rows if last_of_row else rows - 1)
+    return counts
+
+
+@transaction.atomic
+def _write(  # noqa: PLR0913
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    plan: Plan,
+    writes: list[gradebook.CellWrite],
+    reason: str,
+    source: str,
+) -> ImportOutcome:
+    try:
+        gradebook.record_grades(by=by, writes=writes)
+    except gradebook.CellsRefused as refused:
+        raise ImportRefused(_row_errors(plan.to_write, refused.failures)) from refused
     outcome = ImportOutcome(entered=len(plan.new), corrected=len(plan.changes), unchanged=len(plan.unchanged))
     audit.record(
         by=by,
