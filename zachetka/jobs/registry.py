@@ -19,6 +19,11 @@ class Output:
     content: bytes
     # Learners whose data the file shows (recorded in the access log when it is downloaded).
     learner_ids: Iterable[int] = field(default_factory=tuple)
+    # A job that writes (an import) may make no file (empty `content`): its page shows
+    # `summary` and a link to `link_url` instead.
+    summary: str = ""
+    link_url: str = ""
+    link_text: str = ""
 
 
 Runner = Callable[..., Output]

@@ -111,16 +111,20 @@ def _fail(job: Job, message: str) -> None:
 
 def _finish(job: Job, output: registry.Output) -> None:
     safe_name = PurePosixPath(output.name.replace("\\", "/")).name or "file"
-    stored = job.file.storage.save(
-        job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
-        ContentFile(output.content),
-    )
+    stored = ""
+    if output.content:
+        stored = job.file.storage.save(
+            job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
+            ContentFile(output.content),
+        )
+    result = {"summary": output.summary, "link_url": output.link_url, "link_text": output.link_text}
     try:
         with transaction.atomic():
             Job.objects.filter(pk=job.pk).update(
                 status=Job.Status.DONE,
                 file=stored,
-                file_name=safe_name[:200],
+                file_name=safe_name[:200] if stored else "",
+                result={key: value for key, value in result.items() if value},
                 content_type=output.content_type,
                 learner_ids=sorted({int(pk) for pk in output.learner_ids}),
                 # The last progress report's count stays (the row, not this early copy, has it).
@@ -129,7 +133,8 @@ def _finish(job: Job, output: registry.Output) -> None:
                 finished_at=timezone.now(),
             )
     except Exception:
-        job.file.storage.delete(stored)
+        if stored:
+            job.file.storage.delete(stored)
         raise
 
 

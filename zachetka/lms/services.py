@@ -77,26 +77,11 @@ def _row_errors(cells: list[PlannedCell], failures: list[tuple[int, Exception]])
     return errors
 
 
-def import_grades(  # noqa: PLR0913 - what the confirmation carries
-    *,
-    by: User,
-    group: Group,
-    module: Module,
-    plan: Plan,
-    seen_versions: dict[str, int],
-    overwrite: bool,
-    reason: str,
-    source: str,
-    on_checked: Callable[[int, int], None] | None = None,
-) -> ImportOutcome:
-    """Write a planned Moodle import into a group's module, refusing all of it if any cell fails.
-
-    Every cell meets the checks of the grid's save (`gradebook.services.record_grades`: who may
-    grade, the closed gradebook, the reason after the deadline, the version the preview showed);
-    an error in any row writes nothing. With `on_checked(learner rows checked, rows in all)` (a
-    background import), the cells are first checked outside the write's transaction, so that the
-    progress is seen as it goes (on SQLite a transaction's own writes, the progress among them,
-    are seen by others only when it ends), then checked again as they are written."""
+def check_confirmation(
+    *, by: User, group: Group, module: Module, plan: Plan, seen_versions: dict[str, int], overwrite: bool
+) -> None:
+    """What refuses a confirmation before any cell is looked at: the right to import, the plan's
+    own errors, a cell changed since the preview, a correction not confirmed."""
     if not selectors.may_import(by, group, module):
         raise PermissionDenied(
             "Импортировать оценки могут преподаватели этого модуля, куратор группы и учебная часть."
@@ -111,20 +96,71 @@ def import_grades(  # noqa: PLR0913 - what the confirmation carries
             len(plan.changes), "выставленную оценку", "выставленные оценки", "выставленных оценок"
         )
         raise ValidationError(f"Файл меняет {changed}: подтвердите перезапись.")
+
+
+def import_grades(  # noqa: PLR0913 - what the confirmation carries
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    plan: Plan,
+    seen_versions: dict[str, int],
+    overwrite: bool,
+    reason: str,
+    source: str,
+    on_checked: Callable[[int, int], None] | None = None,
+    on_writing: Callable[[], None] | None = None,
+) -> ImportOutcome:
+    """Write a planned Moodle import into a group's module, refusing all of it if any cell fails.
+
+    Every cell meets the checks of the grid's save (`gradebook.services.record_grades`: who may
+    grade, the closed gradebook, the reason after the deadline, the version the preview showed);
+    an error in any row writes nothing. With `on_checked(learner rows checked, rows in all)` (a
+    background import), the cells are first checked outside the write's transaction, so that the
+    progress is seen as it goes (on SQLite a transaction's own writes, the progress among them,
+    are seen by others only when it ends), then checked again as they are written."""
+    check_confirmation(
+        by=by, group=group, module=module, plan=plan, seen_versions=seen_versions, overwrite=overwrite
+    )
     reason = reason.strip()
-    cells = plan.to_write
-    writes = _writes(plan, seen_versions, reason)
     if on_checked is not None:
-        rows = {cell.row for cell in cells}
-        rows_before = _rows_before(cells)
+        check_cells(by=by, plan=plan, seen_versions=seen_versions, reason=reason, on_checked=on_checked)
+    if on_writing is not None:
+        on_writing()
+    return _write(
+        by=by,
+        group=group,
+        module=module,
+        plan=plan,
+        writes=_writes(plan, seen_versions, reason),
+        reason=reason,
+        source=source,
+    )
 
-        def checked(done: int) -> None:
-            on_checked(rows_before[done - 1], len(rows))
 
-        failures = gradebook.check_grades(by=by, writes=writes, on_step=checked)
-        if failures:
-            raise ImportRefused(_row_errors(cells, failures))
-    return _write(by=by, group=group, module=module, plan=plan, writes=writes, reason=reason, source=source)
+def check_cells(
+    *,
+    by: User,
+    plan: Plan,
+    seen_versions: dict[str, int],
+    reason: str,
+    on_checked: Callable[[int, int], None] | None = None,
+) -> None:
+    """Every cell's checks as the record stands now, writing nothing (ImportRefused names each
+    refused cell); `on_checked(learner rows checked, rows in all)` is told as it goes."""
+    cells = plan.to_write
+    rows = len({cell.row for cell in cells})
+    rows_before = _rows_before(cells)
+
+    def checked(done: int) -> None:
+        if on_checked is not None:
+            on_checked(rows_before[done - 1], rows)
+
+    failures = gradebook.check_grades(
+        by=by, writes=_writes(plan, seen_versions, reason.strip()), on_step=checked
+    )
+    if failures:
+        raise ImportRefused(_row_errors(cells, failures))
 
 
 def _rows_before(cells: list[PlannedCell]) -> list[int]:
