@@ -152,9 +152,12 @@ def check_cells(
     rows = len({cell.row for cell in cells})
     rows_before = _rows_before(cells)
 
-    def checked(done: int) -> None:
-        if on_checked is not None:
-            on_checked(rows_before[done - 1], rows)
+    reported = [0]
+
+    def checked(done: int) -> None:  # told once a learner row is finished
+        if on_checked is not None and rows_before[done - 1] != reported[0]:
+            reported[0] = rows_before[done - 1]
+            on_checked(reported[0], rows)
 
     failures = gradebook.check_grades(
         by=by, writes=_writes(plan, seen_versions, reason.strip()), on_step=checked
