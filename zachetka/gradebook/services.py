@@ -383,7 +383,10 @@ class CellsRefused(ValidationError):
 
 def _cells_now(writes: list[CellWrite], *, lock: bool) -> dict[tuple[int, int], _Cell]:
     """What the written cells hold now, in one query (their rows locked when `lock`)."""
-    rows = Grade.objects.filter(assessment_id__in={write.assessment.pk for write in writes}).order_by()
+    rows = Grade.objects.filter(
+        assessment_id__in={write.assessment.pk for write in writes},
+        enrollment_id__in={write.enrollment.pk for write in writes},
+    ).order_by()
     if lock:
         rows = rows.select_for_update()
     wanted = {(write.assessment.pk, write.enrollment.pk) for write in writes}

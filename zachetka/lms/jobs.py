@@ -19,6 +19,7 @@ from zachetka.lms import moodle, selectors, services
 from zachetka.lms.forms import ConfirmForm, MappingForm
 from zachetka.programs.models import Group, Module
 from zachetka.web import importing as staging
+from zachetka.web.import_check import MAX_REPORTED_ERRORS
 
 MOODLE_IMPORT = "lms.moodle_import"
 # A confirmation writing more cells than this runs as a job. The write costs about 0.3 ms a cell
@@ -67,8 +68,6 @@ def summary(filename: str, outcome: services.ImportOutcome) -> str:
 
 def refusal_report(refusal: services.ImportRefused) -> str:
     """The refusal's summary, then each error on its own line («строка 5, «Эссе 1 (Real)»: …»)."""
-    from zachetka.web.import_check import MAX_REPORTED_ERRORS
-
     errors = refusal.errors
     lines = [*refusal.messages, *(str(error) for error in errors[:MAX_REPORTED_ERRORS])]
     if len(errors) > MAX_REPORTED_ERRORS:
