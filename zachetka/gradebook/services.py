@@ -483,14 +483,15 @@ def record_grades(*, by: User, writes: list[CellWrite]) -> list[Grade]:
     except IntegrityError as error:
         # Another save created some of these cells since they were read: name each one.
         taken = _cells_now(writes, lock=False)
-        raise CellsRefused(
-            [
-                (index, GradeConflict(_current_grade(write.assessment, write.enrollment)))
-                for index, write in enumerate(writes)
-                if (write.assessment.pk, write.enrollment.pk) in taken
-                and (write.assessment.pk, write.enrollment.pk) not in cells
-            ]
-        ) from error
+        conflicts = [
+            (index, GradeConflict(_current_grade(write.assessment, write.enrollment)))
+            for index, write in enumerate(writes)
+            if (write.assessment.pk, write.enrollment.pk) in taken
+            and (write.assessment.pk, write.enrollment.pk) not in cells
+        ]
+        if not conflicts:  # not a cell taken meanwhile
+            raise
+        raise CellsRefused(conflicts) from error
     _update_checked(changed, cells)
     audit.record_many([_grade_event(by, grade, cell.value, reason) for grade, cell, reason in planned], by=by)
     return [grade for grade, _, _ in planned]
