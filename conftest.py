@@ -510,7 +510,8 @@ def run_concurrently(work: Callable[[], object], threads: int = 4) -> tuple[list
 @pytest.fixture
 def post_in_parallel(live_server):
     """POST one form many times at the same instant through the live test server, as a user
-    logged in with a real session and CSRF token; return the responses' (status, Location)."""
+    logged in with a real session and CSRF token (holding `session`'s keys, e.g. a staged upload);
+    return the responses' (status, Location)."""
     import threading
     import urllib.error
     import urllib.request
@@ -525,9 +526,15 @@ def post_in_parallel(live_server):
 
     opener = urllib.request.build_opener(_NoRedirect)
 
-    def post(user: User, path: str, data: dict, times: int = 10) -> list[tuple[int, str]]:
+    def post(
+        user: User, path: str, data: dict, times: int = 10, session: dict | None = None
+    ) -> list[tuple[int, str]]:
         client = Client()
         client.force_login(user)
+        if session:
+            stored = client.session
+            stored.update(session)
+            stored.save()
         token = get_random_string(32)
         headers = {
             "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}",

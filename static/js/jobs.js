@@ -13,6 +13,9 @@
   const file = box.querySelector("[data-job-file]");
   const link = box.querySelector("[data-job-file-link]");
   const fileName = box.querySelector("[data-job-file-name]");
+  const summary = box.querySelector("[data-job-summary]");
+  const resultLink = box.querySelector("[data-job-link]");
+  const resultAnchor = box.querySelector("[data-job-link-anchor]");
   let failures = 0;
 
   function show(state) {
@@ -31,6 +34,15 @@
       link.href = state.file_url;
       fileName.textContent = state.file_name;
       file.hidden = false;
+    }
+    if (state.summary) {
+      summary.textContent = state.summary;
+      summary.hidden = false;
+    }
+    if (state.link_url) {
+      resultAnchor.href = state.link_url;
+      resultAnchor.textContent = state.link_text;
+      resultLink.hidden = false;
     }
   }
 

@@ -1,13 +1,14 @@
 """Writes to the gradebook: one transaction each, with the cell's history and the audit trail."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zachetka.core import access, audit, names, plural
@@ -246,8 +247,7 @@ def record_grade(
         raise GradeConflict(_current_grade(assessment, enrollment)) from taken.__cause__
 
 
-@transaction.atomic
-def _record_grade(
+def _checked_grade(
     *,
     by: User,
     assessment: Assessment,
@@ -255,8 +255,11 @@ def _record_grade(
     text: str,
     expected_version: int,
     reason: str,
-    audit_head: audit.HeadSnapshot | None,
+    cell: _Cell,
 ) -> Grade | None:
+    """Every check of a save of `text` into a cell that holds `cell`, and the grade row it would
+    write (None: the cell already holds that value, or stays empty). One save (record_grade) and
+    many (record_grades) make the same checks here."""
     if not _may_grade(by, assessment):
         raise PermissionDenied(
             "Вносить оценки могут преподаватели этого модуля, куратор группы и учебная часть."
@@ -268,16 +271,14 @@ def _record_grade(
             f"{enrollment.learner.short_name}: {enrollment.status_label}, оценки не вносятся."
         )
     mark = assessment.scale.interpret(text, assessment.scale_values())
-    cell = _current_cell(assessment, enrollment)
     if cell.version != expected_version:
         raise GradeConflict(_current_grade(assessment, enrollment))
     if cell.pk is not None and cell.value == mark.value:
-        return _current_grade(assessment, enrollment)
+        return None
     if cell.pk is None and mark.is_empty:
         return None
     rules = _check_cell_rules(by=by, assessment=assessment, old_value=cell.value, mark=mark, reason=reason)
-    now = timezone.now()
-    grade = Grade(
+    return Grade(
         pk=cell.pk,
         assessment=assessment,
         enrollment=enrollment,
@@ -286,11 +287,63 @@ def _record_grade(
         is_passing=mark.is_passing,
         is_absent=mark.is_absent,
         entered_by=by,
-        entered_at=now,
+        entered_at=timezone.now(),
         is_late=cell.is_late if cell.pk is not None else rules.is_past_deadline,
         version=cell.version + 1,
         change_reason=reason.strip(),
     )
+
+
+def _grade_event(by: User, grade: Grade, old_value: str, reason: str) -> audit.Entry:
+    return audit.Entry(
+        action=audit.Action.GRADE_CORRECTED if old_value else audit.Action.GRADE_ENTERED,
+        subject=grade,
+        before={"value": old_value} if old_value else None,
+        after={
+            "value": grade.value,
+            "assessment": grade.assessment.pk,
+            "learner": grade.enrollment.learner_id,
+        },
+        reason=reason.strip(),
+    )
+
+
+# The columns a save changes in an existing grade row (is_late stays as first entered).
+_UPDATED_FIELDS = (
+    "value",
+    "points",
+    "is_passing",
+    "is_absent",
+    "entered_by",
+    "entered_at",
+    "version",
+    "change_reason",
+)
+
+
+@transaction.atomic
+def _record_grade(
+    *,
+    by: User,
+    assessment: Assessment,
+    enrollment: Enrollment,
+    text: str,
+    expected_version: int,
+    reason: str,
+    audit_head: audit.HeadSnapshot | None,
+) -> Grade | None:
+    cell = _current_cell(assessment, enrollment)
+    grade = _checked_grade(
+        by=by,
+        assessment=assessment,
+        enrollment=enrollment,
+        text=text,
+        expected_version=expected_version,
+        reason=reason,
+        cell=cell,
+    )
+    if grade is None:
+        return None if cell.pk is None else _current_grade(assessment, enrollment)
     if cell.pk is None:
         try:
             grade.save(force_insert=True)
@@ -298,28 +351,150 @@ def _record_grade(
             raise _CellTaken from error
     else:
         written = Grade.objects.filter(pk=cell.pk, version=cell.version).update(
-            value=grade.value,
-            points=grade.points,
-            is_passing=grade.is_passing,
-            is_absent=grade.is_absent,
-            entered_by=by,
-            entered_at=now,
-            version=grade.version,
-            change_reason=grade.change_reason,
+            **{name: getattr(grade, name) for name in _UPDATED_FIELDS}
         )
         if not written:  # changed since it was read
             raise GradeConflict(_current_grade(assessment, enrollment))
     # The cell's history row is written by the database with the grade (gradebook.guards).
-    audit.record(
-        by=by,
-        action=audit.Action.GRADE_CORRECTED if cell.value else audit.Action.GRADE_ENTERED,
-        subject=grade,
-        before={"value": cell.value} if cell.value else None,
-        after={"value": mark.value, "assessment": assessment.pk, "learner": enrollment.learner_id},
-        reason=reason.strip(),
-        head=audit_head,
-    )
+    entry = _grade_event(by, grade, cell.value, reason)
+    audit.record_many([entry], by=by, head=audit_head)
     return grade
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell of a many-cell save: the column read `with_cell_rules(by)` and
+    `with_scale_values()`, the enrolment with its learner, the text, the version seen."""
+
+    assessment: Assessment
+    enrollment: Enrollment
+    text: str
+    expected_version: int
+    reason: str = ""
+
+
+class CellsRefused(ValidationError):
+    """Nothing was saved; `failures` pairs the index of each refused write with why."""
+
+    def __init__(self, failures: list[tuple[int, ValidationError | PermissionDenied]]) -> None:
+        super().__init__("Оценки не сохранены.", code="refused")
+        self.failures = failures
+
+
+def _cells_now(writes: list[CellWrite], *, lock: bool) -> dict[tuple[int, int], _Cell]:
+    """What the written cells hold now, in one query (their rows locked when `lock`)."""
+    rows = Grade.objects.filter(
+        assessment_id__in={write.assessment.pk for write in writes},
+        enrollment_id__in={write.enrollment.pk for write in writes},
+    ).order_by()
+    if lock:
+        rows = rows.select_for_update()
+    wanted = {(write.assessment.pk, write.enrollment.pk) for write in writes}
+    found = rows.values_list("assessment_id", "enrollment_id", "pk", "value", "version", "is_late")
+    return {
+        (assessment, enrollment): _Cell(pk, value, version, is_late)
+        for assessment, enrollment, pk, value, version, is_late in found.iterator(chunk_size=5000)
+        if (assessment, enrollment) in wanted
+    }
+
+
+def _check_writes(
+    by: User,
+    writes: list[CellWrite],
+    cells: dict[tuple[int, int], _Cell],
+    on_step: Callable[[int], None] | None,
+) -> tuple[list[tuple[int, Exception]], list[tuple[Grade, _Cell, str]]]:
+    failures: list[tuple[int, Exception]] = []
+    planned: list[tuple[Grade, _Cell, str]] = []
+    empty = _Cell(None, "", 0, False)
+    for index, write in enumerate(writes):
+        cell = cells.get((write.assessment.pk, write.enrollment.pk), empty)
+        try:
+            grade = _checked_grade(
+                by=by,
+                assessment=write.assessment,
+                enrollment=write.enrollment,
+                text=write.text,
+                expected_version=write.expected_version,
+                reason=write.reason,
+                cell=cell,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            failures.append((index, error))
+        else:
+            if grade is not None:
+                planned.append((grade, cell, write.reason))
+        if on_step is not None:
+            on_step(index + 1)
+    return failures, planned
+
+
+def check_grades(
+    *, by: User, writes: list[CellWrite], on_step: Callable[[int], None] | None = None
+) -> list[tuple[int, Exception]]:
+    """The refusals `record_grades(writes)` would meet now, writing nothing: a long save is
+    checked first, outside its transaction, so that its progress (`on_step(cells checked)`) is
+    seen as it goes, and a refusal comes before anything is written."""
+    return _check_writes(by, writes, _cells_now(writes, lock=False), on_step)[0]
+
+
+def _update_checked(grades: list[Grade], cells: dict[tuple[int, int], _Cell]) -> None:
+    """record_grade's update of a cell's row (only if it still has the version read) for many
+    rows, one statement run for each (Django's bulk_update builds its CASE expressions at
+    several milliseconds a row). The rows are locked (PostgreSQL) or the database is (SQLite's
+    immediate transaction) since they were read, so no update should find its version gone."""
+    if not grades:
+        return
+    fields = [Grade._meta.get_field(name) for name in _UPDATED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Table and column names come from the model; every value is a query parameter.
+    sql = f"UPDATE {quote(Grade._meta.db_table)} SET {assignments} WHERE id = %s AND version = %s"  # noqa: S608
+    rows = [
+        [
+            *(field.get_db_prep_save(getattr(grade, field.attname), connection) for field in fields),
+            grade.pk,
+            cells[(grade.assessment.pk, grade.enrollment.pk)].version,
+        ]
+        for grade in grades
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        if cursor.rowcount != len(rows):
+            raise RuntimeError("A locked grade row changed before its update.")  # undoes it all
+
+
+@transaction.atomic
+def record_grades(*, by: User, writes: list[CellWrite]) -> list[Grade]:
+    """Save many cells at once, all or nothing (CellsRefused names every refused write): each
+    cell meets exactly the checks of `record_grade` against its row as read (and locked) in
+    this transaction; the grades are inserted and updated in batches, their history rows
+    written by the database's triggers row by row, and their audit events appended to the
+    chain in the order of `writes`, as record_grade would append them one by one."""
+    cells = _cells_now(writes, lock=True)
+    failures, planned = _check_writes(by, writes, cells, None)
+    if failures:
+        raise CellsRefused(failures)
+    new = [grade for grade, cell, _ in planned if cell.pk is None]
+    changed = [grade for grade, cell, _ in planned if cell.pk is not None]
+    try:
+        with transaction.atomic():
+            Grade.objects.bulk_create(new, batch_size=500)
+    except IntegrityError as error:
+        # Another save created some of these cells since they were read: name each one.
+        taken = _cells_now(writes, lock=False)
+        conflicts = [
+            (index, GradeConflict(_current_grade(write.assessment, write.enrollment)))
+            for index, write in enumerate(writes)
+            if (write.assessment.pk, write.enrollment.pk) in taken
+            and (write.assessment.pk, write.enrollment.pk) not in cells
+        ]
+        if not conflicts:  # not a cell taken meanwhile
+            raise
+        raise CellsRefused(conflicts) from error
+    _update_checked(changed, cells)
+    audit.record_many([_grade_event(by, grade, cell.value, reason) for grade, cell, reason in planned], by=by)
+    return [grade for grade, _, _ in planned]
 
 
 @transaction.atomic

@@ -35,6 +35,9 @@ class Job(models.Model):
     file = models.FileField("файл", upload_to="jobs/%Y/%m/", blank=True, max_length=300)
     file_name = models.CharField("имя файла", max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # What a job that writes rather than makes a file did, shown on its page: {"summary": text,
+    # "link_url": where to see it, "link_text": the link's words}.
+    result = models.JSONField("итог", default=dict, blank=True)
     # Learners whose data the file shows: recorded in the access log when it is downloaded.
     learner_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField("создано", auto_now_add=True)

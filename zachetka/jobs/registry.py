@@ -27,6 +27,11 @@ class Output:
     # Undoes what the work left outside the database (a file it stored) when the job does not
     # end done.
     discard: Callable[[], None] | None = None
+    # A job that writes (an import) may make no file (empty `content`): its page shows
+    # `summary` and a link to `link_url` instead.
+    summary: str = ""
+    link_url: str = ""
+    link_text: str = ""
 
 
 Runner = Callable[..., Output]

@@ -160,12 +160,14 @@ def _finish(job: Job, output: registry.Output) -> None:
     """Store the file and mark the job done, with the work's own `commit` in the same
     transaction; a job no longer running (cut off meanwhile) keeps neither, nor does a failure."""
     safe_name = PurePosixPath(output.name.replace("\\", "/")).name or "file"
-    stored = None
+    stored = ""
+    result = {"summary": output.summary, "link_url": output.link_url, "link_text": output.link_text}
     try:
-        stored = job.file.storage.save(
-            job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
-            ContentFile(output.content),
-        )
+        if output.content:  # a job that writes (an import) may make no file
+            stored = job.file.storage.save(
+                job.file.field.generate_filename(job, f"{job.pk}{PurePosixPath(safe_name).suffix}"),
+                ContentFile(output.content),
+            )
         with transaction.atomic():
             # Locked first: the clean-up cannot mark it cut off between the check and the end.
             if not Job.objects.select_for_update().filter(pk=job.pk, status=Job.Status.RUNNING).exists():
@@ -175,7 +177,8 @@ def _finish(job: Job, output: registry.Output) -> None:
             Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                 status=Job.Status.DONE,
                 file=stored,
-                file_name=safe_name[:200],
+                file_name=safe_name[:200] if stored else "",
+                result={key: value for key, value in result.items() if value},
                 content_type=output.content_type,
                 learner_ids=sorted({int(pk) for pk in output.learner_ids}),
                 # The last progress report's count stays (the row, not this early copy, has it).
@@ -184,7 +187,7 @@ def _finish(job: Job, output: registry.Output) -> None:
                 finished_at=timezone.now(),
             )
     except BaseException:
-        if stored is not None:
+        if stored:
             job.file.storage.delete(stored)
         if output.discard is not None:
             output.discard()

@@ -28,8 +28,11 @@ def _state(job: Job) -> dict:
         "total": job.total,
         "stage": job.stage,
         "error": job.error,
-        "file_url": reverse("jobs:file", args=[job.pk]) if job.status == Job.Status.DONE else "",
+        "file_url": reverse("jobs:file", args=[job.pk]) if job.status == Job.Status.DONE and job.file else "",
         "file_name": job.file_name,
+        "summary": job.result.get("summary", ""),
+        "link_url": job.result.get("link_url", ""),
+        "link_text": job.result.get("link_text", ""),
     }
 
 

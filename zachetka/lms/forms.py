@@ -87,9 +87,14 @@ class ConfirmForm(forms.Form):
     def sign_seen(versions: dict[str, int]) -> str:
         return signing.dumps(versions, salt=_SEEN_SALT, compress=True)
 
+    @staticmethod
+    def unsign_seen(text: str) -> dict:
+        """The versions `sign_seen` signed (BadSignature for anything else)."""
+        return signing.loads(text, salt=_SEEN_SALT)
+
     def clean_seen(self) -> dict[str, int]:
         try:
-            versions = signing.loads(self.cleaned_data["seen"], salt=_SEEN_SALT)
+            versions = self.unsign_seen(self.cleaned_data["seen"])
         except signing.BadSignature as error:
             raise forms.ValidationError("Предпросмотр повреждён: откройте его заново.") from error
         return {str(key): int(value) for key, value in versions.items()}

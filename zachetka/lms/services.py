@@ -1,5 +1,6 @@
 """Importing a Moodle gradebook export: every grade through the gradebook's own save, all or nothing."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -51,23 +52,36 @@ def _changed_since_preview(cell: PlannedCell, value_now: str) -> RowError:
     )
 
 
-@transaction.atomic
-def import_grades(
-    *,
-    by: User,
-    group: Group,
-    module: Module,
-    plan: Plan,
-    seen_versions: dict[str, int],
-    overwrite: bool,
-    reason: str,
-    source: str,
-) -> ImportOutcome:
-    """Write a planned Moodle import into a group's module, refusing all of it if any cell fails.
+def _writes(plan: Plan, seen_versions: dict[str, int], reason: str) -> list[gradebook.CellWrite]:
+    return [
+        gradebook.CellWrite(
+            assessment=cell.assessment,
+            enrollment=cell.enrollment,
+            text=cell.value,
+            expected_version=seen_versions.get(cell.key, -1),
+            reason=_reason_for(cell, reason),
+        )
+        for cell in plan.to_write
+    ]
 
-    Each cell goes through `gradebook.services.record_grade`, so it meets the grid's checks
-    (who may grade, the closed gradebook, the reason after the deadline, the version the
-    preview showed); an error in any row undoes every cell already written."""
+
+def _row_errors(cells: list[PlannedCell], failures: list[tuple[int, Exception]]) -> list[RowError]:
+    errors = []
+    for index, error in failures:
+        cell = cells[index]
+        if isinstance(error, gradebook.GradeConflict):  # changed in the moment since it was planned
+            errors.append(_changed_since_preview(cell, error.grade.value if error.grade else ""))
+        else:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            errors.append(RowError(cell.row, cell.column.header, " ".join(messages)))
+    return errors
+
+
+def check_confirmation(
+    *, by: User, group: Group, module: Module, plan: Plan, seen_versions: dict[str, int], overwrite: bool
+) -> None:
+    """What refuses a confirmation before any cell is looked at: the right to import, the plan's
+    own errors, a cell changed since the preview, a correction not confirmed."""
     if not selectors.may_import(by, group, module):
         raise PermissionDenied(
             "Импортировать оценки могут преподаватели этого модуля, куратор группы и учебная часть."
@@ -82,26 +96,103 @@ def import_grades(
             len(plan.changes), "выставленную оценку", "выставленные оценки", "выставленных оценок"
         )
         raise ValidationError(f"Файл меняет {changed}: подтвердите перезапись.")
+
+
+def import_grades(  # noqa: PLR0913 - what the confirmation carries
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    plan: Plan,
+    seen_versions: dict[str, int],
+    overwrite: bool,
+    reason: str,
+    source: str,
+    on_checked: Callable[[int, int], None] | None = None,
+    on_writing: Callable[[], None] | None = None,
+) -> ImportOutcome:
+    """Write a planned Moodle import into a group's module, refusing all of it if any cell fails.
+
+    Every cell meets the checks of the grid's save (`gradebook.services.record_grades`: who may
+    grade, the closed gradebook, the reason after the deadline, the version the preview showed);
+    an error in any row writes nothing. With `on_checked(learner rows checked, rows in all)` (a
+    background import), the cells are first checked outside the write's transaction, so that the
+    progress is seen as it goes (on SQLite a transaction's own writes, the progress among them,
+    are seen by others only when it ends), then checked again as they are written."""
+    check_confirmation(
+        by=by, group=group, module=module, plan=plan, seen_versions=seen_versions, overwrite=overwrite
+    )
     reason = reason.strip()
-    errors: list[RowError] = []
-    for cell in plan.to_write:
-        try:
-            gradebook.record_grade(
-                by=by,
-                assessment=cell.assessment,
-                enrollment=cell.enrollment,
-                text=cell.value,
-                expected_version=seen_versions.get(cell.key, -1),
-                reason=_reason_for(cell, reason),
-            )
-        except gradebook.GradeConflict as conflict:  # changed in the moment since it was planned
-            errors.append(_changed_since_preview(cell, conflict.grade.value if conflict.grade else ""))
-        except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            errors.append(RowError(cell.row, cell.column.header, " ".join(messages)))
-    if errors:
-        # Raising undoes the transaction: the cells saved before the first error are not kept.
-        raise ImportRefused(errors)
+    if on_checked is not None:
+        check_cells(by=by, plan=plan, seen_versions=seen_versions, reason=reason, on_checked=on_checked)
+    if on_writing is not None:
+        on_writing()
+    return _write(
+        by=by,
+        group=group,
+        module=module,
+        plan=plan,
+        writes=_writes(plan, seen_versions, reason),
+        reason=reason,
+        source=source,
+    )
+
+
+def check_cells(
+    *,
+    by: User,
+    plan: Plan,
+    seen_versions: dict[str, int],
+    reason: str,
+    on_checked: Callable[[int, int], None] | None = None,
+) -> None:
+    """Every cell's checks as the record stands now, writing nothing (ImportRefused names each
+    refused cell); `on_checked(learner rows checked, rows in all)` is told as it goes."""
+    cells = plan.to_write
+    rows = len({cell.row for cell in cells})
+    rows_before = _rows_before(cells)
+
+    reported = [0]
+
+    def checked(done: int) -> None:  # told once a learner row is finished
+        if on_checked is not None and rows_before[done - 1] != reported[0]:
+            reported[0] = rows_before[done - 1]
+            on_checked(reported[0], rows)
+
+    failures = gradebook.check_grades(
+        by=by, writes=_writes(plan, seen_versions, reason.strip()), on_step=checked
+    )
+    if failures:
+        raise ImportRefused(_row_errors(cells, failures))
+
+
+def _rows_before(cells: list[PlannedCell]) -> list[int]:
+    """For each cell (in the plan's order, row by row), the learner rows finished with it."""
+    counts, rows, previous = [], 0, None
+    for index, cell in enumerate(cells):
+        if cell.row != previous:
+            previous = cell.row
+            rows += 1
+        last_of_row = index + 1 == len(cells) or cells[index + 1].row != cell.row
+        counts.append(rows if last_of_row else rows - 1)
+    return counts
+
+
+@transaction.atomic
+def _write(  # noqa: PLR0913
+    *,
+    by: User,
+    group: Group,
+    module: Module,
+    plan: Plan,
+    writes: list[gradebook.CellWrite],
+    reason: str,
+    source: str,
+) -> ImportOutcome:
+    try:
+        gradebook.record_grades(by=by, writes=writes)
+    except gradebook.CellsRefused as refused:
+        raise ImportRefused(_row_errors(plan.to_write, refused.failures)) from refused
     outcome = ImportOutcome(entered=len(plan.new), corrected=len(plan.changes), unchanged=len(plan.unchanged))
     audit.record(
         by=by,

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from zachetka.core import access, plural
 from zachetka.gradebook.services import GRADABLE_STATUSES
+from zachetka.jobs import services as jobs
+from zachetka.lms import jobs as lms_jobs
 from zachetka.lms import moodle, selectors, services
 from zachetka.lms.forms import ConfirmForm, GradebookUploadForm, MappingForm
 from zachetka.programs.models import Group, Module
@@ -185,6 +187,7 @@ def _preview(
             matched_count=plural.count_with(len(plan.rows), "слушатель", "слушателя", "слушателей"),
             needs_reason=bool(changes_past_deadline) or (locked and bool(plan.to_write)),
             may_commit=not plan.errors and bool(plan.to_write) and not closed_to_user,
+            in_background=len(plan.to_write) > lms_jobs.BACKGROUND_CELLS,
             # The versions of the cells as this page shows them: confirming again after a
             # refusal checks against what the person has now seen.
             confirm=ConfirmForm(
@@ -237,6 +240,8 @@ def gradebook_import_confirm(request: HttpRequest, group_pk: int, module_pk: int
     # Planned again from the record as it is now: the versions the preview showed catch a
     # grade changed meanwhile.
     plan = _plan(group, gradebook, form)
+    if len(plan.to_write) > lms_jobs.BACKGROUND_CELLS:
+        return _confirm_in_background(request, group, module, staged, gradebook, form, confirm, plan)
     try:
         outcome = services.import_grades(
             by=request.user,
@@ -256,13 +261,59 @@ def gradebook_import_confirm(request: HttpRequest, group_pk: int, module_pk: int
             request, group, module, staged, gradebook, form, posted=confirm, confirm_errors=problems
         )
     _forget(request.session)
-    messages.success(
-        request,
-        f"Импорт из «{staged.filename}» выполнен: выставлено "
-        f"{plural.count_with(outcome.entered, 'оценка', 'оценки', 'оценок')}, исправлено — "
-        f"{outcome.corrected}, без изменений — {outcome.unchanged}.",
-    )
+    messages.success(request, lms_jobs.summary(staged.filename, outcome))
     return redirect(_grid_url(group, module))
+
+
+def _confirm_in_background(  # noqa: PLR0913 - the confirmation as the view has read it
+    request: HttpRequest,
+    group: Group,
+    module: Module,
+    staged: staging.StagedFile,
+    gradebook: moodle.GradebookFile,
+    form: MappingForm,
+    confirm: ConfirmForm,
+    plan: moodle.Plan,
+) -> HttpResponse:
+    """A big import: what refuses it now is said on the preview at once; the rest is done by a
+    job (which checks everything again), whose page shows its progress and outcome. The staged
+    file stays in the session: the job deletes it once imported, and a refused import can be
+    corrected on the preview and confirmed again."""
+    seen = confirm.cleaned_data["seen"]
+    try:
+        services.check_confirmation(
+            by=request.user,
+            group=group,
+            module=module,
+            plan=plan,
+            seen_versions=seen,
+            overwrite=confirm.cleaned_data["overwrite"],
+        )
+        services.check_cells(
+            by=request.user, plan=plan, seen_versions=seen, reason=confirm.cleaned_data["reason"]
+        )
+    except services.ImportRefused as refusal:
+        return _preview(request, group, module, staged, gradebook, form, posted=confirm, refusal=refusal)
+    except (ValidationError, PermissionDenied) as error:
+        problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+        return _preview(
+            request, group, module, staged, gradebook, form, posted=confirm, confirm_errors=problems
+        )
+    job = jobs.start(
+        by=request.user,
+        kind=lms_jobs.MOODLE_IMPORT,
+        params=lms_jobs.params(
+            staged,
+            group,
+            module,
+            form.mapping(),
+            request.POST["seen"],
+            confirm.cleaned_data["overwrite"],
+            confirm.cleaned_data["reason"],
+        ),
+        title=lms_jobs.title(staged, group, module),
+    )
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 @require_POST
