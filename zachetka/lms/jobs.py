@@ -2,13 +2,15 @@
 the same checks and all-or-nothing write as at once, with progress by the file's learner rows.
 
 The cells are checked first outside the write's transaction (progress «проверка: слушатель 12
-из 300»), then written in one transaction that checks them again (on SQLite what a transaction
-writes, its own progress included, is seen by others only when it ends: the write shows one
-stage, «запись оценок», for its 2 s at 6,000 cells)."""
+из 300»), then written, checked again, in the transaction that marks the job done, so that a job cut off
+meanwhile writes nothing and a written import is never a failed job (on SQLite what a
+transaction writes is seen by others only when it ends: the write shows one stage, «запись
+оценок», for its 2 s at 6,000 cells)."""
 
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from zachetka.core import plural
@@ -138,25 +140,41 @@ def moodle_import(  # noqa: PLR0913 - the confirmation, as the view passed it
         progress.step(rows, total, f"запись {cells} в журнал", force=True)
 
     try:
-        outcome = services.import_grades(
-            by=user,
-            group=group,
-            module=module,
-            plan=plan,
-            seen_versions=seen_versions,
-            overwrite=overwrite,
-            reason=reason,
-            source=staged.filename,
-            on_checked=checked,
-            on_writing=writing,
+        services.check_confirmation(
+            by=user, group=group, module=module, plan=plan, seen_versions=seen_versions, overwrite=overwrite
+        )
+        services.check_cells(
+            by=user, plan=plan, seen_versions=seen_versions, reason=reason, on_checked=checked
         )
     except services.ImportRefused as refusal:
         raise ValidationError(refusal_report(refusal)) from refusal
-    staged.discard()
+    writing()
+
+    def write() -> None:
+        """Run in the transaction that marks the job done (jobs.services._finish): a job cut off
+        meanwhile writes no grade, and a written import is never a failed job. The cells are
+        checked again as they are written."""
+        try:
+            services.import_grades(
+                by=user,
+                group=group,
+                module=module,
+                plan=plan,
+                seen_versions=seen_versions,
+                overwrite=overwrite,
+                reason=reason,
+                source=staged.filename,
+            )
+        except services.ImportRefused as refusal:
+            raise ValidationError(refusal_report(refusal)) from refusal
+        transaction.on_commit(staged.discard)
+
+    outcome = services.outcome_of(plan)
     return Output(
         name="",
         content_type="",
         content=b"",
+        commit=write,
         summary=summary(staged.filename, outcome),
         link_url=reverse("gradebook:grid", args=[group.pk, module.pk]),
         link_text="Открыть журнал",

@@ -166,6 +166,11 @@ def check_cells(
         raise ImportRefused(_row_errors(cells, failures))
 
 
+def outcome_of(plan: Plan) -> ImportOutcome:
+    """What writing `plan` enters, corrects and leaves as it is."""
+    return ImportOutcome(entered=len(plan.new), corrected=len(plan.changes), unchanged=len(plan.unchanged))
+
+
 def _rows_before(cells: list[PlannedCell]) -> list[int]:
     """For each cell (in the plan's order, row by row), the learner rows finished with it."""
     counts, rows, previous = [], 0, None
@@ -193,7 +198,7 @@ def _write(  # noqa: PLR0913
         gradebook.record_grades(by=by, writes=writes)
     except gradebook.CellsRefused as refused:
         raise ImportRefused(_row_errors(plan.to_write, refused.failures)) from refused
-    outcome = ImportOutcome(entered=len(plan.new), corrected=len(plan.changes), unchanged=len(plan.unchanged))
+    outcome = outcome_of(plan)
     audit.record(
         by=by,
         action=audit.Action.GRADES_IMPORTED,
