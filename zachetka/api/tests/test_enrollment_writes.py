@@ -154,3 +154,11 @@ def test_who_may_not_change_an_enrolment(world, curator, teacher, learner_user, 
     own.refresh_from_db()
     stranger.refresh_from_db()
     assert (own.funding, stranger.funding) == ("individual", "individual")
+
+
+def test_reading_an_enrolment_is_in_the_access_log(world, teacher, api_as):
+    from zachetka.accesslog.models import AccessRecord
+
+    assert api_as(teacher).get(_detail(world["enrollments"]["own"])).status_code == 200
+    record = AccessRecord.objects.get()
+    assert (record.view_name, record.learners) == ("api:enrollment_detail", [world["own"].pk])
