@@ -126,7 +126,8 @@ def _create(
     unique: tuple[str, str] | None = None,
 ) -> Response:
     """POST through a domain service, once per Idempotency-Key. `unique` (field, message) names
-    the field whose unique index refused a row written at the same moment by someone else."""
+    the field whose unique index refused a row written at the same moment by someone else: the
+    same 422 as the service's own check, which could not see the other row yet."""
     key = _idempotency_key(request)
     try:
         outcome = services.create_once(
@@ -142,7 +143,7 @@ def _create(
         if unique is None:
             raise
         field, message = unique
-        raise Problem(409, message, kind="conflict", errors=[{"field": field, "detail": message}]) from None
+        raise Problem(422, message, errors=[{"field": field, "detail": message}]) from None
     response = Response(outcome.body, status=outcome.status_code)
     if outcome.repeated:
         response["Idempotent-Replayed"] = "true"
@@ -156,7 +157,7 @@ def _change(request: Request, update: Callable[[], Any], unique: tuple[str, str]
         if unique is None:
             raise
         field, message = unique
-        raise Problem(409, message, kind="conflict", errors=[{"field": field, "detail": message}]) from None
+        raise Problem(422, message, errors=[{"field": field, "detail": message}]) from None
 
 
 PERSONAL_FIELD_REFUSED = "Ваша роль не видит это поле слушателя и не может его записать."
