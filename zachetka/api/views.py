@@ -4,6 +4,8 @@ Every view authenticates by token (authentication.py) and asks the same access r
 pages; a GET answers with an ETag and 304 to a matching If-None-Match.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import asdict
 from operator import attrgetter
@@ -104,8 +106,13 @@ IF_MATCH = OpenApiParameter(
 
 
 def _versioned(data: Any, version: int, status: int = 200) -> Response:
+    """An answer tagged `"v<version>.<digest>"`: the version for If-Match, and a digest of the body
+    for If-None-Match, because the body also shows what the row's version does not count (a
+    program's modules and curators, an enrolment's learner's name)."""
     response = Response(data, status=status)
-    response["ETag"] = _version_etag(version)
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    response["ETag"] = f'"v{version}.{digest}"'
     return response
 
 
@@ -220,7 +227,7 @@ class LearnerList(ApiListView):
 
 @extend_schema(tags=["Слушатели"])
 class LearnerDetail(ApiView):
-    """Один слушатель, `ETag: "v<версия>"`."""
+    """Один слушатель; `ETag: "v<версия>.<отпечаток>"` — для If-Match и If-None-Match."""
 
     @extend_schema(responses={200: api.LearnerSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -283,7 +290,7 @@ class ProgramList(ApiListView):
 
 @extend_schema(tags=["Программы и группы"])
 class ProgramDetail(ApiView):
-    """Одна программа с модулями, `ETag: "v<версия>"`."""
+    """Одна программа с модулями; `ETag: "v<версия>.<отпечаток>"` — для If-Match и If-None-Match."""
 
     @extend_schema(responses={200: api.ProgramSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -346,7 +353,7 @@ class GroupList(ApiListView):
 
 @extend_schema(tags=["Программы и группы"])
 class GroupDetail(ApiView):
-    """Одна группа, `ETag: "v<версия>"`."""
+    """Одна группа; `ETag: "v<версия>.<отпечаток>"` — для If-Match и If-None-Match."""
 
     @extend_schema(responses={200: api.GroupSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -414,7 +421,7 @@ class EnrollmentList(ApiListView):
 
 @extend_schema(tags=["Программы и группы"])
 class EnrollmentDetail(ApiView):
-    """Одно зачисление, `ETag: "v<версия>"`."""
+    """Одно зачисление; `ETag: "v<версия>.<отпечаток>"` — для If-Match и If-None-Match."""
 
     @extend_schema(responses={200: api.EnrollmentSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -599,9 +606,11 @@ def _version_from_if_match(request: Request) -> int | None:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         return None
-    text = header.removeprefix("W/").strip('"').removeprefix("v")
+    # "v3", or the "v3.<digest>" of a learner's, program's, group's or enrolment's read: the
+    # version decides.
+    text = header.removeprefix("W/").strip('"').removeprefix("v").partition(".")[0]
     if not text.isdigit() or len(text) > 9:
-        raise Problem(400, f'If-Match: «{header[:40]}» — не версия ячейки (ожидается "v<число>").')
+        raise Problem(400, f'If-Match: «{header[:40]}» — не версия записи (ожидается "v<число>").')
     return int(text)
 
 

@@ -88,7 +88,7 @@ def test_the_registry_expels_with_the_order_and_the_version_seen(world, registra
     api = api_as(registrar, name="1С")
     enrollment = world["enrollments"]["classmate"]
     read = api.get(_detail(enrollment))
-    assert (read.status_code, read["ETag"], read.json()["status"]) == (200, '"v1"', "studying")
+    assert (read.status_code, read["ETag"][:4], read.json()["status"]) == (200, '"v1.', "studying")
     assert api.patch(_detail(enrollment), {"status": "expelled"}).status_code == 428
     no_order = api.patch(_detail(enrollment), {"status": "expelled", "version": 1})
     assert no_order.status_code == 422
@@ -104,10 +104,10 @@ def test_the_registry_expels_with_the_order_and_the_version_seen(world, registra
             "expulsion_order_date": "2026-10-05",
             "expulsion_reason": "по собственному желанию",
         },
-        **{"If-Match": '"v1"'},
+        **{"If-Match": '"v1.'},
     )
     assert expelled.status_code == 200, expelled.content
-    assert (expelled.json()["status"], expelled["ETag"]) == ("expelled", '"v2"')
+    assert (expelled.json()["status"], expelled["ETag"][:4]) == ("expelled", '"v2.')
     [event] = _events(audit.Action.ENROLLMENT_UPDATED)
     assert event.data["api_token"] == "1С"
     assert event.data["after"]["status"] == "expelled"

@@ -128,7 +128,7 @@ def test_the_registry_changes_a_learner_with_the_version_seen(world, registrar, 
     api = api_as(registrar, name="1С")
     classmate = world["classmate"]
     read = api.get(_detail(classmate))
-    assert (read["ETag"], read.json()["version"]) == ('"v1"', 1)
+    assert (read["ETag"][:4], read.json()["version"]) == ('"v1.', 1)
     missing = api.patch(_detail(classmate), {"last_name": "Петровский"})
     assert missing.status_code == 428
     changed = api.patch(
@@ -137,7 +137,7 @@ def test_the_registry_changes_a_learner_with_the_version_seen(world, registrar, 
         **{"If-Match": read["ETag"]},
     )
     assert changed.status_code == 200, changed.content
-    assert (changed.json()["last_name"], changed["ETag"]) == ("Петровский", '"v2"')
+    assert (changed.json()["last_name"], changed["ETag"][:4]) == ("Петровский", '"v2.')
     [event] = _events(audit.Action.LEARNER_UPDATED)
     assert event.data["api_token"] == "1С"
     assert (event.data["before"], event.data["after"]) == (
