@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -100,8 +100,12 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler, answering in problem details."""
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
-    elif isinstance(exc, ObjectDoesNotExist):
+    elif isinstance(exc, ObjectDoesNotExist | Http404):
+        # Not Django's «No Grade matches the given query.»: every 404 of the API is in Russian.
         exc = exceptions.NotFound("Запись не найдена или недоступна.")
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parser says where the JSON broke in English; the client needs only the fact.
+        exc = Problem(400, "Тело запроса — не JSON или повреждено: проверьте кавычки, скобки и запятые.")
     response = exception_handler(exc, context)
     if response is None:
         return None

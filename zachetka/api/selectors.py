@@ -30,7 +30,27 @@ def learner(user: Actor, pk: int) -> Learner:
 
 
 def program_list(user: Actor) -> QuerySet[Program]:
-    return programs.program_list(user).prefetch_related("modules")
+    return programs.program_list(user).prefetch_related("modules", "curators")
+
+
+def program_for(user: Actor, pk: int) -> Program:
+    access.require(user, "programs.view_program")
+    return Program.objects.visible_to(user).prefetch_related("modules", "curators").get(pk=pk)
+
+
+def program_for_answer(pk: int) -> Program:
+    """A program just written, read back with its modules and curators for the answer."""
+    return Program.objects.prefetch_related("modules", "curators").get(pk=pk)
+
+
+def group_for(user: Actor, pk: int) -> Group:
+    access.require(user, "programs.view_group")
+    return Group.objects.visible_to(user).select_related("program").get(pk=pk)
+
+
+def enrollment_for(user: Actor, pk: int) -> Enrollment:
+    access.require(user, "programs.view_enrollment")
+    return Enrollment.objects.visible_to(user).select_related("learner", "group").get(pk=pk)
 
 
 def group_list(user: Actor, *, program_id: int | None = None, on: dt.date | None = None) -> QuerySet[Group]:

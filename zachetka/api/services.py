@@ -293,13 +293,40 @@ def create_assessment(
 ) -> Replay:
     """Add a gradebook column by the gradebook's own service; `render` gives the answer's body.
     With a client key the column is added once, as a bulk grade upload is written once."""
+    return create_once(
+        token=token,
+        key=key,
+        fingerprint=fingerprint,
+        render=render,
+        create=lambda: gradebook.create_assessment(by=by, **fields),
+    )
+
+
+def create_once(
+    *,
+    token: ApiToken,
+    create: Callable[[], Any],
+    render: Callable[[Any], dict[str, Any]],
+    key: str = "",
+    fingerprint: str = "",
+) -> Replay:
+    """Create a row by a domain service in one transaction, audited under the token's name;
+    `render` gives the answer's body. With a client key the row is created once: the same key
+    with the same request returns the stored answer, with another request KeyReused."""
     with _through(token), transaction.atomic():
         if key and (replay := _claim_key(token, key, fingerprint)):
             return replay
-        body = render(gradebook.create_assessment(by=by, **fields))
+        body = render(create())
         if key:
             _store_answer(token, key, 201, body)
     return Replay(201, body, repeated=False)
+
+
+def change(*, token: ApiToken, update: Callable[[], Any]) -> Any:
+    """Change a row by a domain service (its version rule included) in one transaction, audited
+    under the token's name."""
+    with _through(token), transaction.atomic():
+        return update()
 
 
 def update_assessment(

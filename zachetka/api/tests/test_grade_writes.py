@@ -210,3 +210,24 @@ def test_keys_belong_to_their_token(world, teacher, curator, api_as):
     # Another integration's key of the same text is its own: its request is run (and conflicts).
     response = api_as(curator).post(BULK, batch, **{"Idempotency-Key": "same"})
     assert [error["code"] for error in response.json()["errors"]] == ["conflict"]
+
+
+def test_an_empty_cell_is_a_russian_404(world, registrar, api_as, cell):
+    response = api_as(registrar).get(cell())
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assessment, enrollment = world["assessments"]["mine"], world["enrollments"]["own"]
+    assert response.json()["detail"] == (
+        f"Ячейка пуста или недоступна: оценки по зачислению № {enrollment.pk} "
+        f"в мероприятии № {assessment.pk} нет."
+    )
+    assert response.json()["title"] == "Не найдено"
+
+
+def test_an_enrolment_outside_the_assessments_group_is_a_russian_404(world, registrar, api_as, cell):
+    response = api_as(registrar).put(cell("stranger"), {"value": "5", "expected_version": 0})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    stranger = world["enrollments"]["stranger"]
+    assert response.json()["detail"] == f"Зачисление № {stranger.pk} не найдено в группе мероприятия."
+    assert not Grade.objects.exists()

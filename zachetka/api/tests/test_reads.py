@@ -46,7 +46,7 @@ def test_a_teacher_token_never_sees_identity_or_contacts(world, teacher, registr
     world["classmate"].save()
     rows = api_as(teacher).get(reverse("api:learner_list")).json()["results"]
     for row in rows:
-        assert set(row) == {"id", "last_name", "first_name", "middle_name", "sex"}
+        assert set(row) == {"id", "last_name", "first_name", "middle_name", "sex", "version"}
     detail = api_as(teacher, name="t2").get(reverse("api:learner_detail", args=[world["classmate"].pk]))
     assert not IDENTITY_AND_CONTACTS & set(detail.json())
     full = api_as(registrar).get(reverse("api:learner_detail", args=[world["classmate"].pk])).json()
@@ -160,7 +160,7 @@ def test_unknown_addresses_answer_problem_details(db, client):
 
 @pytest.mark.parametrize("method", ["post", "put"])
 def test_a_method_not_allowed_is_problem_details(world, registrar, api_as, method):
-    response = getattr(api_as(registrar), method)(reverse("api:learner_list"), {})
+    response = getattr(api_as(registrar), method)(reverse("api:protocol_list"), {})
     assert response.status_code == 405
     assert response.json()["status"] == 405
 

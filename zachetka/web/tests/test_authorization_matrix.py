@@ -27,6 +27,9 @@ ADMINISTRATION_ONLY = ("login", 200, 403, 403, 403, 403)
 ADMINISTRATION_ACTION = ("login", 302, 403, 403, 403, 403)
 API_ALL_STAFF = (401, 200, 200, 200, 200, 403)
 API_FOREIGN = (401, 200, 200, 404, 404, 403)
+API_REGISTRY_POST = (401, 415, 415, 403, 403, 403)
+API_REGISTRY_EDIT = (401, 428, 428, 403, 403, 403)
+API_REGISTRY_FOREIGN_EDIT = (401, 428, 428, 404, 404, 403)
 # Old addresses of files now made by background jobs: they redirect to the page that starts the
 # job (that page checks who may see it), and never start work on a GET.
 OLD_FILE_ADDRESS = ("login", 302, 302, 302, 302, 302)
@@ -323,8 +326,29 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple]] = {
     ("api:learner_detail", "classmate"): ("get", API_ALL_STAFF),
     ("api:learner_detail", "stranger"): ("get", API_FOREIGN),
     ("api:program_list", ""): ("get", API_ALL_STAFF),
+    ("api:program_detail", "mine_program"): ("get", API_ALL_STAFF),
+    ("api:program_detail", "other_program"): ("get", API_FOREIGN),
     ("api:group_list", ""): ("get", API_ALL_STAFF),
+    ("api:group_detail", "mine"): ("get", API_ALL_STAFF),
+    ("api:group_detail", "other"): ("get", API_FOREIGN),
     ("api:enrollment_list", ""): ("get", API_ALL_STAFF),
+    ("api:enrollment_detail", "own_enrollment"): ("get", API_ALL_STAFF),
+    ("api:enrollment_detail", "stranger_enrollment"): ("get", API_FOREIGN),
+    # Writes of the record: only the registry (and the administration) adds learners, programs,
+    # groups and enrolments and changes learners, programs and enrolments; a curator changes the
+    # groups they curate. A form body is refused (415); an edit without the version seen, 428.
+    ("api:learner_list", "no_args_post"): ("post", API_REGISTRY_POST),
+    ("api:learner_detail", "classmate_edit"): ("patch", API_REGISTRY_EDIT),
+    ("api:learner_detail", "stranger_edit"): ("patch", API_REGISTRY_FOREIGN_EDIT),
+    ("api:program_list", "no_args_post"): ("post", API_REGISTRY_POST),
+    ("api:program_detail", "mine_program_edit"): ("patch", API_REGISTRY_EDIT),
+    ("api:program_detail", "other_program_edit"): ("patch", API_REGISTRY_FOREIGN_EDIT),
+    ("api:group_list", "no_args_post"): ("post", API_REGISTRY_POST),
+    ("api:group_detail", "mine_edit"): ("patch", (401, 428, 428, 428, 403, 403)),
+    ("api:group_detail", "other_edit"): ("patch", API_REGISTRY_FOREIGN_EDIT),
+    ("api:enrollment_list", "no_args_post"): ("post", API_REGISTRY_POST),
+    ("api:enrollment_detail", "own_enrollment_edit"): ("patch", API_REGISTRY_EDIT),
+    ("api:enrollment_detail", "stranger_enrollment_edit"): ("patch", API_REGISTRY_FOREIGN_EDIT),
     ("api:assessment_list", ""): ("get", API_ALL_STAFF),
     ("api:assessment_detail", "mine_assessment"): ("get", API_ALL_STAFF),
     ("api:assessment_detail", "other_assessment"): ("get", API_FOREIGN),
@@ -657,6 +681,14 @@ def _objects(world: dict) -> dict:
         "mine_assessment_edit": world["assessments"]["mine"],
         "other_assessment_edit": world["assessments"]["other"],
         "no_args_post": [],
+        "classmate_edit": world["classmate"],
+        "stranger_edit": world["stranger"],
+        "mine_program_edit": mine.program,
+        "other_program_edit": other.program,
+        "mine_edit": mine,
+        "other_edit": other,
+        "own_enrollment_edit": world["enrollments"]["own"],
+        "stranger_enrollment_edit": world["enrollments"]["stranger"],
         "mine_cell": [world["assessments"]["mine"].pk, world["enrollments"]["own"].pk],
         "other_cell": [world["assessments"]["other"].pk, world["enrollments"]["stranger"].pk],
         "curator_job": _job(mine.curator),
