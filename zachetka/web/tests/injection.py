@@ -70,6 +70,8 @@ class Entry:
     data: Callable[[dict], dict] = field(default=lambda ctx: {})
     keep: frozenset[str] = frozenset()
     text: tuple[str, ...] = ()
+    # The longest value each of `text` takes, where no form declares it (an API's field).
+    max_lengths: dict[str, int] = field(default_factory=dict)
     # "post" (a form), "get" (a search form), "json" (a JSON body POSTed), "put" and "patch" (a
     # JSON body sent so).
     method: str = "post"

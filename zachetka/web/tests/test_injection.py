@@ -130,6 +130,25 @@ def _grade_version(assessment, enrollment) -> int:  # noqa: ANN001
     return grade.version if grade else 0
 
 
+# The learner fields the API takes as text; each takes only a checked value (people.validators).
+API_LEARNER_TEXT = frozenset(
+    {
+        "last_name",
+        "first_name",
+        "middle_name",
+        "snils",
+        "citizenship",
+        "phone",
+        "diploma_last_name",
+        "diploma_series",
+        "diploma_number",
+        "representative_name",
+        "representative_kind",
+        "representative_phone",
+    }
+)
+
+
 def _learner_data(ctx: dict) -> dict:
     return {
         "last_name": "Новиков",
@@ -150,6 +169,17 @@ def _learner_data(ctx: dict) -> dict:
 def _api_token(ctx: dict) -> dict:
     """An integration's token acting as the teacher (zachetka.api.authentication)."""
     return {"Authorization": f"Bearer {ctx['api_writer']}"}
+
+
+def _api_registry_token(ctx: dict) -> dict:
+    """An integration's token acting as the registrar (learners, programs, groups, enrolments)."""
+    return {"Authorization": f"Bearer {ctx['api_registry']}"}
+
+
+def _version_of(ctx: dict, key: str) -> int:
+    row = ctx[key]
+    row.refresh_from_db()
+    return row.version
 
 
 def _api_assessment_version(ctx: dict) -> int:
@@ -572,6 +602,112 @@ ENTRIES: list[Entry] = [
         user="director",
         page=("api_tokens:token_list", ""),
     ),
+    # The API's writes of the registry's records, with the registrar's token. A learner's text
+    # fields all take checked values (names, СНИЛС, phone, diploma): each payload is refused;
+    # the reason of a change goes to the learner's history.
+    Entry(
+        ("api:learner_list", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=201,
+        text=tuple(API_LEARNER_TEXT),
+        keep=API_LEARNER_TEXT,
+        data=lambda ctx: {
+            "last_name": "Соколов",
+            "first_name": "Роман",
+            "middle_name": "Олегович",
+            "sex": "M",
+            "birth_date": "1991-03-04",
+            "phone": "+7 900 123-45-67",
+            "diploma_series": "",
+            "diploma_number": "",
+            "diploma_last_name": "",
+            "representative_name": "",
+            "representative_kind": "",
+            "representative_phone": "",
+            "snils": "",
+            "citizenship": "643",
+        },
+    ),
+    Entry(
+        ("api:learner_detail", "classmate"),
+        method="patch",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=200,
+        text=("reason",),
+        max_lengths={"reason": 500},
+        data=lambda ctx: {"phone": "+7 900 765-43-21", "version": _version_of(ctx, "classmate")},
+    ),
+    Entry(
+        ("api:program_list", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=201,
+        text=("title",),
+        max_lengths={"title": 255},
+        data=lambda ctx: {"kind": "pk", "hours": 72},
+    ),
+    Entry(
+        ("api:program_detail", "mine_program"),
+        method="patch",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=200,
+        text=("title", "qualification", "field_of_activity"),
+        max_lengths={"title": 255, "qualification": 255, "field_of_activity": 255},
+        data=lambda ctx: {"version": _version_of(ctx, "mine_program")},
+    ),
+    Entry(
+        ("api:group_list", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=201,
+        text=("code",),
+        max_lengths={"code": 32},
+        data=lambda ctx: {
+            "program": ctx["mine_program"].pk,
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-11-30",
+        },
+    ),
+    Entry(
+        ("api:group_detail", "other"),
+        method="patch",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=200,
+        text=("code",),
+        max_lengths={"code": 32},
+        data=lambda ctx: {"version": _version_of(ctx, "other")},
+    ),
+    Entry(
+        ("api:enrollment_list", ""),
+        method="json",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=201,
+        text=("admission_order_number",),
+        max_lengths={"admission_order_number": 50},
+        data=lambda ctx: {
+            "learner": ctx["classmate"].pk,
+            "group": ctx["other"].pk,
+            "admission_order_date": "2026-09-01",
+        },
+    ),
+    Entry(
+        ("api:enrollment_detail", "stranger_enrollment"),
+        method="patch",
+        user="anonymous",
+        headers=_api_registry_token,
+        status=200,
+        text=("admission_order_number", "reason"),
+        max_lengths={"admission_order_number": 50, "reason": 500},
+        data=lambda ctx: {"version": _version_of(ctx, "stranger_enrollment")},
+    ),
 ]
 
 # Forms with text fields that no entry types into, and why.
@@ -675,7 +811,7 @@ def _submit(client, users: dict, ctx: dict, entry: Entry, payloads: Payloads, se
     else:
         data = dict(given)
     declared = {name: length for form in entry.forms for name, length in text_fields(form).items()}
-    fields.update({name: declared.get(name) for name in entry.text})
+    fields.update({name: entry.max_lengths.get(name, declared.get(name)) for name in entry.text})
     data = _fill_typed(data, entry.label, "", payloads)
     typed = {
         name: payloads.next(entry.label, name, length, checked=name in entry.keep)
@@ -822,6 +958,7 @@ def attack_world(
         "api_assessment": api_assessment,
         "api_cell": [api_assessment.pk, own.pk],
         "api_writer": create_token(name="Инъекции", user=teacher)[1],
+        "api_registry": create_token(name="Инъекции — учебная часть", user=registrar)[1],
         "director": director,
         "registrar": registrar,
         "curator": curator,
@@ -935,6 +1072,13 @@ LEARNER_FILE_COLUMNS += ("Гражданство",)
 # (entry, field) typed with a payload that no page, PDF or workbook shows, and why. Everything
 # else typed must be found in at least one output it was checked in.
 NOT_SHOWN = {
+    **{
+        ("api:learner_list", field): (
+            "a learner's text fields take only checked values: the API refuses the payload naming "
+            "the field, without repeating the value"
+        )
+        for field in API_LEARNER_TEXT
+    },
     ("documents:document_duplicate[dup_document]", "series"): (
         "a blank's series must be one in the register: refused, and the refusal names the field only"
     ),
