@@ -38,6 +38,15 @@ def _jobs_run_at_once() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The tests' cache is the process's own (locmem): what one test kept (a card's PDF, a rate
+    # limit's count) must not reach the next, whose rows may have the same ids.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _staging_in_tmp(settings, tmp_path) -> None:
     settings.IMPORT_STAGING_DIR = tmp_path / "imports"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,6 +4,7 @@ confirmed) adds the next version; versions are never changed."""
 
 import hashlib
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -73,6 +74,35 @@ def render_pdf(content: dict, *, version: CardVersion | None = None) -> bytes:
     )
 
 
+# A learner opens their card's PDF again and again while the card stays the same (it changes with
+# a protocol, a document, an achievement, not with a current grade): the current card's PDF is
+# kept in the shared cache for an hour under its enrolment and the viewer's variant, with the
+# digest of everything it prints; a card that changed since is laid out again. The PDF says when
+# it was made «по текущим данным», which stays true while the digest matches. A destruction act
+# removes the kept PDFs with the learner's other files (forget_pdfs).
+CURRENT_PDF_SECONDS = 3600
+
+
+def _current_pdf_keys(enrollment_id: int) -> list[str]:
+    return [f"cards:current-pdf:{enrollment_id}:{variant}" for variant in ("full", "partial")]
+
+
+def current_pdf(enrollment: Enrollment, content: dict) -> bytes:
+    """The PDF of the card as it is now (`content` as the viewer may see it)."""
+    requisites = organization.current()
+    digest = selectors.content_hash(
+        {"card": content, "requisites": [requisites.pk, requisites.version, str(requisites.updated_at)]}
+    )
+    full, partial = _current_pdf_keys(enrollment.pk)
+    key = partial if content.get("partial") else full
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:  # noqa: PLR2004 - (digest, pdf)
+        return kept[1]
+    rendered = render_pdf(content)
+    cache.set(key, (digest, rendered), CURRENT_PDF_SECONDS)
+    return rendered
+
+
 def frozen_content(version: CardVersion) -> dict:
     """What a version froze, opened under the learner's key; CardDestroyed once their data or
     key is destroyed."""
@@ -106,7 +136,10 @@ def version_pdf(version: CardVersion) -> bytes:
 
 def forget_pdfs(*, learner_id: int) -> int:
     """Delete the stored PDFs of a learner's frozen card versions (a destruction act): the
-    versions stay as rows, their files go. Returns how many files were deleted."""
+    versions stay as rows, their files go; and the current cards' PDFs kept in the cache. Returns
+    how many stored files were deleted."""
+    enrollment_ids = Enrollment.objects.filter(learner_id=learner_id).values_list("pk", flat=True)
+    cache.delete_many([key for pk in enrollment_ids for key in _current_pdf_keys(pk)])
     forgotten = 0
     for version in CardVersion.objects.filter(enrollment__learner_id=learner_id).exclude(pdf=""):
         storage, name = version.pdf.storage, version.pdf.name

@@ -59,7 +59,7 @@ def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if versions:
         return _pdf_response(_version_pdf(request, versions[-1]), name)
     content = selectors.for_viewer(request.user, enrollment, selectors.card_content(enrollment))
-    return _pdf_response(services.render_pdf(content), name)
+    return _pdf_response(services.current_pdf(enrollment, content), name)
 
 
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
