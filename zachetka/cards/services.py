@@ -95,9 +95,9 @@ def current_pdf(enrollment: Enrollment, content: dict) -> bytes:
     )
     full, partial = _current_pdf_keys(enrollment.pk)
     key = partial if content.get("partial") else full
-    kept = cache.get(key)
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:  # noqa: PLR2004 - (digest, pdf)
-        return kept[1]
+    kept_digest, kept_pdf = cache.get(key, (None, None))
+    if kept_digest == digest:
+        return kept_pdf
     rendered = render_pdf(content)
     cache.set(key, (digest, rendered), CURRENT_PDF_SECONDS)
     return rendered

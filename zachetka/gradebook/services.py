@@ -449,7 +449,8 @@ def _update_checked(grades: list[Grade], cells: dict[tuple[int, int], _Cell]) ->
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     # Table and column names come from the model; every value is a query parameter.
-    sql = f"UPDATE {quote(Grade._meta.db_table)} SET {assignments} WHERE id = %s AND version = %s"  # noqa: S608
+    key, version = quote(Grade._meta.pk.column), quote(Grade._meta.get_field("version").column)
+    sql = f"UPDATE {quote(Grade._meta.db_table)} SET {assignments} WHERE {key} = %s AND {version} = %s"  # noqa: S608
     rows = [
         [
             *(field.get_db_prep_save(getattr(grade, field.attname), connection) for field in fields),
