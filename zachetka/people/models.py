@@ -149,8 +149,14 @@ class Learner(models.Model):
         verbose_name_plural = "слушатели"
         permissions = [("import_learners", "Может импортировать слушателей из файла")]
         constraints = [
+            # The code "unique" makes full_clean name the field: a learner saved by someone else
+            # after the service's own check is refused on «СНИЛС», not as a form-wide error.
             models.UniqueConstraint(
-                fields=["snils"], condition=~models.Q(snils=""), name="learner_snils_unique_when_present"
+                fields=["snils"],
+                condition=~models.Q(snils=""),
+                name="learner_snils_unique_when_present",
+                violation_error_code="unique",
+                violation_error_message="Этот СНИЛС уже указан у другого слушателя.",
             ),
             models.CheckConstraint(condition=models.Q(sex__in=["M", "F"]), name="learner_sex_valid"),
             models.CheckConstraint(

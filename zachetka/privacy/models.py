@@ -68,7 +68,13 @@ class Recipient(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="legal") | ~models.Q(inn=""), name="legal_recipient_has_inn"
             ),
-            models.UniqueConstraint(fields=["inn"], condition=~models.Q(inn=""), name="recipient_inn_unique"),
+            models.UniqueConstraint(
+                fields=["inn"],
+                condition=~models.Q(inn=""),
+                name="recipient_inn_unique",
+                violation_error_code="unique",
+                violation_error_message="Получатель с этим ИНН уже есть в списке.",
+            ),
         ]
 
     def __str__(self) -> str:
