@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_model_names_the_snils_field(make_learner):
     taken = make_learner()
-    twin = Learner(last_name="Петрова", first_name="Ольга", sex="F", birth_date=taken.birth_date, snils=taken.snils)
+    twin = Learner(
+        last_name="Петрова", first_name="Ольга", sex="F", birth_date=taken.birth_date, snils=taken.snils
+    )
     with pytest.raises(ValidationError) as refused:
         twin.full_clean(exclude=["user"])
     assert refused.value.message_dict == {"snils": ["Этот СНИЛС уже указан у другого слушателя."]}

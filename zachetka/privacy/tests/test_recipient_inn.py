@@ -18,6 +18,10 @@ def test_an_inn_clash_is_named_on_the_inn_field_by_the_model(employer_org, regis
 
 
 def test_recipients_without_inn_do_not_clash(registrar):
-    services.create_recipient(by=registrar, name="Иванов Иван Иванович", kind="person", inn="", address="г. Тула")
-    services.create_recipient(by=registrar, name="Петров Пётр Петрович", kind="person", inn="", address="г. Тула")
+    services.create_recipient(
+        by=registrar, name="Иванов Иван Иванович", kind="person", inn="", address="г. Тула"
+    )
+    services.create_recipient(
+        by=registrar, name="Петров Пётр Петрович", kind="person", inn="", address="г. Тула"
+    )
     assert Recipient.objects.filter(inn="").count() == 2
