@@ -34,7 +34,8 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if response.status_code != 200 or user is None or not user.is_authenticated:
+        # 201 too: an API write answers with the row it made, learner's data included.
+        if response.status_code not in (200, 201) or user is None or not user.is_authenticated:
             return response
         learner_ids = capture.learners_shown(request)
         if learner_ids:

@@ -20,8 +20,13 @@ from zachetka.programs.models import Enrollment, Group, Program
 Actor = User | AnonymousUser
 
 
-def learners(user: Actor, *, group_id: int | None = None) -> QuerySet[Learner]:
-    return people.learner_list(user, group_id=group_id)
+def learners(
+    user: Actor, *, group_id: int | None = None, changed_since: dt.datetime | None = None
+) -> QuerySet[Learner]:
+    found = people.learner_list(user, group_id=group_id)
+    if changed_since:
+        found = found.filter(updated_at__gte=changed_since)
+    return found
 
 
 def learner(user: Actor, pk: int) -> Learner:
@@ -61,8 +66,20 @@ def group_list(user: Actor, *, program_id: int | None = None, on: dt.date | None
     return groups
 
 
-def enrollment_list(user: Actor, *, group_id: int | None = None, status: str = "") -> QuerySet[Enrollment]:
-    return programs.enrollment_list(user, group_id=group_id, status=status)
+def enrollment_list(
+    user: Actor,
+    *,
+    group_id: int | None = None,
+    status: str = "",
+    on: dt.date | None = None,
+    changed_since: dt.datetime | None = None,
+) -> QuerySet[Enrollment]:
+    found = programs.enrollment_list(user, group_id=group_id, status=status)
+    if on:
+        found = found.filter(group__starts_on__lte=on, group__ends_on__gte=on)
+    if changed_since:
+        found = found.filter(updated_at__gte=changed_since)
+    return found
 
 
 def _dated(queryset: QuerySet, field: str, since: dt.date | None, until: dt.date | None) -> QuerySet:
@@ -110,8 +127,11 @@ def grade_list(
     assessment_id: int | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    changed_since: dt.datetime | None = None,
 ) -> QuerySet[Grade]:
-    """Non-empty cells of the groups the user sees; dates are those of the assessments."""
+    """Non-empty cells of the groups the user sees; dates are those of the assessments. Asked
+    for what changed since a moment, emptied cells come too: a client keeping a copy must learn
+    that a grade was withdrawn."""
     access.require(user, "gradebook.view_grade")
     grades = Grade.objects.filter(access.group_scope(user, prefix="assessment__group__")).select_related(
         "assessment", "enrollment"
@@ -120,7 +140,10 @@ def grade_list(
         grades = grades.filter(assessment__group_id=group_id)
     if assessment_id:
         grades = grades.filter(assessment_id=assessment_id)
-    grades = grades.exclude(value="")
+    if changed_since:
+        grades = grades.filter(entered_at__gte=changed_since)
+    else:
+        grades = grades.exclude(value="")
     return _dated(grades, "assessment__held_on", since, until).order_by(
         "assessment__held_on", "assessment_id", "pk"
     )

@@ -262,8 +262,25 @@ class GroupListFilter(serializers.Serializer):
     on = serializers.DateField(required=False, help_text="Группы, которые учатся в этот день.")
 
 
+_CHANGED_SINCE = (
+    "Только записи, изменённые начиная с этого момента: ISO 8601 с часовым поясом, например "
+    "2026-11-30T09:00:00+03:00 (без пояса — московское время). Для синхронизации: запомните время "
+    "запроса и передайте его в следующий раз."
+)
+
+
+def _changed_since() -> serializers.DateTimeField:
+    return serializers.DateTimeField(required=False, help_text=_CHANGED_SINCE)
+
+
+class LearnerFilter(GroupFilter):
+    changed_since = _changed_since()
+
+
 class EnrollmentFilter(GroupFilter):
     status = serializers.ChoiceField(choices=Enrollment.Status.choices, required=False)
+    on = serializers.DateField(required=False, help_text="Зачисления в группы, которые учатся в этот день.")
+    changed_since = _changed_since()
 
 
 class AssessmentFilter(DatedFilter):
@@ -272,6 +289,10 @@ class AssessmentFilter(DatedFilter):
 
 class GradeFilter(DatedFilter):
     assessment = _id(required=False)
+    changed_since = serializers.DateTimeField(
+        required=False,
+        help_text=_CHANGED_SINCE + " С этим фильтром в ответе есть и очищенные ячейки (value — пустая строка).",
+    )
 
 
 class VerifyQuery(serializers.Serializer):

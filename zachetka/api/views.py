@@ -193,15 +193,18 @@ class LearnerList(ApiListView):
     """Слушатели групп, которые видит владелец токена; персональные поля — по правилам его роли."""
 
     serializer_class = api.LearnerSerializer
-    filter_class = api.GroupFilter
+    filter_class = api.LearnerFilter
     learner_of = "pk"
 
-    @extend_schema(parameters=[api.GroupFilter])
+    @extend_schema(parameters=[api.LearnerFilter])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # noqa: ANN201
-        return selectors.learners(self.request.user, group_id=self.filters().get("group"))
+        found = self.filters()
+        return selectors.learners(
+            self.request.user, group_id=found.get("group"), changed_since=found.get("changed_since")
+        )
 
     @extend_schema(
         request=api.LearnerCreateSerializer,
@@ -396,7 +399,11 @@ class EnrollmentList(ApiListView):
     def get_queryset(self):  # noqa: ANN201
         found = self.filters()
         return selectors.enrollment_list(
-            self.request.user, group_id=found.get("group"), status=found.get("status", "")
+            self.request.user,
+            group_id=found.get("group"),
+            status=found.get("status", ""),
+            on=found.get("on"),
+            changed_since=found.get("changed_since"),
         )
 
     @extend_schema(
@@ -599,6 +606,7 @@ class GradeList(ApiListView):
             assessment_id=found.get("assessment"),
             since=found.get("since"),
             until=found.get("until"),
+            changed_since=found.get("changed_since"),
         )
 
 

@@ -277,6 +277,8 @@ class Grade(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "enrollment"], name="grade_one_per_cell"),
         ]
+        # The API's «changed since» read, polled by integrations, over the largest table.
+        indexes = [models.Index(fields=["entered_at"], name="grade_entered_at")]
 
     def __str__(self) -> str:
         return self.value or "—"

@@ -108,6 +108,7 @@ def depersonalise(*, by: User, learner: Learner, basis: str) -> Learner:
         birth_date=None,
         search_key=names.search_key("Обезличено", str(learner.pk), ""),
         depersonalised_at=timezone.now(),
+        updated_at=timezone.now(),  # an integration syncing «changed since» must learn of it
         depersonalisation_basis=basis[:255],
         user=None,
         version=F("version") + 1,

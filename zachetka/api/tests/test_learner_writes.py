@@ -202,3 +202,16 @@ def test_a_role_writes_only_the_personal_fields_it_sees(world, teacher, api_as, 
     allowed = api.patch(_detail(classmate), {"last_name": "Петровский", "version": 1})
     assert allowed.status_code == 200, allowed.content
     assert "snils" not in allowed.json()
+
+
+def test_adding_a_learner_is_in_the_access_log(db, registrar, api_as):
+    from zachetka.accesslog.models import AccessRecord
+
+    response = api_as(registrar).post(LIST, _new())
+    assert response.status_code == 201
+    record = AccessRecord.objects.get()
+    assert (record.user_id, record.view_name, record.learners) == (
+        registrar.pk,
+        "api:learner_list",
+        [response.json()["id"]],
+    )
