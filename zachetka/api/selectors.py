@@ -140,10 +140,7 @@ def grade_list(
         grades = grades.filter(assessment__group_id=group_id)
     if assessment_id:
         grades = grades.filter(assessment_id=assessment_id)
-    if changed_since:
-        grades = grades.filter(entered_at__gte=changed_since)
-    else:
-        grades = grades.exclude(value="")
+    grades = grades.filter(entered_at__gte=changed_since) if changed_since else grades.exclude(value="")
     return _dated(grades, "assessment__held_on", since, until).order_by(
         "assessment__held_on", "assessment_id", "pk"
     )

@@ -291,7 +291,7 @@ class GradeFilter(DatedFilter):
     assessment = _id(required=False)
     changed_since = serializers.DateTimeField(
         required=False,
-        help_text=_CHANGED_SINCE + " С этим фильтром в ответе есть и очищенные ячейки (value — пустая строка).",
+        help_text=f'{_CHANGED_SINCE} С этим фильтром в ответе есть и очищенные ячейки (value — "").',
     )
 
 
