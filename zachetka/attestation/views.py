@@ -184,6 +184,8 @@ def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if replaces is not None:
         initial |= {"module": replaces.module_id, "attempt": replaces.attempt, "held_on": replaces.held_on}
         initial |= {"commission": replaces.commission_id, "examiner": replaces.examiner_id}
+    if (done := idempotency.replayed(request, "attestation.statement")) is not None:
+        return done
     form = StatementForm(request.POST or None, group=group, modules=modules, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -227,6 +229,8 @@ def final_protocol_create(request: HttpRequest, pk: int) -> HttpResponse:
     if replaces is not None:
         initial |= {"held_on": replaces.held_on, "form": replaces.final_form}
         initial |= {"commission": replaces.commission_id, "scale": replaces.scale_id}
+    if (done := idempotency.replayed(request, "attestation.final_protocol")) is not None:
+        return done
     form = FinalProtocolForm(request.POST or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -611,6 +615,8 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def commission_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "attestation.add_commission")
+    if (done := idempotency.replayed(request, "attestation.commission")) is not None:
+        return done
     form = CommissionForm(
         request.POST or None, user=request.user, initial={"group": request.GET.get("group")}
     )

@@ -176,6 +176,10 @@ def take_blanks(
         if problem := _unusable(blank, form):
             raise ValidationError({field: problem})
     if len(locked) < count or locked[0].pk != first.pk:
+        # The first blank was taken after it was read: say by what, as a later attempt would.
+        first.refresh_from_db()
+        if problem := _unusable(first, form):
+            raise ValidationError({field: problem})
         raise ValidationError(
             {field: f"Бланк {first} только что использован в другом окне: выберите следующий."}
         )

@@ -52,6 +52,8 @@ def stock_xlsx(request: HttpRequest) -> HttpResponse:
 def receipt_create(request: HttpRequest) -> HttpResponse:
     """Register a range of blanks received."""
     access.require(request.user, "blanks.add_blankreceipt")
+    if (done := idempotency.replayed(request, "blanks.receive")) is not None:
+        return done
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,6 +82,8 @@ def receipt_create(request: HttpRequest) -> HttpResponse:
 def write_off_create(request: HttpRequest) -> HttpResponse:
     """Write off blanks spoiled before use by an act."""
     access.require(request.user, "blanks.add_writeoffact")
+    if (done := idempotency.replayed(request, "blanks.write_off")) is not None:
+        return done
     form = WriteOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -49,6 +49,24 @@ def _key(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
+def replayed(request: HttpRequest, purpose: str) -> HttpResponse | None:
+    """The first submission's result for a form sent again after that submission finished, or
+    None. Asked before the form is validated: the first submission changed what the form checks
+    against (a document owed is now issued, a blank in stock now used), so the repeat would be
+    refused as invalid instead of shown what it already did."""
+    key = _key(request)
+    if request.method != "POST" or key is None:
+        return None
+    first = (
+        SubmissionKey.objects.filter(key=key, user_id=request.user.pk, purpose=purpose)
+        .exclude(result_url="")
+        .first()
+    )
+    if first is None:
+        return None
+    return redirect_to_result(request, Outcome(first.result_url, first.result_message, repeated=True))
+
+
 def once(request: HttpRequest, purpose: str, work: Callable[[], tuple[str, str]]) -> Outcome:
     """Run `work` (returning the URL of what it made and a message for the user) unless this
     form's key was already used; then return what the first submission returned. A form without

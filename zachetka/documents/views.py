@@ -131,6 +131,8 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _replacement(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:  # noqa: ANN001
     document = _document(request, pk)
     access.require(request.user, "documents.add_document")
+    if (done := idempotency.replayed(request, f"documents.{service.__name__}")) is not None:
+        return done
     form = ReplacementForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -274,6 +276,8 @@ def issue_from_protocol(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         kind=Protocol.Kind.FINAL,
     )
+    if (done := idempotency.replayed(request, "documents.issue_from_protocol")) is not None:
+        return done
     issued = set(
         Document.objects.filter(
             enrollment__attestation_results__protocol=protocol, state__in=Document.SETTLED
@@ -333,6 +337,8 @@ def study_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(
         Enrollment.objects.visible_to(request.user).select_related("learner", "group__program"), pk=pk
     )
+    if (done := idempotency.replayed(request, "documents.study_certificate")) is not None:
+        return done
     form = StudyCertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 

@@ -77,6 +77,9 @@ def _row_errors(cells: list[PlannedCell], failures: list[tuple[int, Exception]])
     return errors
 
 
+NOTHING_TO_IMPORT = "Все оценки файла уже в журнале: импортировать нечего."
+
+
 def check_confirmation(
     *, by: User, group: Group, module: Module, plan: Plan, seen_versions: dict[str, int], overwrite: bool
 ) -> None:
@@ -88,6 +91,10 @@ def check_confirmation(
         )
     if plan.errors:
         raise ImportRefused(plan.errors)
+    if not plan.to_write:
+        # As the preview says: a confirmation sent again after its import was written finds
+        # every grade already in the gradebook, and must not record a second, empty import.
+        raise ValidationError(NOTHING_TO_IMPORT)
     stale = [cell for cell in plan.to_write if seen_versions.get(cell.key, -1) != cell.version]
     if stale:
         raise ImportRefused([_changed_since_preview(cell, cell.old_value) for cell in stale])

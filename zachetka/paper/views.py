@@ -39,6 +39,8 @@ def _case_fields(data: dict) -> dict:
 
 def case_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "paper.add_case")
+    if (done := idempotency.replayed(request, "paper.case")) is not None:
+        return done
     form = forms.CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -57,6 +59,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "paper.change_case")
     case = get_object_or_404(Case, pk=pk)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
+    if (done := idempotency.replayed(request, "paper.case_edit")) is not None:
+        return done
     form = forms.CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
 
@@ -112,6 +116,8 @@ def original_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": f"{protocol.get_kind_display().capitalize()} № {protocol.number}",
                 "dated_on": protocol.held_on,
             }
+    if (done := idempotency.replayed(request, "paper.original")) is not None:
+        return done
     form = forms.OriginalForm(
         request.POST or None, request.FILES or None, protocols=protocols, initial=initial
     )

@@ -184,6 +184,10 @@ def enroll(*, by: User, learner: Learner, group: Group, **fields: Any) -> Enroll
     """Admit a learner to a group."""
     enrolled = grammar.by_sex(learner.sex, "зачислен", "зачислена")
     already = f"{learner.full_name} уже {enrolled} в группу {group.code}."
+    # Enrolments of one learner are made one at a time, so a second, simultaneous one is refused
+    # by the check below, naming the learner, and not by the model's two-field constraint, which
+    # reports a form-wide error.
+    Learner.objects.select_for_update(no_key=True).filter(pk=learner.pk).exists()
     if Enrollment.objects.filter(learner=learner, group=group).exists():
         raise ValidationError({"learner": already})
     enrollment = Enrollment(learner=learner, group=group, **fields)

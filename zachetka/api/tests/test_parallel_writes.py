@@ -90,3 +90,20 @@ def test_parallel_groups_with_one_code_make_one(world, registrar):
     refused = [response.json() for response in responses if response.status_code != 201]
     assert all([error["field"] for error in problem["errors"]] == ["code"] for problem in refused)
     assert Group.objects.filter(code="ОТ-2026-01").count() == 1
+
+
+@on_postgres
+def test_parallel_enrolments_of_one_learner_make_one(world, registrar, make_learner):
+    from zachetka.programs.models import Enrollment
+
+    newcomer = make_learner(last_name="Орлова", first_name="Дарья", middle_name="", sex="F")
+    _, token = services.create_token(name="1С", user=registrar)
+    body = {"learner": newcomer.pk, "group": world["mine"].pk, "funding": "employer"}
+    responses = _fire(token, "/api/v1/enrollments/", body, {})
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses.count(201) == 1
+    assert set(statuses) <= {201, 422}
+    refused = [response.json() for response in responses if response.status_code != 201]
+    expected = f"Орлова Дарья уже зачислена в группу {world['mine'].code}."
+    assert all(problem["errors"] == [{"field": "learner", "detail": expected}] for problem in refused)
+    assert Enrollment.objects.filter(learner=newcomer).count() == 1

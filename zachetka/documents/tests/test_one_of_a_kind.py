@@ -184,3 +184,22 @@ def test_two_batches_for_different_learners_from_the_same_first_blank_take_it_on
     assert Blank.objects.get(series="ПК", number="000118").document == document
     assert list(Document.objects.values_list("number", flat=True)) == ["000118"]
     assert RegistrationCounter.objects.get(year=2026).last == 1
+
+
+def test_a_form_sent_again_after_it_issued_shows_what_it_issued(client, graduated, registrar, course):
+    """A double click, or a reload answering «resend»: the second request comes after the first
+    issued the documents, when the form would find nothing owed; it shows the first result."""
+    client.force_login(registrar)
+    path = reverse("documents:issue_from_protocol", args=[graduated.pk])
+    form = _issue_form([course["own"], course["classmate"]], str(uuid.uuid4()))
+    first = client.post(path, form)
+    assert first.status_code == 302
+    again = client.post(path, form, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    shown = [str(message) for message in again.context["messages"]]
+    assert "Выдано документов: 2." in shown
+    assert "Форма уже была отправлена: показан результат первой отправки." in shown
+    assert Document.objects.count() == 2
+    # A new submission of the form (a new key) finds nothing owed and is refused on the form.
+    fresh = client.post(path, _issue_form([course["own"]], str(uuid.uuid4())))
+    assert fresh.status_code == 200 and Document.objects.count() == 2

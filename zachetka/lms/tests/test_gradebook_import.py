@@ -403,3 +403,48 @@ def test_id_number_and_e_mail_of_different_learners_match_no_one(client, teacher
     ]
     # «12345» is no СНИЛС: the e-mail (in any case) finds the learner.
     assert [row.enrollment.learner.last_name for row in plan.rows] == ["Кузнецов"]
+
+
+def test_an_import_planned_again_after_it_was_written_records_nothing(teacher, moodle_course, english_csv):
+    """A confirmation that reaches the server after the same import was written (sent twice at
+    once) plans again and finds every grade in the gradebook: it is refused, and no second,
+    empty «оценки импортированы» event joins the audit."""
+    from django.core.exceptions import ValidationError
+
+    from zachetka.lms import selectors, services
+
+    group, module = moodle_course["group"], moodle_course["module"]
+    gradebook_file = moodle.read_gradebook("grades.csv", english_csv)
+    assessments = selectors.assessments(teacher, group, module)
+
+    def plan_now() -> moodle.Plan:
+        return moodle.plan_import(
+            gradebook_file,
+            moodle.guess_mapping(gradebook_file.columns, assessments),
+            assessments,
+            selectors.enrollments(group),
+            selectors.cells([a.pk for a in assessments]),
+            gradable_statuses=gradebook.GRADABLE_STATUSES,
+        )
+
+    def confirm(plan: moodle.Plan) -> None:
+        services.import_grades(
+            by=teacher,
+            group=group,
+            module=module,
+            plan=plan,
+            seen_versions=plan.seen_versions(),
+            overwrite=False,
+            reason="",
+            source="grades.csv",
+        )
+
+    confirm(plan_now())
+    events = AuditEvent.objects.count()
+    again = plan_now()
+    assert again.to_write == [] and not again.errors
+    with pytest.raises(ValidationError) as refused:
+        confirm(again)
+    assert refused.value.messages == ["Все оценки файла уже в журнале: импортировать нечего."]
+    assert AuditEvent.objects.count() == events
+    assert AuditEvent.objects.filter(action=audit.Action.GRADES_IMPORTED).count() == 1
