@@ -165,15 +165,14 @@ def test_one_bad_row_stops_the_whole_file(client, teacher, moodle_course, previe
     assert not AuditEvent.objects.filter(action__startswith="grade.").exists()
 
 
-def test_a_failure_while_writing_undoes_the_cells_already_written(teacher, moodle_course, english_csv):
-    """The plan is checked, but a cell changes after the preview: the cells before it, written
-    in the same transaction, are undone too."""
-    from zachetka.lms import selectors, services
+def _plan_now(teacher, course, content: bytes) -> moodle.Plan:  # noqa: ANN001
+    """The file planned against the gradebook as it is now, with the suggested mapping."""
+    from zachetka.lms import selectors
 
-    group, module = moodle_course["group"], moodle_course["module"]
-    gradebook_file = moodle.read_gradebook("grades.csv", english_csv)
+    group, module = course["group"], course["module"]
+    gradebook_file = moodle.read_gradebook("grades.csv", content)
     assessments = selectors.assessments(teacher, group, module)
-    plan = moodle.plan_import(
+    return moodle.plan_import(
         gradebook_file,
         moodle.guess_mapping(gradebook_file.columns, assessments),
         assessments,
@@ -181,6 +180,15 @@ def test_a_failure_while_writing_undoes_the_cells_already_written(teacher, moodl
         selectors.cells([a.pk for a in assessments]),
         gradable_statuses=gradebook.GRADABLE_STATUSES,
     )
+
+
+def test_a_failure_while_writing_undoes_the_cells_already_written(teacher, moodle_course, english_csv):
+    """The plan is checked, but a cell changes after the preview: the cells before it, written
+    in the same transaction, are undone too."""
+    from zachetka.lms import services
+
+    group, module = moodle_course["group"], moodle_course["module"]
+    plan = _plan_now(teacher, moodle_course, english_csv)
     seen = plan.seen_versions()
     last = plan.to_write[-1]
     gradebook.record_grade(
@@ -411,21 +419,12 @@ def test_an_import_planned_again_after_it_was_written_records_nothing(teacher, m
     empty «оценки импортированы» event joins the audit."""
     from django.core.exceptions import ValidationError
 
-    from zachetka.lms import selectors, services
+    from zachetka.lms import services
 
     group, module = moodle_course["group"], moodle_course["module"]
-    gradebook_file = moodle.read_gradebook("grades.csv", english_csv)
-    assessments = selectors.assessments(teacher, group, module)
 
     def plan_now() -> moodle.Plan:
-        return moodle.plan_import(
-            gradebook_file,
-            moodle.guess_mapping(gradebook_file.columns, assessments),
-            assessments,
-            selectors.enrollments(group),
-            selectors.cells([a.pk for a in assessments]),
-            gradable_statuses=gradebook.GRADABLE_STATUSES,
-        )
+        return _plan_now(teacher, moodle_course, english_csv)
 
     def confirm(plan: moodle.Plan) -> None:
         services.import_grades(
