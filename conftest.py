@@ -252,6 +252,30 @@ def browser():
 
 
 @pytest.fixture
+def queue_consumer(tmp_path):
+    """A real Huey consumer on a SQLite queue file, as `make demo` runs it (threads of this
+    process, not processes), for browser tests that watch a job run; jobs run at once again after."""
+    import signal
+
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    saved_storage, saved_handlers = HUEY.storage, {s: signal.getsignal(s) for s in (2, 15, 1)}
+    HUEY.immediate = False
+    HUEY.storage = SqliteStorage(name="zachetka-browser", filename=str(tmp_path / "queue.sqlite3"))
+    running = HUEY.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=False)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop(graceful=True)
+        HUEY.storage = saved_storage
+        HUEY.immediate = True
+        for number, handler in saved_handlers.items():
+            signal.signal(number, handler)
+
+
+@pytest.fixture
 def log_in(live_server):
     """Log a page in through the real log-in form."""
 

@@ -15,29 +15,17 @@ executemany counts once), import_corrections_s.
 """
 
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gradebook import configure_django  # noqa: E402 - bench/gradebook.py, beside this file
+
 LEARNERS = 300
 ITEMS = 20
-
-
-def configure_django(scratch_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_dev")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(scratch_dir) / 'bench.sqlite3'}")
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
 
 
 def build_course(teacher):  # noqa: ANN001, ANN201
@@ -105,20 +93,11 @@ def moodle_csv(people, shift: int) -> bytes:  # noqa: ANN001
 
 
 def plan(user, group, module, content: bytes):  # noqa: ANN001, ANN201
-    from zachetka.gradebook.services import GRADABLE_STATUSES
     from zachetka.lms import moodle, selectors
 
     gradebook = moodle.read_gradebook("Оценки.csv", content)
     assessments = selectors.assessments(user, group, module)
-    mapping = moodle.guess_mapping(gradebook.columns, assessments)
-    return moodle.plan_import(
-        gradebook,
-        mapping,
-        assessments,
-        selectors.enrollments(group),
-        selectors.cells([assessment.pk for assessment in assessments]),
-        gradable_statuses=GRADABLE_STATUSES,
-    )
+    return selectors.plan(group, gradebook, moodle.guess_mapping(gradebook.columns, assessments), assessments)
 
 
 def main() -> int:

@@ -545,19 +545,7 @@ def fill_column(*, by: User, assessment: Assessment, text: str) -> int:
         )
         grade.entered_by, grade.entered_at, grade.version = by, now, grade.version + 1
         grade.change_reason = ""
-    Grade.objects.bulk_update(
-        empty_existing,
-        [
-            "value",
-            "points",
-            "is_passing",
-            "is_absent",
-            "entered_by",
-            "entered_at",
-            "version",
-            "change_reason",
-        ],
-    )
+    Grade.objects.bulk_update(empty_existing, _UPDATED_FIELDS)
     filled = [*new_grades, *empty_existing]  # their history rows are written by the database
     audit.record_many(
         [

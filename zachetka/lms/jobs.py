@@ -14,7 +14,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from zachetka.core import plural
-from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.jobs.progress import Progress
 from zachetka.jobs.registry import Output, register
 from zachetka.lms import moodle, selectors, services
@@ -121,14 +120,7 @@ def moodle_import(  # noqa: PLR0913 - the confirmation, as the view passed it
     if not form.is_valid():
         raise ValidationError("Сопоставление столбцов устарело: откройте предпросмотр заново.")
     progress.stage("сопоставление слушателей и оценок")
-    plan = moodle.plan_import(
-        gradebook_file,
-        form.mapping(),
-        assessments,
-        selectors.enrollments(group),
-        selectors.cells([assessment.pk for assessment in assessments]),
-        gradable_statuses=GRADABLE_STATUSES,
-    )
+    plan = selectors.plan(group, gradebook_file, form.mapping(), assessments)
     rows = len({cell.row for cell in plan.to_write}) or 1
     total = rows * (1 + _WRITE_WEIGHT)
 

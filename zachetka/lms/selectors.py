@@ -3,6 +3,8 @@
 from zachetka.core import access
 from zachetka.gradebook import selectors as gradebook
 from zachetka.gradebook.models import Actor, Assessment, Grade
+from zachetka.gradebook.services import GRADABLE_STATUSES
+from zachetka.lms import moodle
 from zachetka.programs.models import Enrollment, Group, Module
 
 
@@ -44,3 +46,21 @@ def cells(assessment_ids: list[int]) -> dict[tuple[int, int], tuple[str, int]]:
         "assessment_id", "enrollment_id", "value", "version"
     )
     return {(assessment, enrollment): (value, version) for assessment, enrollment, value, version in rows}
+
+
+def plan(
+    group: Group,
+    gradebook_file: moodle.GradebookFile,
+    mapping: dict[str, int | None],
+    assessments: list[Assessment],
+) -> moodle.Plan:
+    """The file planned against the group's gradebook as it is now: its rows matched to the
+    group's learners, each mapped grade a new, same or changed cell with the version read."""
+    return moodle.plan_import(
+        gradebook_file,
+        mapping,
+        assessments,
+        enrollments(group),
+        cells([assessment.pk for assessment in assessments]),
+        gradable_statuses=GRADABLE_STATUSES,
+    )

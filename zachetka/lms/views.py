@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zachetka.core import access, plural
-from zachetka.gradebook.services import GRADABLE_STATUSES
 from zachetka.jobs import services as jobs
 from zachetka.lms import jobs as lms_jobs
 from zachetka.lms import moodle, selectors, services
@@ -112,15 +111,7 @@ def _cell_view(cell: moodle.PlannedCell | None) -> dict:
 
 
 def _plan(group: Group, gradebook: moodle.GradebookFile, form: MappingForm) -> moodle.Plan:
-    assessments = form.assessments
-    return moodle.plan_import(
-        gradebook,
-        form.mapping(),
-        assessments,
-        selectors.enrollments(group),
-        selectors.cells([assessment.pk for assessment in assessments]),
-        gradable_statuses=GRADABLE_STATUSES,
-    )
+    return selectors.plan(group, gradebook, form.mapping(), form.assessments)
 
 
 def _read_staged(staged: staging.StagedFile | None) -> moodle.GradebookFile | None:

@@ -1,8 +1,10 @@
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
 from zachetka.api import services
@@ -26,6 +28,29 @@ class ApiClient:
 
     def post(self, path: str, data: dict, **headers: str) -> Any:
         return self.client.post(path, data, content_type="application/json", headers=self.headers | headers)
+
+
+def post_at_once(token: str, path: str, body: dict, headers: dict, times: int) -> list:
+    """POST one body `times` times at the same instant, each from its own thread and database
+    connection, as retrying integrations do; every response, in the order they came back."""
+    barrier = threading.Barrier(times)
+    responses: list = []
+
+    def send() -> None:
+        try:
+            api = ApiClient(token)
+            barrier.wait()
+            responses.append(api.post(path, body, **headers))
+        finally:
+            connection.close()  # each thread's own connection
+
+    threads = [threading.Thread(target=send) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(responses) == times
+    return responses
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Identical bulk requests fired at once with one client key: the database's unique key makes
 exactly one of them write; the others wait for it and return its stored answer."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from zachetka.api import services
 from zachetka.api.models import IdempotencyKey
-from zachetka.api.tests.conftest import ApiClient
+from zachetka.api.tests.conftest import post_at_once
 from zachetka.core import audit
 from zachetka.core.models import AuditEvent
 from zachetka.gradebook.models import Grade, GradeChange
@@ -21,24 +19,7 @@ TIMES = 8
 
 
 def _fire(token: str, body: dict, headers: dict) -> list:
-    barrier = threading.Barrier(TIMES)
-    responses: list = []
-
-    def send() -> None:
-        try:
-            api = ApiClient(token)
-            barrier.wait()
-            responses.append(api.post("/api/v1/grades/bulk/", body, **headers))
-        finally:
-            connection.close()  # each thread's own connection
-
-    threads = [threading.Thread(target=send) for _ in range(TIMES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(responses) == TIMES
-    return responses
+    return post_at_once(token, "/api/v1/grades/bulk/", body, headers, TIMES)
 
 
 def _batch(world) -> dict:  # noqa: ANN001

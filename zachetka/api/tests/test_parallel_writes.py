@@ -2,14 +2,12 @@
 others return its stored answer; without a key the unique indexes (СНИЛС, group code) let one in
 and the others are refused naming the field, never a server error."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from zachetka.api import services
 from zachetka.api.models import IdempotencyKey
-from zachetka.api.tests.conftest import ApiClient
+from zachetka.api.tests.conftest import post_at_once
 from zachetka.core import audit
 from zachetka.core.models import AuditEvent
 from zachetka.people.models import Learner
@@ -30,24 +28,7 @@ LEARNER = {
 
 
 def _fire(token: str, path: str, body: dict, headers: dict) -> list:
-    barrier = threading.Barrier(TIMES)
-    responses: list = []
-
-    def send() -> None:
-        try:
-            api = ApiClient(token)
-            barrier.wait()
-            responses.append(api.post(path, body, **headers))
-        finally:
-            connection.close()  # each thread's own connection
-
-    threads = [threading.Thread(target=send) for _ in range(TIMES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(responses) == TIMES
-    return responses
+    return post_at_once(token, path, body, headers, TIMES)
 
 
 @on_postgres

@@ -1,13 +1,10 @@
 """A job as a person sees it: started from a page, the progress bar and the stage move while a
 real queue consumer (in threads of this process) works, then the file appears to download."""
 
-import signal
 import threading
 
 import pytest
 from django.urls import reverse
-from huey.contrib.djhuey import HUEY
-from huey.storage import SqliteStorage
 from playwright.sync_api import expect
 
 from zachetka.jobs import registry, services
@@ -30,23 +27,13 @@ def _three_steps(progress, user) -> registry.Output:
 
 
 @pytest.fixture
-def consumer(tmp_path):
-    """A Huey consumer on a SQLite queue file, as `make demo` runs it (threads, not processes)."""
-    saved_storage, saved_handlers = HUEY.storage, {s: signal.getsignal(s) for s in (2, 15, 1)}
-    HUEY.immediate = False
-    HUEY.storage = SqliteStorage(name="zachetka-browser", filename=str(tmp_path / "queue.sqlite3"))
-    running = HUEY.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=False)
-    running.start()
+def consumer(queue_consumer):
+    """The real consumer; a job still waiting for the test is let go before it stops."""
     try:
-        yield running
+        yield queue_consumer
     finally:
         for event in _go_on:
             event.set()
-        running.stop(graceful=True)
-        HUEY.storage = saved_storage
-        HUEY.immediate = True
-        for number, handler in saved_handlers.items():
-            signal.signal(number, handler)
 
 
 def test_the_progress_bar_follows_the_job_then_offers_the_file(

@@ -1,14 +1,11 @@
 """A big Moodle import as the teacher sees it: confirmed on the preview, its job page shows the
 outcome and the link to the gradebook once a real queue consumer has run it."""
 
-import signal
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from huey.contrib.djhuey import HUEY
-from huey.storage import SqliteStorage
 from playwright.sync_api import expect
 
 from zachetka.gradebook.models import Grade
@@ -17,26 +14,8 @@ from zachetka.lms import jobs as lms_jobs
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def consumer(tmp_path):
-    """A Huey consumer on a SQLite queue file, as `make demo` runs it (threads, not processes)."""
-    saved_storage, saved_handlers = HUEY.storage, {s: signal.getsignal(s) for s in (2, 15, 1)}
-    HUEY.immediate = False
-    HUEY.storage = SqliteStorage(name="zachetka-lms-browser", filename=str(tmp_path / "queue.sqlite3"))
-    running = HUEY.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=False)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop(graceful=True)
-        HUEY.storage = saved_storage
-        HUEY.immediate = True
-        for number, handler in saved_handlers.items():
-            signal.signal(number, handler)
-
-
 def test_the_job_page_shows_the_outcome_and_leads_to_the_gradebook(
-    browser, live_server, log_in, teacher, moodle_course, english_csv, monkeypatch, consumer
+    browser, live_server, log_in, teacher, moodle_course, english_csv, monkeypatch, queue_consumer
 ):
     monkeypatch.setattr(lms_jobs, "BACKGROUND_CELLS", 3)
     group, module = moodle_course["group"], moodle_course["module"]

@@ -172,13 +172,8 @@ def _plan_now(teacher, course, content: bytes) -> moodle.Plan:  # noqa: ANN001
     group, module = course["group"], course["module"]
     gradebook_file = moodle.read_gradebook("grades.csv", content)
     assessments = selectors.assessments(teacher, group, module)
-    return moodle.plan_import(
-        gradebook_file,
-        moodle.guess_mapping(gradebook_file.columns, assessments),
-        assessments,
-        selectors.enrollments(group),
-        selectors.cells([a.pk for a in assessments]),
-        gradable_statuses=gradebook.GRADABLE_STATUSES,
+    return selectors.plan(
+        group, gradebook_file, moodle.guess_mapping(gradebook_file.columns, assessments), assessments
     )
 
 
